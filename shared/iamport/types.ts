@@ -1,0 +1,120 @@
+import { z } from 'zod';
+
+/**
+ * Iamport (PortOne V1) payment object, validated at the boundary.
+ *
+ * Unknown extra fields are dropped (PortOne may add fields at any time) and enum-like fields accept
+ * values we do not know yet, so that a new status or pay_method never makes a verification crash.
+ * Only the fields the verifier relies on are required.
+ */
+const knownStatuses = ['ready', 'paid', 'cancelled', 'failed'] as const;
+export type KnownPaymentStatus = (typeof knownStatuses)[number];
+/** A status Iamport may add later stays a string; code must treat it as "not decisive". */
+export type PaymentStatus = KnownPaymentStatus | (string & {});
+
+/** Iamport sends integer seconds with 0 for "not happened"; some fields are null on some PGs. */
+const unixSeconds = z.number().int().nonnegative();
+const optionalString = z.string().nullish();
+
+export const cancelHistoryEntrySchema = z.object({
+  pg_tid: optionalString,
+  amount: z.number(),
+  cancelled_at: unixSeconds,
+  reason: optionalString,
+  cancellation_id: optionalString,
+  receipt_url: optionalString,
+});
+export type CancelHistoryEntry = z.infer<typeof cancelHistoryEntrySchema>;
+
+export const paymentSchema = z.object({
+  imp_uid: z.string().min(1),
+  merchant_uid: z.string().min(1),
+  amount: z.number().nonnegative(),
+  cancel_amount: z.number().nonnegative().default(0),
+  currency: z.string().min(1).default('KRW'),
+  status: z.string().min(1) as z.ZodType<PaymentStatus>,
+  /** Required since 2026-01-26; absent on older answers, which were never test-channel payments. */
+  sandbox: z.boolean().default(false),
+  pay_method: optionalString,
+  channel: optionalString,
+  pg_provider: optionalString,
+  pg_tid: optionalString,
+  name: optionalString,
+  started_at: unixSeconds.nullish(),
+  paid_at: unixSeconds.nullish(),
+  failed_at: unixSeconds.nullish(),
+  cancelled_at: unixSeconds.nullish(),
+  fail_reason: optionalString,
+  cancel_reason: optionalString,
+  receipt_url: optionalString,
+  vbank_code: optionalString,
+  vbank_name: optionalString,
+  vbank_num: optionalString,
+  vbank_holder: optionalString,
+  vbank_date: unixSeconds.nullish(),
+  vbank_issued_at: unixSeconds.nullish(),
+  /** A JSON *string* chosen by the merchant's front end; never trusted, parse defensively. */
+  custom_data: z.string().nullish(),
+  cancel_history: z.array(cancelHistoryEntrySchema).nullish(),
+  // Buyer personal data (buyer_name, buyer_tel, buyer_email, buyer_addr, buyer_postcode) is
+  // deliberately not parsed: what we never hold we can never log.
+});
+export type Payment = z.infer<typeof paymentSchema>;
+
+export const tokenResponseSchema = z.object({
+  access_token: z.string().min(1),
+  now: z.number().int(),
+  expired_at: z.number().int(),
+});
+export type TokenResponse = z.infer<typeof tokenResponseSchema>;
+
+export const paymentPageSchema = z.object({
+  total: z.number().int().nonnegative(),
+  previous: z.number().int().nonnegative(),
+  next: z.number().int().nonnegative(),
+  list: z.array(paymentSchema),
+});
+export type PaymentPage = z.infer<typeof paymentPageSchema>;
+
+export const preparedSchema = z.object({
+  merchant_uid: z.string().min(1),
+  amount: z.number(),
+  currency: z.string().nullish(),
+});
+export type Prepared = z.infer<typeof preparedSchema>;
+
+export const paymentSortings = ['-started', 'started', '-paid', 'paid', '-updated', 'updated'] as const;
+export type PaymentSorting = (typeof paymentSortings)[number];
+
+/** Cancel request as Iamport takes it. `checksum` is mandatory here on purpose: it guards double refunds. */
+export interface CancelPaymentRequest {
+  imp_uid: string;
+  /** Omit for a full cancel of the remaining balance. */
+  amount?: number;
+  /** The cancellable balance we believe Iamport holds (`amount - cancel_amount`). */
+  checksum: number;
+  reason: string;
+}
+
+export interface PreparePaymentRequest {
+  merchant_uid: string;
+  amount: number;
+  currency?: string;
+}
+
+export interface FindAllOptions {
+  status?: KnownPaymentStatus;
+  page?: number;
+  limit?: number;
+  sorting?: PaymentSorting;
+}
+
+/** What the verifier and the rest of `shared/` need from Iamport; tests can fake it. */
+export interface IamportApi {
+  getPayment(impUid: string): Promise<Payment>;
+  findPayment(merchantUid: string, status?: KnownPaymentStatus): Promise<Payment>;
+  findAllPayments(merchantUid: string, options?: FindAllOptions): Promise<PaymentPage>;
+  cancelPayment(request: CancelPaymentRequest): Promise<Payment>;
+  preparePayment(request: PreparePaymentRequest): Promise<Prepared>;
+  getPrepared(merchantUid: string): Promise<Prepared>;
+}
