@@ -69,3 +69,16 @@ export class IamportMalformedResponseError extends IamportError {
 export function isTransientIamportError(error: unknown): error is IamportUnavailableError {
   return error instanceof IamportUnavailableError;
 }
+
+/**
+ * The client refused to send a request that could only be wrong: an empty or dot-segment id, a non-finite
+ * amount or checksum (JSON turns `NaN` into `null`, which Iamport reads as "skip the check" or "cancel
+ * everything"). Nothing reached Iamport; retrying the same call cannot help.
+ */
+export class IamportInvalidRequestError extends IamportError {
+  override readonly code = 'IAMPORT_INVALID_REQUEST';
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'IamportInvalidRequestError';
+  }
+}

@@ -1,0 +1,87 @@
+import type { Dispatcher } from 'undici';
+import type { z } from 'zod';
+import { interpretResponse } from './envelope';
+import { IamportUnavailableError } from './errors';
+import { buildPath } from './paths';
+
+/** Where and how to send; fixed for the life of a client. @internal */
+export interface TransportOptions {
+  dispatcher: Dispatcher;
+  /** `https://api.iamport.kr`: scheme, host and port only. */
+  origin: string;
+  /** Path prefix of the base URL without a trailing slash; usually ''. */
+  basePath: string;
+  timeoutMs: number;
+}
+
+/** One call to Iamport. `path` is already built from encoded segments. @internal */
+export interface IamportRequest<T> {
+  /** Names the call in error messages (`getPayment`), instead of the URL with its ids. */
+  operation: string;
+  method: 'GET' | 'POST';
+  path: string;
+  query?: Record<string, string>;
+  /** Sent as JSON. Built field by field by the caller, never a spread of foreign input. */
+  body?: Record<string, unknown>;
+  /** Access token; sent as `Authorization: Bearer <token>`. */
+  token?: string;
+  schema: z.ZodType<T>;
+}
+
+/** Sends one request and returns the endpoint's validated `response`. @internal */
+export type Send = <T>(request: IamportRequest<T>) => Promise<T>;
+
+const timeoutCodes = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+
+/** A readable reason that names no host, header or body: the undici error itself goes in `cause`. */
+function describeFailure(error: unknown, timeoutMs: number): string {
+  const name = error instanceof Error ? error.name : '';
+  const code = error instanceof Error && 'code' in error ? String(error.code) : '';
+  return name === 'TimeoutError' || timeoutCodes.has(code)
+    ? `no complete answer within ${timeoutMs} ms`
+    : `connection failed${code === '' ? '' : ` (${code})`}`;
+}
+
+function headersFor(request: IamportRequest<unknown>): Record<string, string> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (request.body !== undefined) headers['content-type'] = 'application/json';
+  if (request.token !== undefined) headers.authorization = `Bearer ${request.token}`;
+  return headers;
+}
+
+/**
+ * Builds the one function every Iamport call goes through: send, read the whole body, map the outcome.
+ *
+ * Each attempt has one deadline of `timeoutMs` from the start of the call, covering the wait for a
+ * connection, the headers and the full body: undici's own headers/body timeouts restart per phase and per
+ * chunk, so a server dribbling bytes could otherwise hold a Lambda for its whole run. The body is always
+ * read to the end (or destroyed by the abort), so no socket is left half-used.
+ * @internal
+ */
+export function createTransport({ dispatcher, origin, basePath, timeoutMs }: TransportOptions): Send {
+  return async function send<T>(request: IamportRequest<T>): Promise<T> {
+    const signal = AbortSignal.timeout(timeoutMs);
+    let statusCode: number | undefined;
+    let text: string;
+    try {
+      const response = await dispatcher.request({
+        origin,
+        path: buildPath(basePath, request.path, request.query),
+        method: request.method,
+        headers: headersFor(request),
+        body: request.body === undefined ? undefined : JSON.stringify(request.body),
+        signal,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+      });
+      statusCode = response.statusCode;
+      text = await response.body.text();
+    } catch (error) {
+      throw new IamportUnavailableError(`${request.operation}: ${describeFailure(error, timeoutMs)}`, {
+        cause: error,
+        httpStatus: statusCode,
+      });
+    }
+    return interpretResponse(request.operation, statusCode, text, request.schema);
+  };
+}

@@ -1,0 +1,178 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type NewOrder, OrderConflictError, OrderCorruptError, type OrderStore, type TransitionWrite } from '../store';
+import { awaitsResult } from '../transitions';
+import { HISTORY_LIMIT, type HistoryEntry, type Order, orderSchema, type Refund } from '../types';
+import { buildUpdate } from './updateExpression';
+
+export interface DynamoOrderStoreOptions {
+  doc: DynamoDBDocumentClient;
+  tableName: string;
+}
+
+/**
+ * OrderStore on one DynamoDB table keyed by `merchant_uid`. No transactions (dynalite has none):
+ * each change is a single UpdateItem whose condition encodes the rule it relies on.
+ */
+export function createDynamoOrderStore({ doc, tableName }: DynamoOrderStoreOptions): OrderStore {
+  async function get(merchantUid: string): Promise<Order | undefined> {
+    const { Item } = await doc.send(
+      new GetCommand({ TableName: tableName, Key: { merchant_uid: merchantUid }, ConsistentRead: true }),
+    );
+    return Item === undefined ? undefined : parseOrder(merchantUid, Item);
+  }
+
+  async function create(input: NewOrder, now: Date): Promise<{ created: boolean; order: Order }> {
+    const at = now.toISOString();
+    const order: Order = {
+      ...input,
+      status: 'pending',
+      created_at: at,
+      updated_at: at,
+      version: 1,
+      history: [{ at, from: null, to: 'pending', imp_uid: null, source: 'register' }],
+      refunds: [],
+    };
+    try {
+      await doc.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: order,
+          // One order per merchant_uid, ever: a repeat must never reset a paid order to pending.
+          ConditionExpression: 'attribute_not_exists(merchant_uid)',
+        }),
+      );
+      return { created: true, order };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const existing = await get(input.merchant_uid);
+      if (!existing) throw new OrderConflictError(input.merchant_uid, { cause: error });
+      return { created: false, order: existing };
+    }
+  }
+
+  async function transition(order: Order, write: TransitionWrite, now: Date): Promise<Order> {
+    const at = now.toISOString();
+    const entry = historyEntry(order.status, write, at);
+    const refunds = write.refund ? upsertRefund(order.refunds, write.refund) : undefined;
+    const update = buildUpdate(
+      {
+        ...transitionFields(write, at),
+        version: order.version + 1,
+        // The whole list is rewritten here (we hold it from the read), which is where it is bounded.
+        history: [...order.history, entry].slice(-HISTORY_LIMIT),
+        refunds,
+      },
+      awaitsResult(write.to) ? [] : ['check_due_at', 'check_attempt'],
+    );
+    return conditionalUpdate(order.merchant_uid, update, versionCondition(order.version));
+  }
+
+  async function transitionFromPending(
+    merchantUid: string,
+    expected: { amount: number; currency: string },
+    write: TransitionWrite,
+    now: Date,
+  ): Promise<Order | undefined> {
+    const at = now.toISOString();
+    const update = buildUpdate(transitionFields(write, at), awaitsResult(write.to) ? [] : ['check_due_at', 'check_attempt']);
+    // Appending keeps this a blind write; a pending order has a handful of entries, far below the bound.
+    update.UpdateExpression += ', #history = list_append(if_not_exists(#history, :empty), :entry)';
+    update.UpdateExpression += ', #version = if_not_exists(#version, :zero) + :one';
+    Object.assign(update.ExpressionAttributeNames, {
+      '#history': 'history',
+      '#version': 'version',
+      '#status': 'status',
+      '#amount': 'amount',
+      '#currency': 'currency',
+    });
+    Object.assign(update.ExpressionAttributeValues, {
+      ':empty': [],
+      ':entry': [historyEntry('pending', write, at)],
+      ':zero': 0,
+      ':one': 1,
+      ':pending': 'pending',
+      ':amount': expected.amount,
+      ':currency': expected.currency,
+    });
+    // The amount rule lives in the condition: the stored amount must equal what Iamport says was paid.
+    const condition = '#status = :pending AND #amount = :amount AND #currency = :currency';
+    try {
+      return await conditionalUpdate(merchantUid, update, { expression: condition });
+    } catch (error) {
+      if (error instanceof OrderConflictError) return undefined;
+      throw error;
+    }
+  }
+
+  async function saveRefund(order: Order, refund: Refund, now: Date): Promise<Order> {
+    const update = buildUpdate({
+      refunds: upsertRefund(order.refunds, refund),
+      version: order.version + 1,
+      updated_at: now.toISOString(),
+    });
+    return conditionalUpdate(order.merchant_uid, update, versionCondition(order.version));
+  }
+
+  async function conditionalUpdate(
+    merchantUid: string,
+    update: ReturnType<typeof buildUpdate>,
+    condition: { expression: string; names?: Record<string, string>; values?: Record<string, unknown> },
+  ): Promise<Order> {
+    try {
+      const { Attributes } = await doc.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { merchant_uid: merchantUid },
+          ...update,
+          ConditionExpression: condition.expression,
+          ExpressionAttributeNames: { ...update.ExpressionAttributeNames, ...condition.names },
+          ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ...condition.values },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return parseOrder(merchantUid, Attributes ?? {});
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) throw new OrderConflictError(merchantUid, { cause: error });
+      throw error;
+    }
+  }
+
+  return { get, create, transition, transitionFromPending, saveRefund };
+}
+
+function transitionFields(write: TransitionWrite, at: string): Record<string, unknown> {
+  return { status: write.to, updated_at: at, ...write.patch };
+}
+
+function historyEntry(from: Order['status'], write: TransitionWrite, at: string): HistoryEntry {
+  return { at, from, to: write.to, imp_uid: write.patch.imp_uid, source: write.source };
+}
+
+function upsertRefund(refunds: readonly Refund[], refund: Refund): Refund[] {
+  return [...refunds.filter((existing) => existing.imp_uid !== refund.imp_uid), refund];
+}
+
+/**
+ * Optimistic lock on `version`. Items the merchant wrote directly may have no version yet (read as 0).
+ * The `merchant_uid` check stops an update from creating an item that was deleted meanwhile.
+ */
+function versionCondition(version: number) {
+  return version === 0
+    ? {
+        expression: 'attribute_exists(#pk) AND (attribute_not_exists(#v) OR #v = :v)',
+        names: { '#pk': 'merchant_uid', '#v': 'version' },
+        values: { ':v': 0 },
+      }
+    : {
+        expression: 'attribute_exists(#pk) AND #v = :v',
+        names: { '#pk': 'merchant_uid', '#v': 'version' },
+        values: { ':v': version },
+      };
+}
+
+function parseOrder(merchantUid: string, item: Record<string, unknown>): Order {
+  const parsed = orderSchema.safeParse(item);
+  if (!parsed.success) throw new OrderCorruptError(merchantUid, { cause: parsed.error });
+  return parsed.data;
+}

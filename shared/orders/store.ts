@@ -1,0 +1,68 @@
+import type { Order, OrderStatus, Refund, TransitionSource, VbankAccount } from './types';
+
+/** Fields a transition writes besides the status; each comes from Iamport's answer, never a request. */
+export interface OrderPatch {
+  imp_uid: string;
+  pay_method?: string;
+  cancel_amount?: number;
+  vbank?: VbankAccount;
+}
+
+export interface NewOrder {
+  merchant_uid: string;
+  amount: number;
+  currency: string;
+  name?: string;
+}
+
+export interface TransitionWrite {
+  to: OrderStatus;
+  source: TransitionSource;
+  patch: OrderPatch;
+  /** A refund claimed in the same write, so that the status change and the claim cannot part. */
+  refund?: Refund;
+}
+
+/** The item changed under us (another verification won the race): read again and decide again. */
+export class OrderConflictError extends Error {
+  readonly code = 'ORDER_CONFLICT';
+  constructor(merchantUid: string, options?: ErrorOptions) {
+    super(`order ${merchantUid} changed concurrently`, options);
+    this.name = 'OrderConflictError';
+  }
+}
+
+/** A stored item failed validation: someone wrote an order we cannot read safely. */
+export class OrderCorruptError extends Error {
+  readonly code = 'ORDER_CORRUPT';
+  constructor(merchantUid: string, options?: ErrorOptions) {
+    super(`order ${merchantUid} is not a valid order item`, options);
+    this.name = 'OrderCorruptError';
+  }
+}
+
+/**
+ * Persistence of orders. Every method that changes an order is ONE conditional write on the item,
+ * so duplicated or concurrent verifications apply a transition at most once.
+ */
+export interface OrderStore {
+  /** Strongly consistent read: decisions must see the latest write. */
+  get(merchantUid: string): Promise<Order | undefined>;
+  /** Creates a `pending` order; if the merchant_uid exists, returns the stored one untouched. */
+  create(order: NewOrder, now: Date): Promise<{ created: boolean; order: Order }>;
+  /** Applies a transition only if the item is still at `order.version`; else OrderConflictError. */
+  transition(order: Order, write: TransitionWrite, now: Date): Promise<Order>;
+  /**
+   * The hot path: `pending → write.to` in one round trip without reading first, applied only if the
+   * stored amount and currency equal `expected`. Undefined when the condition did not hold (the
+   * caller then reads and decides with the full rules).
+   */
+  transitionFromPending(
+    merchantUid: string,
+    expected: { amount: number; currency: string },
+    write: TransitionWrite,
+    now: Date,
+  ): Promise<Order | undefined>;
+  /** Adds or replaces the refund of `refund.imp_uid`, only if the item is still at `order.version`. */
+  saveRefund(order: Order, refund: Refund, now: Date): Promise<Order>;
+}

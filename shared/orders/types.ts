@@ -1,0 +1,82 @@
+import { z } from 'zod';
+
+/** Order statuses of design §3. `partially_cancelled` keeps a partial refund apart from a full one. */
+export const orderStatuses = [
+  'pending',
+  'paid',
+  'vbank_issued',
+  'failed',
+  'forgery',
+  'cancelled',
+  'partially_cancelled',
+  'expired',
+] as const;
+export type OrderStatus = (typeof orderStatuses)[number];
+
+/** What told us about the payment; kept on every history entry. */
+export const transitionSources = ['complete', 'mobile', 'webhook', 'reconcile', 'sweep', 'register'] as const;
+export type TransitionSource = (typeof transitionSources)[number];
+
+export const historyEntrySchema = z.object({
+  at: z.string(),
+  from: z.enum(orderStatuses).nullable(),
+  to: z.enum(orderStatuses),
+  imp_uid: z.string().nullable(),
+  source: z.enum(transitionSources),
+});
+export type HistoryEntry = z.infer<typeof historyEntrySchema>;
+
+export const vbankSchema = z.object({
+  num: z.string(),
+  bank: z.string(),
+  holder: z.string(),
+  /** Deposit deadline, unix seconds (Iamport's `vbank_date`). */
+  due: z.number().int(),
+});
+export type VbankAccount = z.infer<typeof vbankSchema>;
+
+/**
+ * A refund we started at Iamport (a tampered amount, or a second payment for an order already settled).
+ * `requested` is a claim written *before* the cancel call so that concurrent verifications do not both
+ * cancel; Iamport's checksum makes a retried cancel after a crash safe.
+ */
+export const refundSchema = z.object({
+  imp_uid: z.string(),
+  amount: z.number(),
+  reason: z.enum(['forgery', 'duplicate_payment']),
+  status: z.enum(['requested', 'done', 'failed']),
+  requested_at: z.string(),
+  completed_at: z.string().optional(),
+  cancellation_id: z.string().optional(),
+  message: z.string().optional(),
+});
+export type Refund = z.infer<typeof refundSchema>;
+
+/**
+ * An order item as stored. Items may also be written by the merchant's own systems, so fields we
+ * add ourselves (`version`, `history`, `refunds`) are optional on read.
+ */
+export const orderSchema = z.object({
+  merchant_uid: z.string().min(1),
+  amount: z.number().nonnegative(),
+  currency: z.string().min(1).default('KRW'),
+  name: z.string().optional(),
+  status: z.enum(orderStatuses),
+  imp_uid: z.string().optional(),
+  pay_method: z.string().optional(),
+  /** What Iamport reports as cancelled on the decisive attempt, for partial refunds. */
+  cancel_amount: z.number().nonnegative().optional(),
+  created_at: z.string(),
+  updated_at: z.string(),
+  version: z.number().int().nonnegative().default(0),
+  history: z.array(historyEntrySchema).default([]),
+  vbank: vbankSchema.optional(),
+  refunds: z.array(refundSchema).default([]),
+  /** Unix seconds when the lost-result check is due; present only while a check is pending (sparse GSI). */
+  check_due_at: z.number().int().optional(),
+  check_attempt: z.number().int().nonnegative().optional(),
+});
+export type Order = z.infer<typeof orderSchema>;
+
+/** Orders keep at most this many transitions; older ones are dropped first. */
+export const HISTORY_LIMIT = 50;

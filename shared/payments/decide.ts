@@ -1,0 +1,142 @@
+import type { Payment } from '../iamport/types';
+import { canTransition } from '../orders/transitions';
+import type { OrderPatch } from '../orders/store';
+import type { Order, OrderStatus, Refund, VbankAccount } from '../orders/types';
+
+/** A cancel we must make at Iamport: the whole remaining balance of one attempt. */
+export interface RefundPlan {
+  imp_uid: string;
+  /** `amount - cancel_amount` as Iamport reported it: sent as both amount and checksum. */
+  balance: number;
+  reason: Refund['reason'];
+}
+
+export type Decision =
+  | { kind: 'transition'; to: OrderStatus; patch: OrderPatch; refund?: RefundPlan }
+  | { kind: 'refund'; refund: RefundPlan }
+  | { kind: 'refund_settled'; imp_uid: string; cancellation_id?: string }
+  | { kind: 'sandbox_refused' }
+  | { kind: 'unchanged'; reason: string };
+
+export interface DecideOptions {
+  acceptSandboxPayments: boolean;
+  /** A `requested` refund younger than this belongs to a verification still running: leave it alone. */
+  refundLeaseMs: number;
+  now: Date;
+}
+
+/**
+ * The verification rules of design §4 as a pure function of the stored order and Iamport's answer.
+ * The payment's `merchant_uid` has already been matched to `order` by the caller.
+ */
+export function decide(order: Order, payment: Payment, options: DecideOptions): Decision {
+  if (payment.sandbox && !options.acceptSandboxPayments) return { kind: 'sandbox_refused' };
+  switch (payment.status) {
+    case 'paid':
+      return decidePaid(order, payment, options);
+    case 'ready':
+      return decideReady(order, payment);
+    case 'failed':
+      return order.status === 'pending'
+        ? transition('failed', payment)
+        : { kind: 'unchanged', reason: `a failed attempt never overrides ${order.status}` };
+    case 'cancelled':
+      return decideCancelled(order, payment);
+    default:
+      // A status PortOne adds later is not evidence of anything we know how to act on.
+      return { kind: 'unchanged', reason: `unknown payment status ${payment.status}` };
+  }
+}
+
+/** Exact comparison: KRW amounts are integers and even other currencies must match to the unit. */
+export function matchesOrder(order: Order, payment: Payment): boolean {
+  return payment.amount === order.amount && payment.currency === order.currency;
+}
+
+function decidePaid(order: Order, payment: Payment, options: DecideOptions): Decision {
+  const balance = payment.amount - payment.cancel_amount;
+  const earlier = order.refunds.find((refund) => refund.imp_uid === payment.imp_uid);
+  if (earlier) return decideEarlierRefund(earlier, balance, options);
+
+  const matches = matchesOrder(order, payment);
+  if (matches && canTransition(order.status, 'paid')) return transition('paid', payment);
+  if (!matches && canTransition(order.status, 'forgery')) {
+    // The buyer paid, but not what we asked: take nothing, refund everything still held.
+    return { ...transition('forgery', payment), refund: plan(payment, balance, 'forgery') };
+  }
+  if (order.imp_uid === payment.imp_uid && order.status !== 'forgery') {
+    return { kind: 'unchanged', reason: `already ${order.status} by this payment` };
+  }
+  // Settled by another attempt (a second charge), or a deposit into an account flagged as forged.
+  if (balance <= 0) return { kind: 'unchanged', reason: 'nothing left to refund' };
+  return { kind: 'refund', refund: plan(payment, balance, matches ? 'duplicate_payment' : 'forgery') };
+}
+
+function decideEarlierRefund(earlier: Refund, balance: number, options: DecideOptions): Decision {
+  if (earlier.status !== 'requested' || balance <= 0) {
+    return { kind: 'unchanged', reason: `refund already ${earlier.status}` };
+  }
+  const age = options.now.getTime() - Date.parse(earlier.requested_at);
+  if (age < options.refundLeaseMs) return { kind: 'unchanged', reason: 'refund in progress elsewhere' };
+  // The verification that claimed it died or lost Iamport midway; the checksum makes a retry safe.
+  return { kind: 'refund', refund: { imp_uid: earlier.imp_uid, balance, reason: earlier.reason } };
+}
+
+function decideReady(order: Order, payment: Payment): Decision {
+  if (payment.pay_method !== 'vbank') {
+    // An opened-and-abandoned window: not money, and never a reason to undo anything better.
+    return order.status === 'pending'
+      ? transition('failed', payment)
+      : { kind: 'unchanged', reason: `a ready attempt never overrides ${order.status}` };
+  }
+  if (order.status !== 'pending' && order.status !== 'failed') {
+    return { kind: 'unchanged', reason: `a vbank issue never overrides ${order.status}` };
+  }
+  if (!matchesOrder(order, payment)) {
+    // An account issued for another amount: flag it now; a deposit into it will be refunded.
+    return transition('forgery', payment);
+  }
+  const vbank = vbankAccount(payment);
+  if (!vbank) return { kind: 'unchanged', reason: 'vbank issued without account details' };
+  return { kind: 'transition', to: 'vbank_issued', patch: { ...patchOf(payment), vbank } };
+}
+
+function decideCancelled(order: Order, payment: Payment): Decision {
+  const ours = order.refunds.find((refund) => refund.imp_uid === payment.imp_uid);
+  if (ours) {
+    if (ours.status === 'done') return { kind: 'unchanged', reason: 'refund already recorded' };
+    const last = payment.cancel_history?.at(-1);
+    return { kind: 'refund_settled', imp_uid: payment.imp_uid, cancellation_id: last?.cancellation_id ?? undefined };
+  }
+  const decisive = order.imp_uid === payment.imp_uid || order.status === 'pending';
+  if (!decisive) return { kind: 'unchanged', reason: 'cancel of an attempt that did not decide the order' };
+  const full = payment.cancel_amount >= payment.amount;
+  const to: OrderStatus = full ? 'cancelled' : 'partially_cancelled';
+  const sameAsStored = order.status === to && (full || order.cancel_amount === payment.cancel_amount);
+  if (sameAsStored || !canTransition(order.status, to)) {
+    return { kind: 'unchanged', reason: `cancel already reflected in ${order.status}` };
+  }
+  return { kind: 'transition', to, patch: { ...patchOf(payment), cancel_amount: payment.cancel_amount } };
+}
+
+function transition(to: OrderStatus, payment: Payment): Decision & { kind: 'transition' } {
+  return { kind: 'transition', to, patch: patchOf(payment) };
+}
+
+function patchOf(payment: Payment): OrderPatch {
+  return payment.pay_method ? { imp_uid: payment.imp_uid, pay_method: payment.pay_method } : { imp_uid: payment.imp_uid };
+}
+
+function plan(payment: Payment, balance: number, reason: Refund['reason']): RefundPlan {
+  return { imp_uid: payment.imp_uid, balance, reason };
+}
+
+function vbankAccount(payment: Payment): VbankAccount | undefined {
+  if (!payment.vbank_num || !payment.vbank_date) return undefined;
+  return {
+    num: payment.vbank_num,
+    bank: payment.vbank_name ?? payment.vbank_code ?? '',
+    holder: payment.vbank_holder ?? '',
+    due: payment.vbank_date,
+  };
+}

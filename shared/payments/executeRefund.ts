@@ -1,0 +1,67 @@
+import { IamportRefusedError, isTransientIamportError } from '../iamport/errors';
+import type { IamportApi } from '../iamport/types';
+import { OrderConflictError, type OrderStore } from '../orders/store';
+import type { Order, Refund } from '../orders/types';
+import type { RefundPlan } from './decide';
+
+/** Iamport's answer when the payment has no balance left: the refund we wanted already happened. */
+const ALREADY_CANCELLED = '이미 전액취소된 주문입니다.';
+
+export interface RefundDeps {
+  iamport: IamportApi;
+  orders: OrderStore;
+  now: () => Date;
+}
+
+/**
+ * Cancels the whole remaining balance of one attempt, after the claim (`status: requested`) is stored.
+ * `checksum` = the balance Iamport reported: if anyone cancelled meanwhile, Iamport refuses instead
+ * of refunding twice. Returns the order with the refund's result recorded.
+ * A transient failure releases the claim and rethrows, so the retry queue can try again.
+ */
+export async function executeRefund(deps: RefundDeps, order: Order, plan: RefundPlan): Promise<Order> {
+  const claim = order.refunds.find((refund) => refund.imp_uid === plan.imp_uid);
+  if (!claim) throw new Error(`refund of ${plan.imp_uid} was not claimed before cancelling`);
+  try {
+    const after = await deps.iamport.cancelPayment({
+      imp_uid: plan.imp_uid,
+      amount: plan.balance,
+      checksum: plan.balance,
+      reason: plan.reason === 'forgery' ? 'amount mismatch (tampered payment)' : 'duplicate payment for a settled order',
+    });
+    const cancellation = after.cancel_history?.at(-1)?.cancellation_id ?? undefined;
+    return await record(deps, order, { ...claim, status: 'done', ...(cancellation ? { cancellation_id: cancellation } : {}) });
+  } catch (error) {
+    if (error instanceof IamportRefusedError && error.iamportMessage === ALREADY_CANCELLED) {
+      return record(deps, order, { ...claim, status: 'done' });
+    }
+    if (isTransientIamportError(error)) {
+      // Release the lease at once so the queued retry does not wait for it to lapse.
+      await record(deps, order, { ...claim, requested_at: new Date(0).toISOString() });
+      throw error;
+    }
+    if (error instanceof IamportRefusedError) {
+      // A permanent refusal (stale checksum, vbank without refund account): a person must look.
+      return record(deps, order, { ...claim, status: 'failed', message: error.iamportMessage });
+    }
+    throw error;
+  }
+}
+
+async function record(deps: RefundDeps, order: Order, refund: Refund): Promise<Order> {
+  const now = deps.now();
+  const completed: Refund = refund.status === 'requested' ? refund : { ...refund, completed_at: now.toISOString() };
+  // Our own claim is on the item, so only a concurrent status change can conflict: re-read and retry.
+  let current = order;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    try {
+      return await deps.orders.saveRefund(current, completed, now);
+    } catch (error) {
+      if (!(error instanceof OrderConflictError)) throw error;
+      const fresh = await deps.orders.get(order.merchant_uid);
+      if (!fresh) throw error;
+      current = fresh;
+    }
+  }
+  return deps.orders.saveRefund(current, completed, now);
+}

@@ -1,0 +1,22 @@
+import type { Payment } from '../iamport/types';
+import type { Order, Refund, TransitionSource } from '../orders/types';
+
+/** What an entry point knows: identifiers only. Nothing else in a request is ever trusted. */
+export interface VerifyRequest {
+  impUid?: string;
+  /** Only used to find the payment when `impUid` is absent, and to refuse a mismatching request. */
+  merchantUid?: string;
+  source: TransitionSource;
+}
+
+/**
+ * The answer of one verification. These are outcomes, not errors: the entry points map each to their
+ * own response (design §5). `retry_later` means Iamport could not be asked; nothing was decided.
+ */
+export type VerifyOutcome =
+  | { kind: 'decided'; order: Order; payment: Payment; changed: boolean; refund?: Refund }
+  | { kind: 'sandbox_refused'; order: Order; payment: Payment }
+  | { kind: 'unknown_order'; payment: Payment }
+  | { kind: 'merchant_uid_mismatch'; payment: Payment; requestedMerchantUid: string }
+  | { kind: 'payment_not_found' }
+  | { kind: 'retry_later'; reason: string };

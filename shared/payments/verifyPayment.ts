@@ -1,0 +1,166 @@
+import { IamportNotFoundError, isTransientIamportError } from '../iamport/errors';
+import type { IamportApi, Payment } from '../iamport/types';
+import { OrderConflictError, type OrderStore } from '../orders/store';
+import type { Order, Refund } from '../orders/types';
+import { type Decision, decide } from './decide';
+import { executeRefund } from './executeRefund';
+import { findBestAttempt } from './findBestAttempt';
+import type { VerifyOutcome, VerifyRequest } from './types';
+
+export interface VerifyDeps {
+  iamport: IamportApi;
+  orders: OrderStore;
+  acceptSandboxPayments: boolean;
+  now?: () => Date;
+  /** How long a claimed refund is left to the verification that claimed it. @default 60000 */
+  refundLeaseMs?: number;
+}
+
+/** Concurrent writers on one order are few (three entry points and the queue); conflicts settle fast. */
+const MAX_DECISION_ROUNDS = 8;
+
+/**
+ * The one verification every entry point calls (design §4): ask Iamport, find OUR order through
+ * Iamport's merchant_uid, decide, and apply the decision with conditional writes.
+ *
+ * Round trips on the hot path (a first `paid` or vbank `ready` for a pending order): one Iamport
+ * lookup (the token is cached) and one DynamoDB UpdateItem whose condition checks status, amount and
+ * currency. Anything else costs one consistent GetItem plus one conditional write per round.
+ *
+ * @example
+ * const outcome = await verifyPayment(deps, { impUid: 'imp_123', source: 'webhook' });
+ * if (outcome.kind === 'retry_later') await queue.send(...);
+ */
+export async function verifyPayment(deps: VerifyDeps, request: VerifyRequest): Promise<VerifyOutcome> {
+  let payment: Payment;
+  try {
+    // Iamport round trip: the only source of truth about the payment.
+    payment = request.impUid
+      ? await deps.iamport.getPayment(request.impUid)
+      : await findBestAttempt(deps.iamport, requireMerchantUid(request));
+  } catch (error) {
+    if (error instanceof IamportNotFoundError) return { kind: 'payment_not_found' };
+    if (isTransientIamportError(error)) return { kind: 'retry_later', reason: error.message };
+    throw error;
+  }
+  if (request.merchantUid !== undefined && request.merchantUid !== payment.merchant_uid) {
+    // A paid imp_uid replayed against another order: that order must not move.
+    return { kind: 'merchant_uid_mismatch', payment, requestedMerchantUid: request.merchantUid };
+  }
+  try {
+    return await settle(deps, request, payment);
+  } catch (error) {
+    if (isTransientIamportError(error)) return { kind: 'retry_later', reason: error.message };
+    throw error;
+  }
+}
+
+async function settle(deps: VerifyDeps, request: VerifyRequest, payment: Payment): Promise<VerifyOutcome> {
+  const now = deps.now ?? (() => new Date());
+  const fast = await tryHotPath(deps, request, payment, now());
+  if (fast) return { kind: 'decided', order: fast, payment, changed: true };
+
+  for (let round = 0; round < MAX_DECISION_ROUNDS; round++) {
+    // DynamoDB round trip: the full rules need the stored order (status, amount, refunds).
+    const order = await deps.orders.get(payment.merchant_uid);
+    if (!order) return { kind: 'unknown_order', payment };
+    const decision = decide(order, payment, {
+      acceptSandboxPayments: deps.acceptSandboxPayments,
+      refundLeaseMs: deps.refundLeaseMs ?? 60_000,
+      now: now(),
+    });
+    try {
+      return await apply(deps, request, payment, order, decision, now);
+    } catch (error) {
+      if (!(error instanceof OrderConflictError)) throw error;
+      // Someone else changed the order between our read and write: decide again on what they wrote.
+    }
+  }
+  throw new Error(`order ${payment.merchant_uid} kept changing during verification`);
+}
+
+/** One conditional UpdateItem: pending → paid / vbank_issued when status, amount and currency hold. */
+async function tryHotPath(deps: VerifyDeps, request: VerifyRequest, payment: Payment, now: Date) {
+  if (payment.sandbox && !deps.acceptSandboxPayments) return undefined;
+  const probe = decide(pendingProbe(payment), payment, { acceptSandboxPayments: true, refundLeaseMs: 0, now });
+  if (probe.kind !== 'transition' || (probe.to !== 'paid' && probe.to !== 'vbank_issued')) return undefined;
+  return deps.orders.transitionFromPending(
+    payment.merchant_uid,
+    { amount: payment.amount, currency: payment.currency },
+    { to: probe.to, source: request.source, patch: probe.patch },
+    now,
+  );
+}
+
+/** The order the hot path's condition stands for: pending, with exactly the amount Iamport reports. */
+function pendingProbe(payment: Payment): Order {
+  const at = new Date(0).toISOString();
+  return {
+    merchant_uid: payment.merchant_uid,
+    amount: payment.amount,
+    currency: payment.currency,
+    status: 'pending',
+    created_at: at,
+    updated_at: at,
+    version: 0,
+    history: [],
+    refunds: [],
+  };
+}
+
+async function apply(
+  deps: VerifyDeps,
+  request: VerifyRequest,
+  payment: Payment,
+  order: Order,
+  decision: Decision,
+  now: () => Date,
+): Promise<VerifyOutcome> {
+  switch (decision.kind) {
+    case 'unchanged':
+      return { kind: 'decided', order, payment, changed: false };
+    case 'sandbox_refused':
+      return { kind: 'sandbox_refused', order, payment };
+    case 'refund_settled': {
+      const claim = order.refunds.find((refund) => refund.imp_uid === decision.imp_uid);
+      if (!claim) return { kind: 'decided', order, payment, changed: false };
+      const settled: Refund = {
+        ...claim,
+        status: 'done',
+        completed_at: now().toISOString(),
+        ...(decision.cancellation_id ? { cancellation_id: decision.cancellation_id } : {}),
+      };
+      const saved = await deps.orders.saveRefund(order, settled, now());
+      return { kind: 'decided', order: saved, payment, changed: false, refund: settled };
+    }
+    case 'transition': {
+      const claim = decision.refund ? claimOf(decision.refund, now()) : undefined;
+      const written = await deps.orders.transition(
+        order,
+        { to: decision.to, source: request.source, patch: decision.patch, ...(claim ? { refund: claim } : {}) },
+        now(),
+      );
+      if (!decision.refund) return { kind: 'decided', order: written, payment, changed: true };
+      const refunded = await executeRefund({ ...deps, now }, written, decision.refund);
+      return { kind: 'decided', order: refunded, payment, changed: true, refund: refundOf(refunded, payment) };
+    }
+    case 'refund': {
+      const claimed = await deps.orders.saveRefund(order, claimOf(decision.refund, now()), now());
+      const refunded = await executeRefund({ ...deps, now }, claimed, decision.refund);
+      return { kind: 'decided', order: refunded, payment, changed: false, refund: refundOf(refunded, payment) };
+    }
+  }
+}
+
+function claimOf(plan: { imp_uid: string; balance: number; reason: Refund['reason'] }, now: Date): Refund {
+  return { imp_uid: plan.imp_uid, amount: plan.balance, reason: plan.reason, status: 'requested', requested_at: now.toISOString() };
+}
+
+function refundOf(order: Order, payment: Payment): Refund | undefined {
+  return order.refunds.find((refund) => refund.imp_uid === payment.imp_uid);
+}
+
+function requireMerchantUid(request: VerifyRequest): string {
+  if (!request.merchantUid) throw new TypeError('verifyPayment needs an imp_uid or a merchant_uid');
+  return request.merchantUid;
+}
