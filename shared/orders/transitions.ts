@@ -23,7 +23,9 @@ export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
 
 /** Statuses from which the buyer's money is settled and a further payment would be a second charge. */
 export function isSettled(status: OrderStatus): boolean {
-  return status === 'paid' || status === 'partially_cancelled' || status === 'cancelled' || status === 'forgery';
+  return (
+    status === 'paid' || status === 'partially_cancelled' || status === 'cancelled' || status === 'forgery'
+  );
 }
 
 /** Statuses the lost-result check keeps watching. */

@@ -1,6 +1,6 @@
 import type { Payment } from '../iamport/types';
-import { canTransition } from '../orders/transitions';
 import type { OrderPatch } from '../orders/store';
+import { canTransition } from '../orders/transitions';
 import type { Order, OrderStatus, Refund, VbankAccount } from '../orders/types';
 
 /** A cancel we must make at Iamport: the whole remaining balance of one attempt. */
@@ -106,7 +106,11 @@ function decideCancelled(order: Order, payment: Payment): Decision {
   if (ours) {
     if (ours.status === 'done') return { kind: 'unchanged', reason: 'refund already recorded' };
     const last = payment.cancel_history?.at(-1);
-    return { kind: 'refund_settled', imp_uid: payment.imp_uid, cancellation_id: last?.cancellation_id ?? undefined };
+    return {
+      kind: 'refund_settled',
+      imp_uid: payment.imp_uid,
+      cancellation_id: last?.cancellation_id ?? undefined,
+    };
   }
   const decisive = order.imp_uid === payment.imp_uid || order.status === 'pending';
   if (!decisive) return { kind: 'unchanged', reason: 'cancel of an attempt that did not decide the order' };
@@ -124,7 +128,9 @@ function transition(to: OrderStatus, payment: Payment): Decision & { kind: 'tran
 }
 
 function patchOf(payment: Payment): OrderPatch {
-  return payment.pay_method ? { imp_uid: payment.imp_uid, pay_method: payment.pay_method } : { imp_uid: payment.imp_uid };
+  return payment.pay_method
+    ? { imp_uid: payment.imp_uid, pay_method: payment.pay_method }
+    : { imp_uid: payment.imp_uid };
 }
 
 function plan(payment: Payment, balance: number, reason: Refund['reason']): RefundPlan {

@@ -27,10 +27,17 @@ export async function executeRefund(deps: RefundDeps, order: Order, plan: Refund
       imp_uid: plan.imp_uid,
       amount: plan.balance,
       checksum: plan.balance,
-      reason: plan.reason === 'forgery' ? 'amount mismatch (tampered payment)' : 'duplicate payment for a settled order',
+      reason:
+        plan.reason === 'forgery'
+          ? 'amount mismatch (tampered payment)'
+          : 'duplicate payment for a settled order',
     });
     const cancellation = after.cancel_history?.at(-1)?.cancellation_id ?? undefined;
-    return await record(deps, order, { ...claim, status: 'done', ...(cancellation ? { cancellation_id: cancellation } : {}) });
+    return await record(deps, order, {
+      ...claim,
+      status: 'done',
+      ...(cancellation ? { cancellation_id: cancellation } : {}),
+    });
   } catch (error) {
     if (error instanceof IamportRefusedError && error.iamportMessage === ALREADY_CANCELLED) {
       return record(deps, order, { ...claim, status: 'done' });
@@ -50,7 +57,8 @@ export async function executeRefund(deps: RefundDeps, order: Order, plan: Refund
 
 async function record(deps: RefundDeps, order: Order, refund: Refund): Promise<Order> {
   const now = deps.now();
-  const completed: Refund = refund.status === 'requested' ? refund : { ...refund, completed_at: now.toISOString() };
+  const completed: Refund =
+    refund.status === 'requested' ? refund : { ...refund, completed_at: now.toISOString() };
   // Our own claim is on the item, so only a concurrent status change can conflict: re-read and retry.
   let current = order;
   for (let attempt = 0; attempt < 5; attempt++) {

@@ -82,7 +82,11 @@ async function settle(deps: VerifyDeps, request: VerifyRequest, payment: Payment
 /** One conditional UpdateItem: pending → paid / vbank_issued when status, amount and currency hold. */
 async function tryHotPath(deps: VerifyDeps, request: VerifyRequest, payment: Payment, now: Date) {
   if (payment.sandbox && !deps.acceptSandboxPayments) return undefined;
-  const probe = decide(pendingProbe(payment), payment, { acceptSandboxPayments: true, refundLeaseMs: 0, now });
+  const probe = decide(pendingProbe(payment), payment, {
+    acceptSandboxPayments: true,
+    refundLeaseMs: 0,
+    now,
+  });
   if (probe.kind !== 'transition' || (probe.to !== 'paid' && probe.to !== 'vbank_issued')) return undefined;
   return deps.orders.transitionFromPending(
     payment.merchant_uid,
@@ -137,23 +141,46 @@ async function apply(
       const claim = decision.refund ? claimOf(decision.refund, now()) : undefined;
       const written = await deps.orders.transition(
         order,
-        { to: decision.to, source: request.source, patch: decision.patch, ...(claim ? { refund: claim } : {}) },
+        {
+          to: decision.to,
+          source: request.source,
+          patch: decision.patch,
+          ...(claim ? { refund: claim } : {}),
+        },
         now(),
       );
       if (!decision.refund) return { kind: 'decided', order: written, payment, changed: true };
       const refunded = await executeRefund({ ...deps, now }, written, decision.refund);
-      return { kind: 'decided', order: refunded, payment, changed: true, refund: refundOf(refunded, payment) };
+      return {
+        kind: 'decided',
+        order: refunded,
+        payment,
+        changed: true,
+        refund: refundOf(refunded, payment),
+      };
     }
     case 'refund': {
       const claimed = await deps.orders.saveRefund(order, claimOf(decision.refund, now()), now());
       const refunded = await executeRefund({ ...deps, now }, claimed, decision.refund);
-      return { kind: 'decided', order: refunded, payment, changed: false, refund: refundOf(refunded, payment) };
+      return {
+        kind: 'decided',
+        order: refunded,
+        payment,
+        changed: false,
+        refund: refundOf(refunded, payment),
+      };
     }
   }
 }
 
 function claimOf(plan: { imp_uid: string; balance: number; reason: Refund['reason'] }, now: Date): Refund {
-  return { imp_uid: plan.imp_uid, amount: plan.balance, reason: plan.reason, status: 'requested', requested_at: now.toISOString() };
+  return {
+    imp_uid: plan.imp_uid,
+    amount: plan.balance,
+    reason: plan.reason,
+    status: 'requested',
+    requested_at: now.toISOString(),
+  };
 }
 
 function refundOf(order: Order, payment: Payment): Refund | undefined {

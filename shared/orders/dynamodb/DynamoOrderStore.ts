@@ -1,6 +1,12 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { type NewOrder, OrderConflictError, OrderCorruptError, type OrderStore, type TransitionWrite } from '../store';
+import {
+  type NewOrder,
+  OrderConflictError,
+  OrderCorruptError,
+  type OrderStore,
+  type TransitionWrite,
+} from '../store';
 import { awaitsResult } from '../transitions';
 import { HISTORY_LIMIT, type HistoryEntry, type Order, orderSchema, type Refund } from '../types';
 import { buildUpdate } from './updateExpression';
@@ -75,30 +81,27 @@ export function createDynamoOrderStore({ doc, tableName }: DynamoOrderStoreOptio
     now: Date,
   ): Promise<Order | undefined> {
     const at = now.toISOString();
-    const update = buildUpdate(transitionFields(write, at), awaitsResult(write.to) ? [] : ['check_due_at', 'check_attempt']);
     // Appending keeps this a blind write; a pending order has a handful of entries, far below the bound.
-    update.UpdateExpression += ', #history = list_append(if_not_exists(#history, :empty), :entry)';
-    update.UpdateExpression += ', #version = if_not_exists(#version, :zero) + :one';
-    Object.assign(update.ExpressionAttributeNames, {
-      '#history': 'history',
-      '#version': 'version',
-      '#status': 'status',
-      '#amount': 'amount',
-      '#currency': 'currency',
-    });
-    Object.assign(update.ExpressionAttributeValues, {
-      ':empty': [],
-      ':entry': [historyEntry('pending', write, at)],
-      ':zero': 0,
-      ':one': 1,
-      ':pending': 'pending',
-      ':amount': expected.amount,
-      ':currency': expected.currency,
-    });
+    const update = buildUpdate(
+      transitionFields(write, at),
+      awaitsResult(write.to) ? [] : ['check_due_at', 'check_attempt'],
+      {
+        assignments: [
+          '#history = list_append(if_not_exists(#history, :empty), :entry)',
+          '#version = if_not_exists(#version, :zero) + :one',
+        ],
+        names: { '#history': 'history', '#version': 'version' },
+        values: { ':empty': [], ':entry': [historyEntry('pending', write, at)], ':zero': 0, ':one': 1 },
+      },
+    );
     // The amount rule lives in the condition: the stored amount must equal what Iamport says was paid.
-    const condition = '#status = :pending AND #amount = :amount AND #currency = :currency';
+    const condition = {
+      expression: '#status = :pending AND #amount = :amount AND #currency = :currency',
+      names: { '#status': 'status', '#amount': 'amount', '#currency': 'currency' },
+      values: { ':pending': 'pending', ':amount': expected.amount, ':currency': expected.currency },
+    };
     try {
-      return await conditionalUpdate(merchantUid, update, { expression: condition });
+      return await conditionalUpdate(merchantUid, update, condition);
     } catch (error) {
       if (error instanceof OrderConflictError) return undefined;
       throw error;
@@ -133,7 +136,8 @@ export function createDynamoOrderStore({ doc, tableName }: DynamoOrderStoreOptio
       );
       return parseOrder(merchantUid, Attributes ?? {});
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw new OrderConflictError(merchantUid, { cause: error });
+      if (error instanceof ConditionalCheckFailedException)
+        throw new OrderConflictError(merchantUid, { cause: error });
       throw error;
     }
   }

@@ -9,10 +9,21 @@ export interface UpdateParts {
   ExpressionAttributeValues: Record<string, unknown>;
 }
 
-export function buildUpdate(set: Record<string, unknown>, remove: readonly string[] = []): UpdateParts {
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  const assignments: string[] = [];
+/** SET clauses written by hand (list_append, counters) with their own placeholders. */
+export interface RawAssignments {
+  assignments: string[];
+  names: Record<string, string>;
+  values: Record<string, unknown>;
+}
+
+export function buildUpdate(
+  set: Record<string, unknown>,
+  remove: readonly string[] = [],
+  raw: RawAssignments = { assignments: [], names: {}, values: {} },
+): UpdateParts {
+  const names: Record<string, string> = { ...raw.names };
+  const values: Record<string, unknown> = { ...raw.values };
+  const assignments: string[] = [...raw.assignments];
   let index = 0;
   for (const [attribute, value] of Object.entries(set)) {
     if (value === undefined) continue;
@@ -28,5 +39,9 @@ export function buildUpdate(set: Record<string, unknown>, remove: readonly strin
   });
   const clauses = [`SET ${assignments.join(', ')}`];
   if (removals.length > 0) clauses.push(`REMOVE ${removals.join(', ')}`);
-  return { UpdateExpression: clauses.join(' '), ExpressionAttributeNames: names, ExpressionAttributeValues: values };
+  return {
+    UpdateExpression: clauses.join(' '),
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+  };
 }

@@ -1,0 +1,67 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { z } from 'zod';
+import { HttpError } from '../../shared/http/errors';
+import { merchantUidSchema } from '../../shared/http/identifiers';
+import { readBody } from '../../shared/http/readBody';
+import { errorBody, type HttpResult, json } from '../../shared/http/responses';
+import { validate } from '../../shared/http/validate';
+import { isTransientIamportError } from '../../shared/iamport/errors';
+import { type RegisterDeps, registerOrder } from '../../shared/orders/registerOrder';
+import { toOrderView } from '../../shared/orders/view';
+
+/** KRW has no minor unit: its amounts are whole won. Other currencies may carry cents. */
+const inputSchema = z
+  .object({
+    // Iamport's prepare API caps merchant_uid at 40 characters.
+    merchant_uid: merchantUidSchema.max(40),
+    amount: z.number().positive().max(1e12),
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/)
+      .default('KRW'),
+    name: z.string().trim().min(1).max(200).optional(),
+  })
+  .refine(
+    (order) =>
+      order.currency === 'KRW' ? Number.isInteger(order.amount) : Number.isInteger(order.amount * 100),
+    {
+      path: ['amount'],
+    },
+  );
+
+/** `POST /orders`: the merchant's back end registers what the buyer must pay (design §5). */
+export function makeCreateOrderHandler(deps: RegisterDeps, logger: Logger) {
+  return async function createOrder(event: APIGatewayProxyEventV2): Promise<HttpResult> {
+    const input = validate(inputSchema, readBody(event));
+    logger.appendKeys({ merchant_uid: input.merchant_uid });
+    try {
+      const outcome = await registerOrder(deps, input);
+      logger.info('order registration', { outcome: outcome.kind });
+      switch (outcome.kind) {
+        case 'created':
+          return json(201, toOrderView(outcome.order));
+        case 'repeated':
+          return json(200, toOrderView(outcome.order));
+        case 'conflict':
+          return json(
+            409,
+            errorBody('ORDER_CONFLICT', 'this merchant_uid is registered with another amount'),
+          );
+        case 'prepared_conflict':
+          return json(
+            409,
+            errorBody('PREPARED_AMOUNT_CONFLICT', 'Iamport holds another amount for this merchant_uid'),
+          );
+      }
+    } catch (error) {
+      if (isTransientIamportError(error)) {
+        // The order is stored; repeating the same request finishes the registration.
+        throw new HttpError(503, 'IAMPORT_UNAVAILABLE', 'order stored, amount not yet registered; retry', {
+          cause: error,
+        });
+      }
+      throw error;
+    }
+  };
+}

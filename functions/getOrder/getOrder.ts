@@ -1,0 +1,15 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { merchantUidSchema } from '../../shared/http/identifiers';
+import { errorBody, type HttpResult, json } from '../../shared/http/responses';
+import { validate } from '../../shared/http/validate';
+import type { OrderStore } from '../../shared/orders/store';
+import { toOrderView } from '../../shared/orders/view';
+
+/** `GET /orders/{merchant_uid}`: the order with its history (design §5). */
+export function makeGetOrderHandler(orders: Pick<OrderStore, 'get'>) {
+  return async function getOrder(event: APIGatewayProxyEventV2): Promise<HttpResult> {
+    const merchantUid = validate(merchantUidSchema, event.pathParameters?.merchant_uid);
+    const order = await orders.get(merchantUid);
+    return order ? json(200, toOrderView(order)) : json(404, errorBody('ORDER_NOT_FOUND', 'no such order'));
+  };
+}

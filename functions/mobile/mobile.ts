@@ -1,0 +1,77 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { z } from 'zod';
+import { impUidSchema, merchantUidSchema } from '../../shared/http/identifiers';
+import type { HttpResult } from '../../shared/http/responses';
+import {
+  type EntryOutcome,
+  type VerifyOrQueueDeps,
+  verifyOrQueue,
+} from '../../shared/payments/verifyOrQueue';
+
+/**
+ * `imp_success`, `success`, `error_code` and `error_msg` are ignored on purpose: they are UI hints
+ * that can read "false" for a payment that succeeded (reference §7). Only the identifiers count.
+ */
+const querySchema = z.object({
+  imp_uid: impUidSchema.optional(),
+  merchant_uid: merchantUidSchema.optional(),
+});
+
+/** Where the browser lands: the order status, or one of these when there is no order status to tell. */
+type ResultStatus = string;
+
+/**
+ * `GET /payments/complete/mobile`: the payment window's redirect. A browser always gets a 302 to the
+ * configured result page, never a 5xx and never a target taken from the request.
+ */
+export function makeMobileHandler(deps: VerifyOrQueueDeps, logger: Logger, resultPageUrl: URL) {
+  function redirect(status: ResultStatus, merchantUid?: string, impUid?: string): HttpResult {
+    const target = new URL(resultPageUrl);
+    if (merchantUid) target.searchParams.set('merchant_uid', merchantUid);
+    if (impUid) target.searchParams.set('imp_uid', impUid);
+    target.searchParams.set('status', status);
+    return {
+      statusCode: 302,
+      headers: { location: target.toString(), 'cache-control': 'no-store' },
+      body: '',
+    };
+  }
+
+  return async function mobile(event: APIGatewayProxyEventV2): Promise<HttpResult> {
+    const parsed = querySchema.safeParse(event.queryStringParameters ?? {});
+    if (!parsed.success || (!parsed.data.imp_uid && !parsed.data.merchant_uid)) {
+      logger.warn('mobile redirect with invalid identifiers');
+      return redirect('invalid');
+    }
+    const { imp_uid: impUid, merchant_uid: merchantUid } = parsed.data;
+    logger.appendKeys({ imp_uid: impUid, merchant_uid: merchantUid });
+    try {
+      const outcome = await verifyOrQueue(deps, { impUid, merchantUid, source: 'mobile' });
+      logger.info('verification', { outcome: outcome.kind });
+      const { status, merchant } = resultOf(outcome);
+      return redirect(status, merchant ?? merchantUid, impUid);
+    } catch (error) {
+      logger.error('mobile verification failed', { error });
+      return redirect('error', merchantUid, impUid);
+    }
+  };
+}
+
+function resultOf(outcome: EntryOutcome): { status: ResultStatus; merchant?: string } {
+  switch (outcome.kind) {
+    case 'decided':
+      return { status: outcome.order.status, merchant: outcome.order.merchant_uid };
+    case 'sandbox_refused':
+      return { status: 'refused', merchant: outcome.order.merchant_uid };
+    case 'queued':
+      return { status: 'pending' };
+    case 'merchant_uid_mismatch':
+      return { status: 'invalid' };
+    case 'unknown_order':
+    case 'payment_not_found':
+      return { status: 'not_found' };
+    case 'queue_failed':
+      return { status: 'error' };
+  }
+}

@@ -1,0 +1,68 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { z } from 'zod';
+import { HttpError } from '../../shared/http/errors';
+import { impUidSchema, merchantUidSchema } from '../../shared/http/identifiers';
+import { readBody } from '../../shared/http/readBody';
+import { type HttpResult, json } from '../../shared/http/responses';
+import { validate } from '../../shared/http/validate';
+import {
+  type EntryOutcome,
+  type VerifyOrQueueDeps,
+  verifyOrQueue,
+} from '../../shared/payments/verifyOrQueue';
+
+/** The body's `status` is read only to be logged: the decision comes from Iamport, never the notice. */
+const inputSchema = z
+  .object({
+    imp_uid: impUidSchema.optional(),
+    merchant_uid: merchantUidSchema.optional(),
+    status: z.string().max(40).optional(),
+    cancellation_id: z.string().max(100).optional(),
+  })
+  .refine((body) => body.imp_uid !== undefined || body.merchant_uid !== undefined, { path: ['imp_uid'] });
+
+export interface WebhookOptions {
+  /** Source IPs allowed to call; empty = any (the body is re-verified anyway). */
+  allowedIps: readonly string[];
+}
+
+/** `POST /payments/webhook`: Iamport's unsigned notification (design §5). */
+export function makeWebhookHandler(deps: VerifyOrQueueDeps, logger: Logger, options: WebhookOptions) {
+  return async function webhook(event: APIGatewayProxyEventV2): Promise<HttpResult> {
+    const sourceIp = event.requestContext.http.sourceIp;
+    if (options.allowedIps.length > 0 && !options.allowedIps.includes(sourceIp)) {
+      throw new HttpError(403, 'FORBIDDEN_SOURCE', 'source address not allowed');
+    }
+    const body = validate(inputSchema, readBody(event));
+    logger.appendKeys({ imp_uid: body.imp_uid, merchant_uid: body.merchant_uid });
+    // With an imp_uid the body's merchant_uid is not passed on: a notice naming the wrong order must
+    // still settle the right one, which Iamport's answer names.
+    const outcome = await verifyOrQueue(
+      deps,
+      body.imp_uid
+        ? { impUid: body.imp_uid, source: 'webhook' }
+        : { merchantUid: body.merchant_uid, source: 'webhook' },
+    );
+    logger.info('verification', { outcome: outcome.kind, notice_status: body.status });
+    return json(200, { ok: true, status: statusOf(outcome) });
+  };
+}
+
+function statusOf(outcome: EntryOutcome): string {
+  switch (outcome.kind) {
+    case 'decided':
+    case 'sandbox_refused':
+      return outcome.order.status;
+    case 'queued':
+      return 'pending';
+    case 'unknown_order':
+    case 'payment_not_found':
+    case 'merchant_uid_mismatch':
+      // Answer 200 for what is not ours, or Iamport's retries (where enabled) keep coming.
+      return 'unknown';
+    case 'queue_failed':
+      // Neither decided nor queued: a 5xx lets Iamport's own retry take over.
+      throw new HttpError(503, 'UNAVAILABLE', outcome.reason);
+  }
+}

@@ -1,0 +1,63 @@
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { CreateTableCommand, type CreateTableCommandInput, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
+
+export interface LocalDynamo {
+  endpoint: string;
+  client: DynamoDBClient;
+  close(): Promise<void>;
+}
+
+/** An in-memory DynamoDB (dynalite) on loopback; port 0 picks a free one. */
+export async function startLocalDynamo(port = 0, host = '127.0.0.1'): Promise<LocalDynamo> {
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  server.listen(port, host);
+  await once(server, 'listening');
+  const { port: actual } = server.address() as AddressInfo;
+  const endpoint = `http://${host}:${actual}`;
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'ap-northeast-2',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  return {
+    endpoint,
+    client,
+    close: async () => {
+      client.destroy();
+      server.closeAllConnections?.();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** CloudFormation table properties that CreateTable does not take (or dynalite does not know). */
+const DEPLOY_ONLY = [
+  'PointInTimeRecoverySpecification',
+  'SSESpecification',
+  'TimeToLiveSpecification',
+  'Tags',
+];
+
+/**
+ * Creates the tables exactly as `serverless.yml` declares them, so local and deployed schemas cannot
+ * drift: `resources` is the resolved Resources map (from `serverless print`).
+ */
+export async function createTablesFromResources(client: DynamoDBClient, resources: Record<string, unknown>) {
+  const created: string[] = [];
+  for (const resource of Object.values(resources)) {
+    if (!isTable(resource)) continue;
+    const input: Record<string, unknown> = { ...resource.Properties };
+    for (const key of DEPLOY_ONLY) delete input[key];
+    await client.send(new CreateTableCommand(input as unknown as CreateTableCommandInput));
+    created.push(String(input.TableName));
+  }
+  return created;
+}
+
+function isTable(resource: unknown): resource is { Type: string; Properties: Record<string, unknown> } {
+  if (typeof resource !== 'object' || resource === null) return false;
+  const { Type, Properties } = resource as { Type?: unknown; Properties?: unknown };
+  return Type === 'AWS::DynamoDB::Table' && typeof Properties === 'object' && Properties !== null;
+}

@@ -1,0 +1,111 @@
+/**
+ * `npm start`: the whole product on loopback, no AWS account, no internet (design §8).
+ * dynalite (tables from serverless.yml) + the Iamport sandbox + serverless-offline running the same
+ * handler code as Lambda. Prints one ready line; Ctrl-C stops everything.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { demoApiKey, demoApiSecret, startSandbox } from '../sandbox';
+import { createTablesFromResources, startLocalDynamo } from './dynamo';
+import { printServerlessConfig, projectRoot, serverlessBin } from './serverlessConfig';
+
+const host = '127.0.0.1';
+const apiPort = Number(process.env.PORT ?? 3000);
+const sandboxPort = Number(process.env.SANDBOX_PORT ?? 3100);
+const dynamoPort = Number(process.env.DYNAMODB_PORT ?? 8000);
+const lambdaPort = Number(process.env.LAMBDA_PORT ?? 3002);
+const apiUrl = `http://${host}:${apiPort}`;
+
+async function main() {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  const dynamo = await startLocalDynamo(dynamoPort, host);
+  const sandbox = await startSandbox({
+    host,
+    port: sandboxPort,
+    apiKey: process.env.IAMPORT_API_KEY ?? demoApiKey,
+    apiSecret: process.env.IAMPORT_API_SECRET ?? demoApiSecret,
+    webhookUrl: process.env.SANDBOX_WEBHOOK_URL ?? `${apiUrl}/payments/webhook`,
+  });
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    IAMPORT_BASE_URL: process.env.IAMPORT_BASE_URL ?? sandbox.url,
+    IAMPORT_API_KEY: process.env.IAMPORT_API_KEY ?? demoApiKey,
+    IAMPORT_API_SECRET: process.env.IAMPORT_API_SECRET ?? demoApiSecret,
+    DYNAMODB_ENDPOINT: dynamo.endpoint,
+    AWS_REGION: 'ap-northeast-2',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    // Node 20 is supported here until the deploy target's Node 22 is everywhere; the notice is noise.
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  };
+  const config = await printServerlessConfig('local', env);
+  const tables = await createTablesFromResources(dynamo.client, config.resources?.Resources ?? {});
+
+  const offline = spawn(
+    serverlessBin,
+    [
+      'offline',
+      'start',
+      '--stage',
+      'local',
+      '--host',
+      host,
+      '--httpPort',
+      String(apiPort),
+      '--lambdaPort',
+      String(lambdaPort),
+      // Back-office routes use IAM auth when deployed; on loopback they are open (design §5).
+      '--noAuth',
+      '--noPrependStageInUrl',
+      // Handlers read DYNAMODB_ENDPOINT and the plain sandbox keys from this environment.
+      '--localEnvironment',
+    ],
+    { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    offline.kill('SIGTERM');
+    await Promise.allSettled([sandbox.close(), dynamo.close()]);
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
+  offline.on('exit', (code) => {
+    if (!stopping) {
+      console.error(`serverless-offline exited (${code ?? 'signal'})`);
+      void stop(1);
+    }
+  });
+  await waitForReady(offline);
+  console.log(
+    `ready: api ${apiUrl} · iamport sandbox ${sandbox.url} · dynamodb ${dynamo.endpoint} (tables: ${tables.join(', ')})`,
+  );
+}
+
+/** Forwards serverless-offline's output (requests, handler logs) and resolves at its ready banner. */
+function waitForReady(child: ChildProcess): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let ready = false;
+    // serverless-offline writes its banner to stderr and handler output to stdout; before the
+    // banner only errors are worth showing, after it everything is the developer's log.
+    const forward = (sink: NodeJS.WriteStream) => (chunk: Buffer) => {
+      const text = chunk.toString('utf8');
+      if (ready || process.env.LOCAL_VERBOSE || /error/i.test(text)) sink.write(text);
+      if (!ready && text.includes('Server ready')) {
+        ready = true;
+        resolve();
+      }
+    };
+    child.stdout?.on('data', forward(process.stdout));
+    child.stderr?.on('data', forward(process.stderr));
+    child.on('exit', () => {
+      if (!ready) reject(new Error('serverless-offline stopped before it was ready'));
+    });
+  });
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,115 @@
+import { z } from 'zod';
+
+/** Comma-separated list; blanks dropped. */
+const list = z
+  .string()
+  .optional()
+  .transform((value) =>
+    (value ?? '')
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item.length > 0),
+  );
+const bool = z
+  .enum(['true', 'false', '1', '0', ''])
+  .optional()
+  .transform((value) => value === 'true' || value === '1');
+const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const httpUrl = z.url({ protocol: /^https?$/ });
+
+const envSchema = z
+  .object({
+    STAGE: z.string().min(1).default('local'),
+    IAMPORT_BASE_URL: httpUrl.default('https://api.iamport.kr'),
+    IAMPORT_API_KEY: z.string().min(1).optional(),
+    IAMPORT_API_SECRET: z.string().min(1).optional(),
+    /** Deployed: SSM SecureString names, read at cold start instead of plain values. */
+    IAMPORT_API_KEY_PARAMETER: z.string().min(1).optional(),
+    IAMPORT_API_SECRET_PARAMETER: z.string().min(1).optional(),
+    IAMPORT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+    ORDERS_TABLE: z.string().min(1),
+    DYNAMODB_ENDPOINT: httpUrl.optional(),
+    RETRY_QUEUE_URL: z.string().min(1),
+    RESULT_PAGE_URL: httpUrl,
+    ALLOWED_ORIGINS: list,
+    WEBHOOK_ALLOWED_IPS: list,
+    ACCEPT_SANDBOX_PAYMENTS: bool,
+    RECONCILE_AFTER_SECONDS: seconds(600),
+    RECONCILE_MAX_AGE_SECONDS: seconds(86_400),
+    RETRY_BASE_SECONDS: seconds(30),
+  })
+  .superRefine((env, ctx) => {
+    for (const name of ['IAMPORT_API_KEY', 'IAMPORT_API_SECRET'] as const) {
+      if (!env[name] && !env[`${name}_PARAMETER`]) {
+        ctx.addIssue({ code: 'custom', path: [name], message: `set ${name} or ${name}_PARAMETER` });
+      }
+    }
+    if (env.STAGE === 'prod' && env.ACCEPT_SANDBOX_PAYMENTS) {
+      ctx.addIssue({ code: 'custom', path: ['ACCEPT_SANDBOX_PAYMENTS'], message: 'must be false in prod' });
+    }
+  });
+
+/** Plain value, or the name of an SSM SecureString to read at cold start. */
+export type SecretSource = { value: string } | { parameter: string };
+
+export interface Config {
+  stage: string;
+  iamport: { baseUrl: URL; apiKey: SecretSource; apiSecret: SecretSource; timeoutMs: number };
+  ordersTable: string;
+  dynamoEndpoint: string | undefined;
+  retryQueueUrl: string;
+  resultPageUrl: URL;
+  allowedOrigins: readonly string[];
+  webhookAllowedIps: readonly string[];
+  acceptSandboxPayments: boolean;
+  reconcileAfterSeconds: number;
+  reconcileMaxAgeSeconds: number;
+  retryBaseSeconds: number;
+}
+
+/** Invalid configuration: the message names every offending variable and never echoes a value. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Reads the environment once at cold start (design §7) and fails fast, naming the variable.
+ * @example const config = loadConfig(); // at module scope of a handler
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
+  }
+  const e = parsed.data;
+  return Object.freeze({
+    stage: e.STAGE,
+    iamport: {
+      baseUrl: new URL(e.IAMPORT_BASE_URL),
+      apiKey: secret(e.IAMPORT_API_KEY, e.IAMPORT_API_KEY_PARAMETER),
+      apiSecret: secret(e.IAMPORT_API_SECRET, e.IAMPORT_API_SECRET_PARAMETER),
+      timeoutMs: e.IAMPORT_TIMEOUT_MS,
+    },
+    ordersTable: e.ORDERS_TABLE,
+    dynamoEndpoint: e.DYNAMODB_ENDPOINT,
+    retryQueueUrl: e.RETRY_QUEUE_URL,
+    resultPageUrl: new URL(e.RESULT_PAGE_URL),
+    allowedOrigins: e.ALLOWED_ORIGINS,
+    webhookAllowedIps: e.WEBHOOK_ALLOWED_IPS,
+    acceptSandboxPayments: e.ACCEPT_SANDBOX_PAYMENTS,
+    reconcileAfterSeconds: e.RECONCILE_AFTER_SECONDS,
+    reconcileMaxAgeSeconds: e.RECONCILE_MAX_AGE_SECONDS,
+    retryBaseSeconds: e.RETRY_BASE_SECONDS,
+  });
+}
+
+function secret(value: string | undefined, parameter: string | undefined): SecretSource {
+  // A plain value wins so that local runs never need AWS; deployed templates set only the parameter.
+  if (value) return { value };
+  if (parameter) return { parameter };
+  throw new ConfigError('unreachable: checked by the schema');
+}

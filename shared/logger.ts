@@ -1,0 +1,9 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+
+/**
+ * Structured JSON logs. Callers log identifiers (merchant_uid, imp_uid) and outcomes only: never a
+ * request body, a token, a key or buyer data, which is why no event logging is switched on here.
+ */
+export function createLogger(serviceName: string): Logger {
+  return new Logger({ serviceName, logLevel: process.env.LOG_LEVEL === 'DEBUG' ? 'DEBUG' : 'INFO' });
+}

@@ -1,0 +1,52 @@
+import { IamportRefusedError } from '../iamport/errors';
+import type { IamportApi } from '../iamport/types';
+import type { NewOrder, OrderStore } from './store';
+import type { Order } from './types';
+
+export interface RegisterDeps {
+  orders: OrderStore;
+  iamport: Pick<IamportApi, 'preparePayment' | 'getPrepared'>;
+  now?: () => Date;
+}
+
+export type RegisterOutcome =
+  | { kind: 'created'; order: Order }
+  | { kind: 'repeated'; order: Order }
+  | { kind: 'conflict'; order: Order }
+  | { kind: 'prepared_conflict'; order: Order; preparedAmount: number };
+
+/**
+ * `POST /orders`: stores the amount the merchant expects, then registers it with Iamport's prepare
+ * API so the payment window refuses any other amount. The store is written first: it is our truth,
+ * and a repeat of the same request retries the registration if Iamport was unreachable.
+ */
+export async function registerOrder(deps: RegisterDeps, input: NewOrder): Promise<RegisterOutcome> {
+  const now = deps.now ?? (() => new Date());
+  const { created, order } = await deps.orders.create(input, now());
+  if (!created && (order.amount !== input.amount || order.currency !== input.currency)) {
+    return { kind: 'conflict', order };
+  }
+  // Prepare only matters before payment; a settled order needs no window guard.
+  if (order.status === 'pending') {
+    const preparedAmount = await prepare(deps.iamport, input);
+    if (preparedAmount !== undefined) return { kind: 'prepared_conflict', order, preparedAmount };
+  }
+  return { kind: created ? 'created' : 'repeated', order };
+}
+
+/** Returns the amount Iamport holds when it differs from ours; undefined when registered as ours. */
+async function prepare(iamport: RegisterDeps['iamport'], input: NewOrder): Promise<number | undefined> {
+  try {
+    await iamport.preparePayment({
+      merchant_uid: input.merchant_uid,
+      amount: input.amount,
+      currency: input.currency,
+    });
+    return undefined;
+  } catch (error) {
+    // A duplicate registration is refused with code 1: fine if it holds our amount.
+    if (!(error instanceof IamportRefusedError)) throw error;
+    const prepared = await iamport.getPrepared(input.merchant_uid);
+    return prepared.amount === input.amount ? undefined : prepared.amount;
+  }
+}

@@ -1,0 +1,7 @@
+import type { Order } from './types';
+
+/** The order as the back-office API shows it: scheduling internals stay inside. */
+export function toOrderView(order: Order) {
+  const { check_due_at: _due, check_attempt: _attempt, ...view } = order;
+  return view;
+}

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+
+export const retryReasons = ['iamport_unavailable', 'lost_result_check', 'sweep'] as const;
+
+/**
+ * A unit of reconciliation work (design §6). At least one identifier: an entry point that only knew
+ * an imp_uid when Iamport was down cannot know the merchant_uid yet. With an imp_uid present, the
+ * merchant_uid is only a label; the payment's own merchant_uid decides which order moves.
+ */
+export const retryMessageSchema = z
+  .object({
+    merchant_uid: z.string().min(1).max(80).optional(),
+    imp_uid: z.string().min(1).max(80).optional(),
+    reason: z.enum(retryReasons),
+    attempt: z.number().int().nonnegative().max(1000),
+  })
+  .refine((message) => message.merchant_uid !== undefined || message.imp_uid !== undefined, {
+    message: 'merchant_uid or imp_uid is required',
+  });
+export type RetryMessage = z.infer<typeof retryMessageSchema>;
+
+/** The retry queue as the domain needs it; SQS when deployed, a local queue server for `npm start`. */
+export interface RetryQueue {
+  /** Resolves once the queue has durably accepted the message; rejects otherwise. */
+  send(message: RetryMessage, delaySeconds: number): Promise<void>;
+}
+
+/** SQS caps a message delay at 15 minutes; longer waits are re-enqueued by the consumer. */
+export const MAX_DELAY_SECONDS = 900;
