@@ -55,7 +55,12 @@ function describeIssues(error: z.ZodError): string {
  *   no envelope) → malformed: none of the endpoints this client calls answers like that.
  * @internal
  */
-export function interpretResponse<T>(operation: string, status: number, text: string, schema: z.ZodType<T>): T {
+export function interpretResponse<T>(
+  operation: string,
+  status: number,
+  text: string,
+  schema: z.ZodType<T>,
+): T {
   const httpStatus = status;
   if (isTransientStatus(status)) {
     throw new IamportUnavailableError(`${operation}: Iamport answered HTTP ${status}`, { httpStatus });

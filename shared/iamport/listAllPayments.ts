@@ -40,7 +40,9 @@ export async function listAllPayments(
     }
     if (result.next === 0) return [...byImpUid.values()];
     if (result.next <= page) {
-      throw new IamportMalformedResponseError(`findAllPayments: page ${page} points back to page ${result.next}`);
+      throw new IamportMalformedResponseError(
+        `findAllPayments: page ${page} points back to page ${result.next}`,
+      );
     }
     if (walked >= LIST_ALL_MAX_PAGES) {
       throw new IamportError(`findAllPayments: more than ${LIST_ALL_MAX_PAGES} pages for one merchant_uid`);

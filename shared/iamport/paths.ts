@@ -17,7 +17,7 @@ export function requireId(value: string, name: string): void {
  * `encodeURIComponent` turns `/`, `?`, `#` and `%` into escapes, so `../x` or `a?b` stays inside its segment.
  * It leaves `.` alone, and URL normalisers (WHATWG URL, proxies) treat `.`, `..` and even `%2e%2e` as dot
  * segments that climb the path, so those two values are refused outright; no real id looks like that.
- * An empty value would silently hit a different route (`/payments/` or `/payments/find/`), so it is refused too.
+ * An empty value would silently hit another route (`/payments/`, `/payments/find/`), so it is refused too.
  *
  * @example
  * pathSegment('imp_123', 'imp_uid'); // 'imp_123'

@@ -48,7 +48,10 @@ export function createTokenCache({ fetchToken, safetyMarginSeconds, now }: Token
     if (lifetimeSeconds <= 0) {
       throw new IamportMalformedResponseError('getToken: the token expires before it was issued');
     }
-    cached = { token: answer.access_token, validUntil: receivedAt + (lifetimeSeconds - safetyMarginSeconds) * 1000 };
+    cached = {
+      token: answer.access_token,
+      validUntil: receivedAt + (lifetimeSeconds - safetyMarginSeconds) * 1000,
+    };
     return answer.access_token;
   }
 
