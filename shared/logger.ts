@@ -5,5 +5,6 @@ import { Logger } from '@aws-lambda-powertools/logger';
  * request body, a token, a key or buyer data, which is why no event logging is switched on here.
  */
 export function createLogger(serviceName: string): Logger {
-  return new Logger({ serviceName, logLevel: process.env.LOG_LEVEL === 'DEBUG' ? 'DEBUG' : 'INFO' });
+  // The level comes from POWERTOOLS_LOG_LEVEL / LOG_LEVEL (Powertools reads them), INFO by default.
+  return new Logger({ serviceName });
 }

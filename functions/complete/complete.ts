@@ -1,4 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import httpCors from '@middy/http-cors';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
 import { HttpError } from '../../shared/http/errors';
@@ -6,6 +7,7 @@ import { impUidSchema, merchantUidSchema } from '../../shared/http/identifiers';
 import { readBody } from '../../shared/http/readBody';
 import { errorBody, type HttpResult, json } from '../../shared/http/responses';
 import { validate } from '../../shared/http/validate';
+import { httpStack } from '../../shared/middleware/httpStack';
 import { paymentAnswer } from '../../shared/payments/answer';
 import { statusMessage } from '../../shared/payments/messages';
 import {
@@ -54,4 +56,15 @@ function answer(outcome: EntryOutcome): HttpResult {
 
 function statusOf(outcome: EntryOutcome) {
   return outcome.kind === 'decided' ? { status: outcome.order.status, changed: outcome.changed } : {};
+}
+
+/** The deployed handler: CORS for the merchant's shop origins (`ALLOWED_ORIGINS`), errors mapped once. */
+export function createCompleteHandler(
+  deps: VerifyOrQueueDeps,
+  logger: Logger,
+  allowedOrigins: readonly string[],
+) {
+  return httpStack(makeCompleteHandler(deps, logger), logger, [
+    httpCors({ origins: [...allowedOrigins], methods: 'POST,OPTIONS', headers: 'content-type', maxAge: 600 }),
+  ]);
 }

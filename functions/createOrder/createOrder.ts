@@ -7,6 +7,7 @@ import { readBody } from '../../shared/http/readBody';
 import { errorBody, type HttpResult, json } from '../../shared/http/responses';
 import { validate } from '../../shared/http/validate';
 import { isTransientIamportError } from '../../shared/iamport/errors';
+import { httpStack } from '../../shared/middleware/httpStack';
 import { type RegisterDeps, registerOrder } from '../../shared/orders/registerOrder';
 import { toOrderView } from '../../shared/orders/view';
 
@@ -64,4 +65,8 @@ export function makeCreateOrderHandler(deps: RegisterDeps, logger: Logger) {
       throw error;
     }
   };
+}
+
+export function createCreateOrderHandler(deps: RegisterDeps, logger: Logger) {
+  return httpStack(makeCreateOrderHandler(deps, logger), logger);
 }

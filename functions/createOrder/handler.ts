@@ -1,16 +1,13 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
 import { loadConfig } from '../../shared/config';
 import { createLogger } from '../../shared/logger';
-import { jsonErrors } from '../../shared/middleware/jsonErrors';
 import { createOrderStoreFromConfig } from '../../shared/runtime/dynamo';
 import { createIamportFromConfig } from '../../shared/runtime/iamport';
-import { makeCreateOrderHandler } from './createOrder';
+import { createCreateOrderHandler } from './createOrder';
 
 const config = loadConfig();
 const logger = createLogger('orders-create');
-const deps = { orders: createOrderStoreFromConfig(config), iamport: await createIamportFromConfig(config) };
 
-export const handler = middy(makeCreateOrderHandler(deps, logger))
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(jsonErrors(logger));
+export const handler = createCreateOrderHandler(
+  { orders: createOrderStoreFromConfig(config), iamport: await createIamportFromConfig(config) },
+  logger,
+);

@@ -1,7 +1,9 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { merchantUidSchema } from '../../shared/http/identifiers';
 import { errorBody, type HttpResult, json } from '../../shared/http/responses';
 import { validate } from '../../shared/http/validate';
+import { httpStack } from '../../shared/middleware/httpStack';
 import type { OrderStore } from '../../shared/orders/store';
 import { toOrderView } from '../../shared/orders/view';
 
@@ -12,4 +14,8 @@ export function makeGetOrderHandler(orders: Pick<OrderStore, 'get'>) {
     const order = await orders.get(merchantUid);
     return order ? json(200, toOrderView(order)) : json(404, errorBody('ORDER_NOT_FOUND', 'no such order'));
   };
+}
+
+export function createGetOrderHandler(orders: Pick<OrderStore, 'get'>, logger: Logger) {
+  return httpStack(makeGetOrderHandler(orders), logger);
 }

@@ -3,6 +3,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
 import { impUidSchema, merchantUidSchema } from '../../shared/http/identifiers';
 import type { HttpResult } from '../../shared/http/responses';
+import { httpStack } from '../../shared/middleware/httpStack';
 import {
   type EntryOutcome,
   type VerifyOrQueueDeps,
@@ -74,4 +75,8 @@ function resultOf(outcome: EntryOutcome): { status: ResultStatus; merchant?: str
     case 'queue_failed':
       return { status: 'error' };
   }
+}
+
+export function createMobileHandler(deps: VerifyOrQueueDeps, logger: Logger, resultPageUrl: URL) {
+  return httpStack(makeMobileHandler(deps, logger, resultPageUrl), logger);
 }

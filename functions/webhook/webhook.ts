@@ -6,6 +6,7 @@ import { impUidSchema, merchantUidSchema } from '../../shared/http/identifiers';
 import { readBody } from '../../shared/http/readBody';
 import { type HttpResult, json } from '../../shared/http/responses';
 import { validate } from '../../shared/http/validate';
+import { httpStack } from '../../shared/middleware/httpStack';
 import {
   type EntryOutcome,
   type VerifyOrQueueDeps,
@@ -65,4 +66,8 @@ function statusOf(outcome: EntryOutcome): string {
       // Neither decided nor queued: a 5xx lets Iamport's own retry take over.
       throw new HttpError(503, 'UNAVAILABLE', outcome.reason);
   }
+}
+
+export function createWebhookHandler(deps: VerifyOrQueueDeps, logger: Logger, options: WebhookOptions) {
+  return httpStack(makeWebhookHandler(deps, logger, options), logger);
 }
