@@ -1,0 +1,77 @@
+import { BoundedLog } from './boundedLog';
+import { createClock, type SandboxClock } from './clock';
+import { FaultInjector } from './faults';
+import type { WebhookFormat } from './payment';
+import { PrepareRegistry } from './prepare';
+import { PaymentStore } from './store';
+import { type Credentials, TokenIssuer } from './tokens';
+import { WebhookSender, type WebhookTimeouts } from './webhooks';
+
+export interface SandboxConfig {
+  /** The console's notification URL; null = none configured, so no notices unless a payment has notice_url. */
+  webhookUrl: string | null;
+  webhookFormat: WebhookFormat;
+}
+
+/** One API call (never a control call), as `GET /__sandbox/requests` lists it. */
+export interface RequestLogEntry {
+  method: string;
+  /** Path without the query string. */
+  path: string;
+  /** The raw query string without `?`, '' when none. */
+  query: string;
+  status: number;
+  /** Sandbox clock, ms. */
+  at: number;
+}
+
+export interface SandboxStateOptions {
+  credentials: Credentials;
+  config: SandboxConfig;
+  now: () => number;
+  unauthorizedMessage: string;
+  webhookTimeouts?: WebhookTimeouts;
+}
+
+/** Everything the emulator remembers. In-process tests and a payment-window page may use it directly. */
+export interface SandboxState {
+  readonly clock: SandboxClock;
+  readonly payments: PaymentStore;
+  readonly prepared: PrepareRegistry;
+  readonly tokens: TokenIssuer;
+  readonly webhooks: WebhookSender;
+  readonly faults: FaultInjector;
+  readonly requests: BoundedLog<RequestLogEntry>;
+  readonly config: SandboxConfig;
+  /** Body message of the 401 answer; the sources do not give Iamport's exact one. */
+  readonly unauthorizedMessage: string;
+  /** Back to the state right after start: no payments, tokens, registrations, logs or faults; clock unmoved. */
+  reset(): void;
+}
+
+export function createSandboxState(options: SandboxStateOptions): SandboxState {
+  const clock = createClock(options.now);
+  const initialConfig = { ...options.config };
+  const state: SandboxState = {
+    clock,
+    payments: new PaymentStore(),
+    prepared: new PrepareRegistry(),
+    tokens: new TokenIssuer(options.credentials),
+    webhooks: new WebhookSender(clock.now, options.webhookTimeouts),
+    faults: new FaultInjector(),
+    requests: new BoundedLog<RequestLogEntry>(),
+    config: { ...initialConfig },
+    unauthorizedMessage: options.unauthorizedMessage,
+    reset() {
+      state.payments.clear();
+      state.prepared.clear();
+      state.tokens.clear();
+      state.webhooks.clearLog();
+      state.faults.clear();
+      state.requests.clear();
+      state.clock.reset();
+      Object.assign(state.config, initialConfig);
+    },
+  };
+  return state;
+}

@@ -1,0 +1,151 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import type { SandboxHandle } from '../../sandbox/index';
+import { baseMs, call, createPayment, envelope, getToken, start } from './helpers';
+
+const requestLogSchema = z.array(
+  z.object({ method: z.string(), path: z.string(), query: z.string(), status: z.number(), at: z.number() }),
+);
+
+describe('sandbox: faults and the request log', () => {
+  let sandbox: SandboxHandle;
+  let token: string;
+
+  beforeAll(async () => {
+    sandbox = await start();
+  });
+  afterAll(async () => {
+    await sandbox.close();
+  });
+  beforeEach(async () => {
+    sandbox.state.reset();
+    token = await getToken(sandbox);
+  });
+
+  const setFaults = async (json: Record<string, unknown>) => {
+    const res = await call(sandbox.url, 'POST', '/__sandbox/faults', { json });
+    expect(res.status).toBe(200);
+    return res;
+  };
+
+  it('rate 1 fails every API call with 503 and changes no state; control calls keep working', async () => {
+    const paid = await createPayment(sandbox, { merchant_uid: 'order_down', amount: 1000 });
+    const set = await setFaults({ rate: 1 });
+    expect(set.body).toEqual({ rate: 1, status: null, delay_ms: 0, seed: null });
+
+    const cancel = await call(sandbox.url, 'POST', '/payments/cancel', {
+      token,
+      json: { imp_uid: paid.imp_uid },
+    });
+    expect(cancel.status).toBe(503);
+    expect(envelope(cancel)).toMatchObject({ code: -1, response: null });
+    const prepare = await call(sandbox.url, 'POST', '/payments/prepare', {
+      token,
+      json: { merchant_uid: 'order_prep', amount: 10 },
+    });
+    expect(prepare.status).toBe(503);
+    expect((await call(sandbox.url, 'POST', '/users/getToken', { json: {} })).status).toBe(503);
+
+    // Control routes are never faulted.
+    const other = await call(sandbox.url, 'POST', '/__sandbox/payments', {
+      json: { merchant_uid: 'order_ok', amount: 5 },
+    });
+    expect(other.status).toBe(201);
+    expect(sandbox.state.payments.get(paid.imp_uid)?.payment).toMatchObject({
+      status: 'paid',
+      cancel_amount: 0,
+    });
+    expect(sandbox.state.prepared.get('order_prep')).toBeUndefined();
+
+    const cleared = await call(sandbox.url, 'DELETE', '/__sandbox/faults');
+    expect([cleared.status, cleared.body]).toEqual([200, null]);
+    expect((await call(sandbox.url, 'GET', '/__sandbox/faults')).body).toBeNull();
+    const healthy = await call(sandbox.url, 'POST', '/payments/cancel', {
+      token,
+      json: { imp_uid: paid.imp_uid },
+    });
+    expect(envelope(healthy).code).toBe(0);
+  });
+
+  it('fails with the configured status', async () => {
+    await setFaults({ rate: 1, status: 429 });
+    const res = await call(sandbox.url, 'GET', '/payments/imp_1', { token });
+    expect(res.status).toBe(429);
+    expect(envelope(res).message).toContain('Too Many Requests');
+  });
+
+  it('delay_ms alone holds the call, then answers normally', async () => {
+    const paid = await createPayment(sandbox, { merchant_uid: 'order_slow', amount: 1000 });
+    await setFaults({ rate: 1, delay_ms: 250 });
+    const started = performance.now();
+    const res = await call(sandbox.url, 'GET', `/payments/${paid.imp_uid}`, { token });
+    expect(performance.now() - started).toBeGreaterThanOrEqual(240);
+    expect(res.status).toBe(200);
+    expect(envelope(res).code).toBe(0);
+  });
+
+  it('status with delay_ms holds the call, then fails it', async () => {
+    await setFaults({ rate: 1, delay_ms: 150, status: 502 });
+    const started = performance.now();
+    const res = await call(sandbox.url, 'GET', '/payments/imp_1', { token });
+    expect(performance.now() - started).toBeGreaterThanOrEqual(140);
+    expect(res.status).toBe(502);
+  });
+
+  it('drops a held call whose client gave up, without handling it', async () => {
+    const paid = await createPayment(sandbox, { merchant_uid: 'order_abort', amount: 1000 });
+    await setFaults({ rate: 1, delay_ms: 2000 });
+    const aborted = fetch(`${sandbox.url}/payments/cancel`, {
+      method: 'POST',
+      headers: { authorization: token, 'content-type': 'application/json' },
+      body: JSON.stringify({ imp_uid: paid.imp_uid }),
+      signal: AbortSignal.timeout(100),
+    });
+    await expect(aborted).rejects.toThrow();
+    await call(sandbox.url, 'DELETE', '/__sandbox/faults');
+    await expect.poll(() => requestLogSchema.parse(sandbox.state.requests.list()).at(-1)?.status).toBe(499);
+    expect(sandbox.state.payments.get(paid.imp_uid)?.payment.status).toBe('paid');
+  });
+
+  it('affects only the given share of calls, reproducibly with a seed', async () => {
+    const pattern = async (): Promise<number[]> => {
+      await setFaults({ rate: 0.5, seed: 42 });
+      const statuses: number[] = [];
+      for (let i = 0; i < 20; i += 1) {
+        statuses.push((await call(sandbox.url, 'GET', '/payments/imp_1', { token })).status);
+      }
+      return statuses;
+    };
+    const first = await pattern();
+    const second = await pattern();
+    expect(second).toEqual(first);
+    expect(first.filter((s) => s === 503).length).toBeGreaterThan(0);
+    expect(first.filter((s) => s === 404).length).toBeGreaterThan(0);
+    expect(first.every((s) => s === 503 || s === 404)).toBe(true);
+  });
+
+  it('rejects invalid fault settings', async () => {
+    for (const json of [{ rate: 2 }, { rate: 0.5, status: 200 }, { status: 500 }, { rate: 1, delay: 5 }]) {
+      const res = await call(sandbox.url, 'POST', '/__sandbox/faults', { json });
+      expect(res.status, JSON.stringify(json)).toBe(400);
+    }
+  });
+
+  it('logs API calls (not control calls) with method, path, query, status and time', async () => {
+    await call(sandbox.url, 'DELETE', '/__sandbox/requests');
+    await createPayment(sandbox, { merchant_uid: 'order_log', amount: 1000 });
+    await call(sandbox.url, 'GET', '/payments/find/order_log?sorting=paid', { token });
+    await call(sandbox.url, 'GET', '/payments/imp_1');
+    await setFaults({ rate: 1 });
+    await call(sandbox.url, 'POST', '/payments/cancel', { token, json: { merchant_uid: 'order_log' } });
+    const res = await call(sandbox.url, 'GET', '/__sandbox/requests');
+    expect(requestLogSchema.parse(res.body)).toEqual([
+      { method: 'GET', path: '/payments/find/order_log', query: 'sorting=paid', status: 200, at: baseMs },
+      { method: 'GET', path: '/payments/imp_1', query: '', status: 401, at: baseMs },
+      { method: 'POST', path: '/payments/cancel', query: '', status: 503, at: baseMs },
+    ]);
+    const emptied = await call(sandbox.url, 'DELETE', '/__sandbox/requests');
+    expect([emptied.status, emptied.body]).toEqual([200, []]);
+    expect((await call(sandbox.url, 'GET', '/__sandbox/requests')).body).toEqual([]);
+  });
+});
