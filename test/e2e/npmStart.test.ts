@@ -1,0 +1,66 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningLocalStack, startLocalStack } from '../helpers/localStack';
+
+let stack: RunningLocalStack;
+
+beforeAll(async () => {
+  stack = await startLocalStack();
+}, 150_000);
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+async function post(url: string, body: string, contentType: string) {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': contentType }, body });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+describe('npm start', () => {
+  it('prints one ready line with the URLs', () => {
+    const ready = stack.output().split('\n').filter((line) => line.startsWith('ready: '));
+    expect(ready).toHaveLength(1);
+    expect(ready[0]).toContain(stack.apiUrl);
+    expect(ready[0]).toContain(stack.sandboxUrl);
+  });
+
+  it('runs the PC flow: register, pay in the sandbox, complete with a form body, read the order', async () => {
+    const merchantUid = `e2e_${Date.now()}`;
+    const created = await post(
+      `${stack.apiUrl}/orders`,
+      JSON.stringify({ merchant_uid: merchantUid, amount: 14_000, name: '주문명:결제테스트' }),
+      'application/json',
+    );
+    expect(created.status).toBe(201);
+
+    const payment = await post(
+      `${stack.sandboxUrl}/__sandbox/payments`,
+      JSON.stringify({ merchant_uid: merchantUid, amount: 14_000, notify: false }),
+      'application/json',
+    );
+    expect(payment.status).toBe(201);
+    const impUid = String(payment.body.imp_uid);
+
+    const completed = await post(
+      `${stack.apiUrl}/payments/complete`,
+      `imp_uid=${impUid}`,
+      'application/x-www-form-urlencoded; charset=UTF-8',
+    );
+    expect(completed).toEqual({
+      status: 200,
+      body: expect.objectContaining({ status: 'paid', merchant_uid: merchantUid, imp_uid: impUid, amount: 14_000 }),
+    });
+
+    const order = (await (await fetch(`${stack.apiUrl}/orders/${merchantUid}`)).json()) as Record<string, unknown>;
+    expect(order).toMatchObject({ status: 'paid', imp_uid: impUid });
+  });
+
+  it('stops cleanly on Ctrl-C, releasing its ports', async () => {
+    const ended = await stack.stop();
+    // npm itself ends by the signal it was given; the stack under it exits 0.
+    expect(ended.code === 0 || ended.signal === 'SIGINT').toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await expect(fetch(`${stack.apiUrl}/orders/x`)).rejects.toThrow();
+    await expect(fetch(`${stack.sandboxUrl}/__sandbox/requests`)).rejects.toThrow();
+  });
+});

@@ -1,0 +1,34 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { projectRoot, serverlessBin } from '../../local/serverlessConfig';
+
+export interface CfnResource {
+  Type: string;
+  Properties?: Record<string, unknown>;
+}
+export interface CfnTemplate {
+  Resources: Record<string, CfnResource>;
+}
+
+/** Runs `serverless package` offline for a stage, as a deployment would, and returns the template. */
+export async function packageTemplate(stage: string): Promise<{ template: CfnTemplate; text: string }> {
+  const dir = await mkdtemp(join(tmpdir(), 'sls-package-'));
+  try {
+    await promisify(execFile)(serverlessBin, ['package', '--stage', stage, '--package', dir], {
+      cwd: projectRoot,
+      env: { ...process.env, ESBUILD_WORK_FOLDER: `.esbuild-package-${stage}` },
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    const text = await readFile(join(dir, 'cloudformation-template-update-stack.json'), 'utf8');
+    return { template: JSON.parse(text) as CfnTemplate, text };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+export function resourcesOfType(template: CfnTemplate, type: string): [string, CfnResource][] {
+  return Object.entries(template.Resources).filter(([, resource]) => resource.Type === type);
+}
