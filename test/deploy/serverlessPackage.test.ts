@@ -22,7 +22,7 @@ function routes() {
 
 function environments(): Record<string, unknown>[] {
   return resourcesOfType(template, 'AWS::Lambda::Function').map(
-    ([, fn]) => ((fn.Properties?.Environment as { Variables?: Record<string, unknown> })?.Variables ?? {}),
+    ([, fn]) => (fn.Properties?.Environment as { Variables?: Record<string, unknown> })?.Variables ?? {},
   );
 }
 
@@ -42,7 +42,11 @@ describe('serverless package (prod)', () => {
     const all = routes();
     expect(all['POST /orders']?.AuthorizationType).toBe('AWS_IAM');
     expect(all['GET /orders/{merchant_uid}']?.AuthorizationType).toBe('AWS_IAM');
-    for (const key of ['POST /payments/complete', 'GET /payments/complete/mobile', 'POST /payments/webhook']) {
+    for (const key of [
+      'POST /payments/complete',
+      'GET /payments/complete/mobile',
+      'POST /payments/webhook',
+    ]) {
       expect(all[key]?.AuthorizationType ?? 'NONE').toBe('NONE');
     }
   });

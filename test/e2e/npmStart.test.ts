@@ -18,7 +18,10 @@ async function post(url: string, body: string, contentType: string) {
 
 describe('npm start', () => {
   it('prints one ready line with the URLs', () => {
-    const ready = stack.output().split('\n').filter((line) => line.startsWith('ready: '));
+    const ready = stack
+      .output()
+      .split('\n')
+      .filter((line) => line.startsWith('ready: '));
     expect(ready).toHaveLength(1);
     expect(ready[0]).toContain(stack.apiUrl);
     expect(ready[0]).toContain(stack.sandboxUrl);
@@ -48,10 +51,18 @@ describe('npm start', () => {
     );
     expect(completed).toEqual({
       status: 200,
-      body: expect.objectContaining({ status: 'paid', merchant_uid: merchantUid, imp_uid: impUid, amount: 14_000 }),
+      body: expect.objectContaining({
+        status: 'paid',
+        merchant_uid: merchantUid,
+        imp_uid: impUid,
+        amount: 14_000,
+      }),
     });
 
-    const order = (await (await fetch(`${stack.apiUrl}/orders/${merchantUid}`)).json()) as Record<string, unknown>;
+    const order = (await (await fetch(`${stack.apiUrl}/orders/${merchantUid}`)).json()) as Record<
+      string,
+      unknown
+    >;
     expect(order).toMatchObject({ status: 'paid', imp_uid: impUid });
   });
 

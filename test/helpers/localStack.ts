@@ -15,8 +15,16 @@ export interface RunningLocalStack {
  * Starts `npm start` as a user would, on free ports, and resolves at its ready line.
  * `env` overrides the stack's configuration (e.g. short reconcile delays).
  */
-export async function startLocalStack(env: NodeJS.ProcessEnv = {}, readyTimeoutMs = 120_000): Promise<RunningLocalStack> {
-  const [api, sandbox, dynamo, lambda] = [await freePort(), await freePort(), await freePort(), await freePort()];
+export async function startLocalStack(
+  env: NodeJS.ProcessEnv = {},
+  readyTimeoutMs = 120_000,
+): Promise<RunningLocalStack> {
+  const [api, sandbox, dynamo, lambda] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
   const child: ChildProcess = spawn('npm', ['start'], {
     cwd: projectRoot,
     env: {
@@ -50,7 +58,8 @@ export async function startLocalStack(env: NodeJS.ProcessEnv = {}, readyTimeoutM
     sandboxUrl: `http://127.0.0.1:${sandbox}`,
     output: () => output,
     async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return { code: child.exitCode, signal: child.signalCode };
+      if (child.exitCode !== null || child.signalCode !== null)
+        return { code: child.exitCode, signal: child.signalCode };
       const exited = once(child, 'exit');
       // Ctrl-C reaches the whole foreground group in a terminal; do the same.
       killGroup(child, 'SIGINT');
