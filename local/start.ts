@@ -6,6 +6,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { demoApiKey, demoApiSecret, startSandbox } from '../sandbox';
 import { createTablesFromResources, startLocalDynamo } from './dynamo';
+import { lambdaInvoker } from './lambdaInvoke';
+import { startLocalQueues } from './queues';
 import { printServerlessConfig, projectRoot, serverlessBin } from './serverlessConfig';
 
 const host = '127.0.0.1';
@@ -13,6 +15,8 @@ const apiPort = Number(process.env.PORT ?? 3000);
 const sandboxPort = Number(process.env.SANDBOX_PORT ?? 3100);
 const dynamoPort = Number(process.env.DYNAMODB_PORT ?? 8000);
 const lambdaPort = Number(process.env.LAMBDA_PORT ?? 3002);
+const queuePort = Number(process.env.QUEUE_PORT ?? 3300);
+const sweepIntervalSeconds = Number(process.env.SWEEP_INTERVAL_SECONDS ?? 30);
 const apiUrl = `http://${host}:${apiPort}`;
 
 async function main() {
@@ -38,7 +42,14 @@ async function main() {
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
   const config = await printServerlessConfig('local', env);
-  const tables = await createTablesFromResources(dynamo.client, config.resources?.Resources ?? {});
+  const resources = config.resources?.Resources ?? {};
+  const tables = await createTablesFromResources(dynamo.client, resources);
+  const queues = await startLocalQueues(queuePort, host, resources);
+  Object.assign(env, {
+    SQS_ENDPOINT: queues.sqs.endpoint,
+    RETRY_QUEUE_URL: queues.retryQueueUrl,
+    RETRY_DLQ_URL: queues.retryDlqUrl,
+  });
 
   const offline = spawn(
     serverlessBin,
@@ -62,10 +73,13 @@ async function main() {
     { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stopping = false;
+  let sweepTimer: NodeJS.Timeout | undefined;
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
     offline.kill('SIGTERM');
+    if (sweepTimer) clearInterval(sweepTimer);
+    await queues.close();
     await Promise.allSettled([sandbox.close(), dynamo.close()]);
     process.exit(code);
   };
@@ -78,8 +92,17 @@ async function main() {
     }
   });
   await waitForReady(offline);
+  // Lambda's SQS event source and EventBridge schedule, locally: same handlers, invoked the same way.
+  const lambdaUrl = `http://${host}:${lambdaPort}`;
+  queues.startConsumer(lambdaInvoker(lambdaUrl, 'iamport-verify-local-retryConsumer'));
+  const sweep = lambdaInvoker(lambdaUrl, 'iamport-verify-local-sweeper');
+  sweepTimer = setInterval(() => {
+    sweep({}).catch((error: unknown) =>
+      console.error('[sweeper]', error instanceof Error ? error.message : error),
+    );
+  }, sweepIntervalSeconds * 1000);
   console.log(
-    `ready: api ${apiUrl} · iamport sandbox ${sandbox.url} · dynamodb ${dynamo.endpoint} (tables: ${tables.join(', ')})`,
+    `ready: api ${apiUrl} · iamport sandbox ${sandbox.url} · queue ${queues.sqs.endpoint} · dynamodb ${dynamo.endpoint} (tables: ${tables.join(', ')})`,
   );
 }
 

@@ -30,6 +30,9 @@ const envSchema = z
     ORDERS_TABLE: z.string().min(1),
     DYNAMODB_ENDPOINT: httpUrl.optional(),
     RETRY_QUEUE_URL: z.string().min(1),
+    RETRY_DLQ_URL: z.string().min(1).optional(),
+    /** Local only: the queue server `npm start` runs; deployed, the SDK's regional endpoint. */
+    SQS_ENDPOINT: httpUrl.optional(),
     RESULT_PAGE_URL: httpUrl,
     ALLOWED_ORIGINS: list,
     WEBHOOK_ALLOWED_IPS: list,
@@ -58,6 +61,9 @@ export interface Config {
   ordersTable: string;
   dynamoEndpoint: string | undefined;
   retryQueueUrl: string;
+  /** Required by the consumer, which dead-letters malformed messages itself. */
+  retryDlqUrl: string | undefined;
+  sqsEndpoint: string | undefined;
   resultPageUrl: URL;
   allowedOrigins: readonly string[];
   webhookAllowedIps: readonly string[];
@@ -97,6 +103,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     ordersTable: e.ORDERS_TABLE,
     dynamoEndpoint: e.DYNAMODB_ENDPOINT,
     retryQueueUrl: e.RETRY_QUEUE_URL,
+    retryDlqUrl: e.RETRY_DLQ_URL,
+    sqsEndpoint: e.SQS_ENDPOINT,
     resultPageUrl: new URL(e.RESULT_PAGE_URL),
     allowedOrigins: e.ALLOWED_ORIGINS,
     webhookAllowedIps: e.WEBHOOK_ALLOWED_IPS,

@@ -1,12 +1,19 @@
 import { IamportRefusedError } from '../iamport/errors';
 import type { IamportApi } from '../iamport/types';
+import { MAX_DELAY_SECONDS, type RetryQueue } from '../queue/types';
+import { SWEEP_GRACE_SECONDS } from '../reconcile/schedule';
 import type { NewOrder, OrderStore } from './store';
 import type { Order } from './types';
 
 export interface RegisterDeps {
   orders: OrderStore;
   iamport: Pick<IamportApi, 'preparePayment' | 'getPrepared'>;
+  queue: RetryQueue;
+  /** When the lost-result check runs after registration (`RECONCILE_AFTER_SECONDS`). */
+  reconcileAfterSeconds: number;
   now?: () => Date;
+  /** Told when the check could not be queued; the sweeper covers the order anyway. */
+  onScheduleFailure?: (error: unknown) => void;
 }
 
 export type RegisterOutcome =
@@ -22,7 +29,11 @@ export type RegisterOutcome =
  */
 export async function registerOrder(deps: RegisterDeps, input: NewOrder): Promise<RegisterOutcome> {
   const now = deps.now ?? (() => new Date());
-  const { created, order } = await deps.orders.create(input, now());
+  const at = now();
+  const checkAt = Math.floor(at.getTime() / 1000) + deps.reconcileAfterSeconds;
+  // The index's due time trails the queued check, so the sweeper only acts if the message is lost.
+  const { created, order } = await deps.orders.create(input, at, checkAt + SWEEP_GRACE_SECONDS);
+  if (created) await scheduleFirstCheck(deps, input.merchant_uid, checkAt);
   if (!created && (order.amount !== input.amount || order.currency !== input.currency)) {
     return { kind: 'conflict', order };
   }
@@ -48,5 +59,23 @@ async function prepare(iamport: RegisterDeps['iamport'], input: NewOrder): Promi
     if (!(error instanceof IamportRefusedError)) throw error;
     const prepared = await iamport.getPrepared(input.merchant_uid);
     return prepared.amount === input.amount ? undefined : prepared.amount;
+  }
+}
+
+/** The lost-result check (design §6): catches the buyer who paid while both redirect and webhook were lost. */
+async function scheduleFirstCheck(deps: RegisterDeps, merchantUid: string, checkAt: number): Promise<void> {
+  const longWait = deps.reconcileAfterSeconds > MAX_DELAY_SECONDS;
+  try {
+    await deps.queue.send(
+      {
+        merchant_uid: merchantUid,
+        reason: 'lost_result_check',
+        attempt: 1,
+        ...(longWait ? { not_before: checkAt } : {}),
+      },
+      Math.min(deps.reconcileAfterSeconds, MAX_DELAY_SECONDS),
+    );
+  } catch (error) {
+    deps.onScheduleFailure?.(error);
   }
 }

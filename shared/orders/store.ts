@@ -2,7 +2,8 @@ import type { Order, OrderStatus, Refund, TransitionSource, VbankAccount } from 
 
 /** Fields a transition writes besides the status; each comes from Iamport's answer, never a request. */
 export interface OrderPatch {
-  imp_uid: string;
+  /** Absent only for `expired`, which no payment attempt decided. */
+  imp_uid?: string;
   pay_method?: string;
   cancel_amount?: number;
   vbank?: VbankAccount;
@@ -48,8 +49,11 @@ export class OrderCorruptError extends Error {
 export interface OrderStore {
   /** Strongly consistent read: decisions must see the latest write. */
   get(merchantUid: string): Promise<Order | undefined>;
-  /** Creates a `pending` order; if the merchant_uid exists, returns the stored one untouched. */
-  create(order: NewOrder, now: Date): Promise<{ created: boolean; order: Order }>;
+  /**
+   * Creates a `pending` order with its first lost-result check due at `checkDueAt` (unix seconds);
+   * if the merchant_uid exists, returns the stored one untouched.
+   */
+  create(order: NewOrder, now: Date, checkDueAt?: number): Promise<{ created: boolean; order: Order }>;
   /** Applies a transition only if the item is still at `order.version`; else OrderConflictError. */
   transition(order: Order, write: TransitionWrite, now: Date): Promise<Order>;
   /**
@@ -65,4 +69,26 @@ export interface OrderStore {
   ): Promise<Order | undefined>;
   /** Adds or replaces the refund of `refund.imp_uid`, only if the item is still at `order.version`. */
   saveRefund(order: Order, refund: Refund, now: Date): Promise<Order>;
+  /**
+   * Sets when the next lost-result check is due (unix seconds), or clears it with `undefined`, only if
+   * the item is still at `order.version`.
+   */
+  scheduleCheck(
+    order: Order,
+    check: { dueAt: number; attempt: number } | undefined,
+    now: Date,
+  ): Promise<Order>;
+  /** Orders whose check is due at or before `nowSeconds`, oldest first, from the sparse index: no scan. */
+  findDueChecks(nowSeconds: number, limit: number): Promise<DueCheck[]>;
+  /**
+   * Moves a due check to `nextDueAt` only if it is still due at `dueAt`: of two sweepers, one wins.
+   * Returns whether this caller won.
+   */
+  leaseCheck(merchantUid: string, dueAt: number, nextDueAt: number): Promise<boolean>;
+}
+
+export interface DueCheck {
+  merchant_uid: string;
+  check_due_at: number;
+  check_attempt?: number;
 }

@@ -28,7 +28,10 @@ export function isSettled(status: OrderStatus): boolean {
   );
 }
 
-/** Statuses the lost-result check keeps watching. */
+/**
+ * Statuses the lost-result check keeps watching. `failed` is among them: the buyer may retry with the
+ * same merchant_uid, and that payment's redirect and webhook can be lost like any other.
+ */
 export function awaitsResult(status: OrderStatus): boolean {
-  return status === 'pending' || status === 'vbank_issued';
+  return status === 'pending' || status === 'vbank_issued' || status === 'failed';
 }

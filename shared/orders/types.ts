@@ -74,9 +74,18 @@ export const orderSchema = z.object({
   refunds: z.array(refundSchema).default([]),
   /** Unix seconds when the lost-result check is due; present only while a check is pending (sparse GSI). */
   check_due_at: z.number().int().optional(),
+  /** Partition key of the sparse `due-checks` index; set together with `check_due_at`. */
+  check_bucket: z.string().optional(),
   check_attempt: z.number().int().nonnegative().optional(),
 });
 export type Order = z.infer<typeof orderSchema>;
 
 /** Orders keep at most this many transitions; older ones are dropped first. */
 export const HISTORY_LIMIT = 50;
+
+/**
+ * The one partition of the sparse `due-checks` index. A single value keeps the sweeper to one Query;
+ * it bounds index writes to one partition's throughput, far above a shop's checkout rate.
+ */
+export const CHECK_BUCKET = 'due';
+export const DUE_CHECKS_INDEX = 'due-checks';

@@ -1,4 +1,5 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { DeadLetterSink } from './deadLetters';
 import { MAX_DELAY_SECONDS, type RetryMessage, type RetryQueue } from './types';
 
 /** RetryQueue on an SQS standard queue. */
@@ -12,6 +13,21 @@ export function createSqsRetryQueue({ sqs, queueUrl }: { sqs: SQSClient; queueUr
           DelaySeconds: Math.max(0, Math.min(MAX_DELAY_SECONDS, Math.floor(delaySeconds))),
         }),
       );
+    },
+  };
+}
+
+/** The dead-letter queue, written directly for messages that can never succeed. */
+export function createSqsDeadLetterSink({
+  sqs,
+  queueUrl,
+}: {
+  sqs: SQSClient;
+  queueUrl: string;
+}): DeadLetterSink {
+  return {
+    async send(body: string): Promise<void> {
+      await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body }));
     },
   };
 }

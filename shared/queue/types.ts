@@ -13,6 +13,8 @@ export const retryMessageSchema = z
     imp_uid: z.string().min(1).max(80).optional(),
     reason: z.enum(retryReasons),
     attempt: z.number().int().nonnegative().max(1000),
+    /** Unix seconds before which the work must not run: waits beyond SQS's 900 s cap are re-enqueued. */
+    not_before: z.number().int().nonnegative().optional(),
   })
   .refine((message) => message.merchant_uid !== undefined || message.imp_uid !== undefined, {
     message: 'merchant_uid or imp_uid is required',

@@ -66,7 +66,7 @@ describe('serverless package (prod)', () => {
   it('holds no secret value: keys are SSM parameter names read at cold start', () => {
     expect(text).not.toContain(DEMO_SECRET);
     const envs = environments();
-    expect(envs.length).toBe(5);
+    expect(envs.length).toBe(7);
     for (const env of envs) {
       expect(env).not.toHaveProperty('IAMPORT_API_KEY');
       expect(env).not.toHaveProperty('IAMPORT_API_SECRET');
@@ -81,5 +81,54 @@ describe('serverless package (prod)', () => {
     expect(policies).toContain('ssm:GetParameters');
     expect(policies).toContain('parameter/iamport-verify/prod/iamport-api-secret');
     expect(policies).not.toMatch(/"ssm:\*"|"Action":"\*"/);
+  });
+});
+
+describe('serverless package (prod): reconciliation wiring', () => {
+  it('feeds the retry queue to the consumer with partial batch responses', () => {
+    const mappings = resourcesOfType(template, 'AWS::Lambda::EventSourceMapping');
+    expect(mappings).toHaveLength(1);
+    expect(mappings[0]?.[1].Properties).toMatchObject({
+      EventSourceArn: { 'Fn::GetAtt': ['RetryQueue', 'Arn'] },
+      FunctionName: { 'Fn::GetAtt': ['RetryConsumerLambdaFunction', 'Arn'] },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+
+  it('redrives to a dead-letter queue after a bounded number of receives, above the consumer timeout', () => {
+    const queue = template.Resources.RetryQueue?.Properties ?? {};
+    expect(queue.RedrivePolicy).toEqual({
+      deadLetterTargetArn: { 'Fn::GetAtt': ['RetryDeadLetterQueue', 'Arn'] },
+      maxReceiveCount: expect.any(Number),
+    });
+    const consumer = template.Resources.RetryConsumerLambdaFunction?.Properties ?? {};
+    expect(Number(queue.VisibilityTimeout)).toBeGreaterThan(Number(consumer.Timeout));
+  });
+
+  it('alarms as soon as the dead-letter queue is not empty', () => {
+    const alarm = template.Resources.RetryDeadLetterAlarm?.Properties ?? {};
+    expect(alarm).toMatchObject({
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['RetryDeadLetterQueue', 'QueueName'] } }],
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+  });
+
+  it('runs the sweeper on a schedule and lets it query the sparse due-checks index', () => {
+    const rules = resourcesOfType(template, 'AWS::Events::Rule');
+    expect(rules.map(([, rule]) => rule.Properties?.ScheduleExpression)).toEqual(['rate(5 minutes)']);
+    expect(JSON.stringify(rules[0]?.[1].Properties?.Targets)).toContain('SweeperLambdaFunction');
+    const table = resourcesOfType(template, 'AWS::DynamoDB::Table')[0]?.[1].Properties ?? {};
+    expect(table.GlobalSecondaryIndexes).toEqual([
+      expect.objectContaining({
+        IndexName: 'due-checks',
+        KeySchema: [
+          { AttributeName: 'check_bucket', KeyType: 'HASH' },
+          { AttributeName: 'check_due_at', KeyType: 'RANGE' },
+        ],
+      }),
+    ]);
   });
 });

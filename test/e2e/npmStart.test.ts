@@ -4,7 +4,12 @@ import { type RunningLocalStack, startLocalStack } from '../helpers/localStack';
 let stack: RunningLocalStack;
 
 beforeAll(async () => {
-  stack = await startLocalStack();
+  // Short reconciliation timings so a lost result is found within the test.
+  stack = await startLocalStack({
+    RECONCILE_AFTER_SECONDS: '1',
+    RETRY_BASE_SECONDS: '1',
+    SWEEP_INTERVAL_SECONDS: '2',
+  });
 }, 150_000);
 
 afterAll(async () => {
@@ -65,6 +70,34 @@ describe('npm start', () => {
     >;
     expect(order).toMatchObject({ status: 'paid', imp_uid: impUid });
   });
+
+  it('reconciles a payment whose redirect and webhook were both lost, with no further request', async () => {
+    const merchantUid = `e2e_lost_${Date.now()}`;
+    const created = await post(
+      `${stack.apiUrl}/orders`,
+      JSON.stringify({ merchant_uid: merchantUid, amount: 9_900 }),
+      'application/json',
+    );
+    expect(created.status).toBe(201);
+    await post(
+      `${stack.sandboxUrl}/__sandbox/payments`,
+      JSON.stringify({ merchant_uid: merchantUid, amount: 9_900, notify: false }),
+      'application/json',
+    );
+    let order: Record<string, unknown> = {};
+    for (let i = 0; i < 60 && order.status !== 'paid'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      order = (await (await fetch(`${stack.apiUrl}/orders/${merchantUid}`)).json()) as Record<
+        string,
+        unknown
+      >;
+    }
+    expect(order.status).toBe('paid');
+    expect(order.history).toEqual([
+      expect.objectContaining({ to: 'pending', source: 'register' }),
+      expect.objectContaining({ from: 'pending', to: 'paid', source: 'reconcile' }),
+    ]);
+  }, 60_000);
 
   it('stops cleanly on Ctrl-C, releasing its ports', async () => {
     const ended = await stack.stop();

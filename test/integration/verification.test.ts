@@ -37,7 +37,7 @@ beforeAll(async () => {
   complete = invoker(createCompleteHandler(stack.deps, logger, []));
   mobile = invoker(createMobileHandler(stack.deps, logger, resultPage));
   webhook = invoker(createWebhookHandler(stack.deps, logger, { allowedIps: [] }));
-  createOrder = invoker(createCreateOrderHandler(stack.deps, logger));
+  createOrder = invoker(createCreateOrderHandler({ ...stack.deps, reconcileAfterSeconds: 600 }, logger));
   getOrder = invoker(createGetOrderHandler(stack.orders, logger));
   routes['POST /payments/webhook'] = webhook;
 });

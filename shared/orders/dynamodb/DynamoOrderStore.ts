@@ -1,6 +1,13 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import {
+  type DueCheck,
   type NewOrder,
   OrderConflictError,
   OrderCorruptError,
@@ -8,7 +15,15 @@ import {
   type TransitionWrite,
 } from '../store';
 import { awaitsResult } from '../transitions';
-import { HISTORY_LIMIT, type HistoryEntry, type Order, orderSchema, type Refund } from '../types';
+import {
+  CHECK_BUCKET,
+  DUE_CHECKS_INDEX,
+  HISTORY_LIMIT,
+  type HistoryEntry,
+  type Order,
+  orderSchema,
+  type Refund,
+} from '../types';
 import { buildUpdate } from './updateExpression';
 
 export interface DynamoOrderStoreOptions {
@@ -28,10 +43,17 @@ export function createDynamoOrderStore({ doc, tableName }: DynamoOrderStoreOptio
     return Item === undefined ? undefined : parseOrder(merchantUid, Item);
   }
 
-  async function create(input: NewOrder, now: Date): Promise<{ created: boolean; order: Order }> {
+  async function create(
+    input: NewOrder,
+    now: Date,
+    checkDueAt?: number,
+  ): Promise<{ created: boolean; order: Order }> {
     const at = now.toISOString();
     const order: Order = {
       ...input,
+      ...(checkDueAt === undefined
+        ? {}
+        : { check_due_at: checkDueAt, check_attempt: 1, check_bucket: CHECK_BUCKET }),
       status: 'pending',
       created_at: at,
       updated_at: at,
@@ -69,7 +91,7 @@ export function createDynamoOrderStore({ doc, tableName }: DynamoOrderStoreOptio
         history: [...order.history, entry].slice(-HISTORY_LIMIT),
         refunds,
       },
-      awaitsResult(write.to) ? [] : ['check_due_at', 'check_attempt'],
+      awaitsResult(write.to) ? [] : CHECK_FIELDS,
     );
     return conditionalUpdate(order.merchant_uid, update, versionCondition(order.version));
   }
@@ -82,18 +104,14 @@ export function createDynamoOrderStore({ doc, tableName }: DynamoOrderStoreOptio
   ): Promise<Order | undefined> {
     const at = now.toISOString();
     // Appending keeps this a blind write; a pending order has a handful of entries, far below the bound.
-    const update = buildUpdate(
-      transitionFields(write, at),
-      awaitsResult(write.to) ? [] : ['check_due_at', 'check_attempt'],
-      {
-        assignments: [
-          '#history = list_append(if_not_exists(#history, :empty), :entry)',
-          '#version = if_not_exists(#version, :zero) + :one',
-        ],
-        names: { '#history': 'history', '#version': 'version' },
-        values: { ':empty': [], ':entry': [historyEntry('pending', write, at)], ':zero': 0, ':one': 1 },
-      },
-    );
+    const update = buildUpdate(transitionFields(write, at), awaitsResult(write.to) ? [] : CHECK_FIELDS, {
+      assignments: [
+        '#history = list_append(if_not_exists(#history, :empty), :entry)',
+        '#version = if_not_exists(#version, :zero) + :one',
+      ],
+      names: { '#history': 'history', '#version': 'version' },
+      values: { ':empty': [], ':entry': [historyEntry('pending', write, at)], ':zero': 0, ':one': 1 },
+    });
     // The amount rule lives in the condition: the stored amount must equal what Iamport says was paid.
     const condition = {
       expression: '#status = :pending AND #amount = :amount AND #currency = :currency',
@@ -142,15 +160,83 @@ export function createDynamoOrderStore({ doc, tableName }: DynamoOrderStoreOptio
     }
   }
 
-  return { get, create, transition, transitionFromPending, saveRefund };
+  async function scheduleCheck(
+    order: Order,
+    check: { dueAt: number; attempt: number } | undefined,
+    now: Date,
+  ): Promise<Order> {
+    const update = check
+      ? buildUpdate({
+          check_due_at: check.dueAt,
+          check_attempt: check.attempt,
+          check_bucket: CHECK_BUCKET,
+          version: order.version + 1,
+          updated_at: now.toISOString(),
+        })
+      : buildUpdate({ version: order.version + 1, updated_at: now.toISOString() }, CHECK_FIELDS);
+    return conditionalUpdate(order.merchant_uid, update, versionCondition(order.version));
+  }
+
+  async function findDueChecks(nowSeconds: number, limit: number): Promise<DueCheck[]> {
+    const { Items = [] } = await doc.send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: DUE_CHECKS_INDEX,
+        KeyConditionExpression: '#bucket = :bucket AND #due <= :now',
+        ExpressionAttributeNames: { '#bucket': 'check_bucket', '#due': 'check_due_at' },
+        ExpressionAttributeValues: { ':bucket': CHECK_BUCKET, ':now': nowSeconds },
+        Limit: limit,
+      }),
+    );
+    return Items.flatMap((item) =>
+      typeof item.merchant_uid === 'string' && typeof item.check_due_at === 'number'
+        ? [
+            {
+              merchant_uid: item.merchant_uid,
+              check_due_at: item.check_due_at,
+              ...(typeof item.check_attempt === 'number' ? { check_attempt: item.check_attempt } : {}),
+            },
+          ]
+        : [],
+    );
+  }
+
+  async function leaseCheck(merchantUid: string, dueAt: number, nextDueAt: number): Promise<boolean> {
+    try {
+      await conditionalUpdate(merchantUid, buildUpdate({ check_due_at: nextDueAt }), {
+        // Only the sweeper that still sees the old due time moves it: the other one queues nothing.
+        expression: '#due = :due',
+        names: { '#due': 'check_due_at' },
+        values: { ':due': dueAt },
+      });
+      return true;
+    } catch (error) {
+      if (error instanceof OrderConflictError) return false;
+      throw error;
+    }
+  }
+
+  return {
+    get,
+    create,
+    transition,
+    transitionFromPending,
+    saveRefund,
+    scheduleCheck,
+    findDueChecks,
+    leaseCheck,
+  };
 }
+
+/** A final order leaves the sparse index: nothing is left to check. */
+const CHECK_FIELDS = ['check_due_at', 'check_attempt', 'check_bucket'];
 
 function transitionFields(write: TransitionWrite, at: string): Record<string, unknown> {
   return { status: write.to, updated_at: at, ...write.patch };
 }
 
 function historyEntry(from: Order['status'], write: TransitionWrite, at: string): HistoryEntry {
-  return { at, from, to: write.to, imp_uid: write.patch.imp_uid, source: write.source };
+  return { at, from, to: write.to, imp_uid: write.patch.imp_uid ?? null, source: write.source };
 }
 
 function upsertRefund(refunds: readonly Refund[], refund: Refund): Refund[] {

@@ -1,0 +1,80 @@
+import type { OrderStore } from '../orders/store';
+import { awaitsResult } from '../orders/transitions';
+import type { Order, TransitionSource } from '../orders/types';
+import type { VerifyOutcome } from '../payments/types';
+import { type VerifyDeps, verifyPayment } from '../payments/verifyPayment';
+import type { DeadLetterSink } from '../queue/deadLetters';
+import { MAX_DELAY_SECONDS, type RetryMessage, type RetryQueue } from '../queue/types';
+import { MAX_TRANSIENT_ATTEMPTS, type ReconcileSettings, retryDelaySeconds } from './schedule';
+import { settleAwaitingOrder } from './settleAwaitingOrder';
+
+export interface ReconcileDeps extends VerifyDeps {
+  orders: OrderStore;
+  queue: RetryQueue;
+  deadLetters: DeadLetterSink;
+  settings: ReconcileSettings;
+}
+
+export type ProcessResult =
+  | { kind: 'done'; outcome: VerifyOutcome['kind'] | 'no_order' | 'already_final'; status?: Order['status'] }
+  | { kind: 'deferred'; delaySeconds: number }
+  | { kind: 'retry_scheduled'; attempt: number; delaySeconds: number }
+  | { kind: 'check_scheduled'; attempt: number; dueAt: number }
+  | { kind: 'expired' }
+  | { kind: 'dead_lettered' };
+
+/**
+ * One message of the retry queue (design §6): run the verification again, and keep the promise
+ * "pending" made to a buyer by re-enqueueing until Iamport answers or the order can be closed.
+ * Throws only for failures of our own (DynamoDB, the queue): the consumer then reports the message
+ * as failed and SQS redelivers it, up to the dead-letter queue.
+ */
+export async function processRetryMessage(
+  deps: ReconcileDeps,
+  message: RetryMessage,
+  now: Date = new Date(),
+): Promise<ProcessResult> {
+  const nowSeconds = Math.floor(now.getTime() / 1000);
+  if (message.not_before !== undefined && message.not_before > nowSeconds) {
+    // SQS delays stop at 15 minutes: a longer wait is served in hops.
+    const delaySeconds = Math.min(message.not_before - nowSeconds, MAX_DELAY_SECONDS);
+    await deps.queue.send(message, delaySeconds);
+    return { kind: 'deferred', delaySeconds };
+  }
+  const source: TransitionSource = message.reason === 'sweep' ? 'sweep' : 'reconcile';
+
+  if (message.imp_uid !== undefined) {
+    // A verification Iamport could not take: the imp_uid says which payment, its answer which order.
+    const outcome = await verifyPayment(deps, { impUid: message.imp_uid, source });
+    if (outcome.kind === 'retry_later') return retryLater(deps, message);
+    return { kind: 'done', outcome: outcome.kind, ...statusOf(outcome) };
+  }
+
+  const merchantUid = message.merchant_uid;
+  if (merchantUid === undefined) throw new TypeError('retry message without identifiers');
+  // DynamoDB read: a check for an order that is already final costs no Iamport call.
+  const order = await deps.orders.get(merchantUid);
+  if (!order) return { kind: 'done', outcome: 'no_order' };
+  if (!awaitsResult(order.status)) return { kind: 'done', outcome: 'already_final', status: order.status };
+  const outcome = await verifyPayment(deps, { merchantUid, source });
+  if (outcome.kind === 'retry_later') return retryLater(deps, message);
+  return settleAwaitingOrder(deps, merchantUid, message.attempt, source, now);
+}
+
+async function retryLater(deps: ReconcileDeps, message: RetryMessage): Promise<ProcessResult> {
+  const attempt = message.attempt + 1;
+  if (attempt > MAX_TRANSIENT_ATTEMPTS) {
+    // Hours of outage: stop retrying on our own, leave it where the alarm and a person will see it.
+    await deps.deadLetters.send(JSON.stringify(message));
+    return { kind: 'dead_lettered' };
+  }
+  const delaySeconds = retryDelaySeconds(attempt, deps.settings.retryBaseSeconds);
+  await deps.queue.send({ ...message, attempt, not_before: undefined }, delaySeconds);
+  return { kind: 'retry_scheduled', attempt, delaySeconds };
+}
+
+function statusOf(outcome: VerifyOutcome): { status?: Order['status'] } {
+  return outcome.kind === 'decided' || outcome.kind === 'sandbox_refused'
+    ? { status: outcome.order.status }
+    : {};
+}
