@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { type VerifyOrQueueDeps, verifyOrQueue } from '../../../shared/payments/verifyOrQueue';
+import {
+  anOrder,
+  aPayment,
+  FakeIamport,
+  FakeRetryQueue,
+  FIXED_NOW,
+  MemoryOrderStore,
+} from '../../helpers/fakes';
+
+function setup(queue = new FakeRetryQueue()) {
+  const iamport = new FakeIamport(aPayment());
+  const orders = new MemoryOrderStore(anOrder());
+  const deps: VerifyOrQueueDeps = {
+    iamport,
+    orders,
+    queue,
+    acceptSandboxPayments: false,
+    retryBaseSeconds: 45,
+    now: () => FIXED_NOW,
+  };
+  return { iamport, orders, queue, deps };
+}
+
+describe('Function: verifyOrQueue', () => {
+  it('queues the identifiers when Iamport is unavailable, delayed by retryBaseSeconds', async () => {
+    // Prepare
+    const { iamport, orders, queue, deps } = setup();
+    iamport.failNext('getPayment');
+
+    // Act
+    const outcome = await verifyOrQueue(deps, {
+      impUid: 'imp_100000000001',
+      merchantUid: 'order_1001',
+      source: 'complete',
+    });
+
+    // Assess
+    expect(outcome).toEqual({ kind: 'queued', reason: 'getPayment: HTTP 503' });
+    expect(queue.sent).toStrictEqual([
+      {
+        message: {
+          merchant_uid: 'order_1001',
+          imp_uid: 'imp_100000000001',
+          reason: 'iamport_unavailable',
+          attempt: 1,
+        },
+        delaySeconds: 45,
+      },
+    ]);
+    expect(orders.stored('order_1001').status).toBe('pending');
+  });
+
+  it('queues a message without merchant_uid when only the imp_uid is known', async () => {
+    const { iamport, queue, deps } = setup();
+    iamport.failNext('getPayment');
+
+    await verifyOrQueue(deps, { impUid: 'imp_100000000001', source: 'webhook' });
+
+    expect(queue.sent.map((s) => s.message)).toStrictEqual([
+      { imp_uid: 'imp_100000000001', reason: 'iamport_unavailable', attempt: 1 },
+    ]);
+  });
+
+  it('queues a message without imp_uid when only the merchant_uid is known', async () => {
+    const { iamport, queue, deps } = setup();
+    iamport.failNext('findAllPayments');
+
+    await verifyOrQueue(deps, { merchantUid: 'order_1001', source: 'reconcile' });
+
+    expect(queue.sent.map((s) => s.message)).toStrictEqual([
+      { merchant_uid: 'order_1001', reason: 'iamport_unavailable', attempt: 1 },
+    ]);
+  });
+
+  it('answers queue_failed with both reasons when the queue refuses the message', async () => {
+    const { iamport, deps } = setup(new FakeRetryQueue().failNext());
+    iamport.failNext('getPayment');
+
+    const outcome = await verifyOrQueue(deps, { impUid: 'imp_100000000001', source: 'complete' });
+
+    expect(outcome).toEqual({
+      kind: 'queue_failed',
+      reason: 'getPayment: HTTP 503; enqueue failed: SQS throttled',
+    });
+  });
+
+  it('passes a decided outcome through without queueing', async () => {
+    const { queue, deps } = setup();
+
+    const outcome = await verifyOrQueue(deps, { impUid: 'imp_100000000001', source: 'complete' });
+
+    expect(outcome).toMatchObject({ kind: 'decided', changed: true, order: { status: 'paid' } });
+    expect(queue.sent).toEqual([]);
+  });
+
+  it('does not queue a payment Iamport does not know', async () => {
+    const { queue, deps } = setup();
+
+    const outcome = await verifyOrQueue(deps, { impUid: 'imp_999999999999', source: 'webhook' });
+
+    expect(outcome).toEqual({ kind: 'payment_not_found' });
+    expect(queue.sent).toEqual([]);
+  });
+});
