@@ -9,10 +9,12 @@ export interface Envelope<T> {
   response: T | null;
 }
 
-/** What a route hands back to the server; the body is always sent as JSON. */
+/** What a route hands back to the server; the body is sent as JSON unless `contentType` is set. */
 export interface Reply {
   status: number;
   body: unknown;
+  /** For the payment window's page and scripts: `body` is a string sent as is, with this type. */
+  contentType?: string;
 }
 
 export function ok<T>(response: T, status = 200): Reply {
@@ -27,6 +29,11 @@ export function fail(status: number, code: number, message: string): Reply {
 
 export function bare(body: unknown, status = 200): Reply {
   return { status, body };
+}
+
+/** A page, script or stylesheet (the payment window and the JS SDK look-alike). */
+export function content(text: string, contentType: string, status = 200): Reply {
+  return { status, body: text, contentType };
 }
 
 /** Thrown anywhere below a route; the server turns it into an envelope with this status and code. */

@@ -11,12 +11,14 @@ import { statusRoutes } from './routes/status';
 import { createSandboxServer } from './server';
 import { createSandboxState, type SandboxState } from './state';
 import { httpUrl } from './validate';
+import { sdkRoutes, windowRoutes } from './window/routes';
 
 export { cancelFromConsole, completeCheckout, depositVbank, notify } from './operations';
 export type { CancelHistoryEntry, IamportPayment, PaymentStatus, WebhookFormat } from './payment';
 export { checkPrepared, type Prepared } from './prepare';
 export type { RequestLogEntry, SandboxConfig, SandboxState } from './state';
 export type { WebhookDelivery } from './webhooks';
+export type { RequestPayResponse } from './window/response';
 
 /** Iamport's public demo key pair (reference §8); any client configured for the demo account works as is. */
 export const demoApiKey = 'imp_apikey';
@@ -73,7 +75,8 @@ const optionsSchema = z.strictObject({
 });
 
 /**
- * Starts the Iamport sandbox: an api.iamport.kr look-alike plus the `/__sandbox` control API.
+ * Starts the Iamport sandbox: an api.iamport.kr look-alike, the `/__sandbox` control API, and the JS
+ * SDK (`/v1/iamport.js`) with its payment window (`/__sandbox/window`).
  *
  * @example
  * const sandbox = await startSandbox({ webhookUrl: 'http://127.0.0.1:3000/payments/webhook' });
@@ -107,8 +110,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     ...statusRoutes(state),
     ...paymentRoutes(state),
   ]);
-  const control = new Router([...controlPaymentRoutes(state), ...controlAdminRoutes(state)]);
-  const sandbox = createSandboxServer(state, { api, control });
+  const control = new Router([
+    ...windowRoutes(state),
+    ...controlPaymentRoutes(state),
+    ...controlAdminRoutes(state),
+  ]);
+  const sandbox = createSandboxServer(state, { api, control, cdn: new Router(sdkRoutes()) });
 
   await new Promise<void>((resolve, reject) => {
     sandbox.server.once('error', reject);

@@ -42,6 +42,11 @@ export interface CheckoutInput extends NewPayment {
   notify: boolean;
   noticeUrl?: string | undefined;
   webhookFormat?: WebhookFormat | undefined;
+  /**
+   * Records the attempt even when it disagrees with the prepared amount: the payment window's
+   * "tampered" outcome, an amount changed where the SDK's check cannot see it (README, "Payment window").
+   */
+  skipPrepareCheck?: boolean | undefined;
 }
 
 /**
@@ -50,7 +55,7 @@ export interface CheckoutInput extends NewPayment {
  * for a window left open (`ready` other than vbank).
  */
 export function completeCheckout(state: SandboxState, input: CheckoutInput): Outcome<PaymentRecord> {
-  if (input.status !== 'failed') {
+  if (input.status !== 'failed' && input.skipPrepareCheck !== true) {
     const refusal = checkPrepared(state.prepared.get(input.merchant_uid), input);
     if (refusal !== null) return { ok: false, message: refusal };
   }

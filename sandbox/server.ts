@@ -18,6 +18,8 @@ export interface SandboxRouters {
   api: Router;
   /** `/__sandbox/...`: never logged, never faulted, no token. */
   control: Router;
+  /** The cdn.iamport.kr look-alike (the JS SDK): not part of the API, so never logged or faulted. */
+  cdn?: Router;
 }
 
 export interface SandboxServer {
@@ -30,6 +32,17 @@ const controlPrefix = '/__sandbox';
 
 function send(res: ServerResponse, reply: Reply): void {
   if (res.destroyed || res.headersSent) return;
+  if (reply.contentType !== undefined && typeof reply.body === 'string') {
+    res
+      .writeHead(reply.status, {
+        'content-type': reply.contentType,
+        'content-length': Buffer.byteLength(reply.body),
+        // The window and the SDK change with the sandbox; a stale cached copy would only confuse.
+        'cache-control': 'no-cache',
+      })
+      .end(reply.body);
+    return;
+  }
   const json = JSON.stringify(reply.body ?? null);
   res
     .writeHead(reply.status, {
@@ -111,11 +124,14 @@ export function createSandboxServer(state: SandboxState, routers: SandboxRouters
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const receivedAt = state.clock.now();
     const url = new URL(req.url ?? '/', 'http://sandbox.invalid');
-    const isControl = url.pathname === controlPrefix || url.pathname.startsWith(`${controlPrefix}/`);
+    const cdn = routers.cdn?.match(req.method ?? 'GET', url.pathname) ?? null;
+    const isControl =
+      cdn !== null || url.pathname === controlPrefix || url.pathname.startsWith(`${controlPrefix}/`);
     let reply: Reply | null;
     try {
       const raw = await readBody(req);
       if (!raw.ok) reply = fail(413, -1, messages.bodyTooLarge);
+      else if (cdn) reply = await run(cdn, req, url, raw.bytes);
       else reply = isControl ? await control(req, url, raw.bytes) : await api(req, res, url, raw.bytes);
     } catch (error) {
       // The client aborted its upload: there is nobody left to answer.

@@ -1,0 +1,60 @@
+import { readFileSync } from 'node:fs';
+import { guideScripts } from './guideScripts';
+
+export interface Asset {
+  type: string;
+  body: string;
+}
+
+export interface PageSettings {
+  apiUrl: string;
+  /** The `<script src>` of the Iamport SDK: the sandbox's copy, or https://cdn.iamport.kr/v1/iamport.js. */
+  iamportScriptUrl: string;
+  /** `IMP.init`'s merchant code (가맹점 식별코드). */
+  merchantCode: string;
+}
+
+const types = {
+  html: 'text/html; charset=utf-8',
+  js: 'text/javascript; charset=utf-8',
+  css: 'text/css; charset=utf-8',
+} as const;
+
+const read = (name: string): string => readFileSync(new URL(`./public/${name}`, import.meta.url), 'utf8');
+
+const escapeHtml = (value: string): string =>
+  value.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
+
+/** `{{name}}` in a page becomes that setting, HTML-escaped; an unknown name is a mistake in the page. */
+function render(page: string, settings: PageSettings): string {
+  const values: Record<string, string> = { ...settings };
+  return page.replace(/\{\{(\w+)\}\}/g, (_, name: string) => {
+    const value = values[name];
+    if (value === undefined) throw new Error(`demo shop: unknown placeholder {{${name}}}`);
+    return escapeHtml(value);
+  });
+}
+
+/** Every GET the shop answers with a file, by path. Read once at start: the shop is small. */
+export function loadAssets(settings: PageSettings): Map<string, Asset> {
+  const guide = guideScripts(settings.apiUrl);
+  const page = (name: string): Asset => ({ type: types.html, body: render(read(name), settings) });
+  const file = (name: string, type: string): Asset => ({ type, body: read(name) });
+  return new Map<string, Asset>([
+    ['/', page('index.html')],
+    ['/result', page('result.html')],
+    ['/orders', page('orders.html')],
+    ['/assets/shop.css', file('shop.css', types.css)],
+    ['/assets/shop.js', file('shop.js', types.js)],
+    ['/assets/product.js', file('product.js', types.js)],
+    ['/assets/result.js', file('result.js', types.js)],
+    ['/assets/orders.js', file('orders.js', types.js)],
+    // jQuery is not a dependency of this project; the guide's code needs only jQuery.ajax (README).
+    ['/vendor/jquery.js', file('jquery-ajax-shim.js', types.js)],
+    ['/guide/pc.js', { type: types.js, body: guide.pc }],
+    ['/guide/mobile.js', { type: types.js, body: guide.mobile }],
+  ]);
+}

@@ -1,0 +1,119 @@
+import { z } from 'zod';
+import { product } from './catalog';
+
+/**
+ * The demo shop's back end, as a merchant's would be: it decides the price, registers the order with
+ * the API's back-office routes (`POST /orders`, IAM-authorised when deployed, so never called from a
+ * browser), and reads orders back for its pages. It remembers which orders it created so that its
+ * pages show those and nothing else.
+ */
+export interface ShopReply {
+  status: number;
+  body: unknown;
+}
+
+export interface BackendOptions {
+  apiUrl: string;
+  sandboxUrl: string;
+}
+
+/** Orders listed by the orders view; older ones drop off (the API keeps them). */
+const MAX_LISTED = 100;
+/** serverless-offline starts a handler's worker on first use, which can take seconds. */
+const API_TIMEOUT_MS = 30_000;
+
+// Iamport's prepare takes at most 40 characters; the guide's own ids are `merchant_` + a timestamp.
+const merchantUidSchema = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/);
+const registerSchema = z.object({ merchant_uid: merchantUidSchema });
+const orderSchema = z.looseObject({
+  merchant_uid: z.string(),
+  status: z.string(),
+  imp_uid: z.string().optional(),
+});
+
+const error = (status: number, code: string, message: string): ShopReply => ({
+  status,
+  body: { error: { code, message } },
+});
+
+export function createBackend(options: BackendOptions) {
+  const created: string[] = [];
+
+  async function call(base: string, path: string, init: RequestInit = {}): Promise<ShopReply> {
+    try {
+      const response = await fetch(`${base}${path}`, {
+        ...init,
+        headers: { 'content-type': 'application/json' },
+        signal: AbortSignal.timeout(API_TIMEOUT_MS),
+      });
+      const text = await response.text();
+      return { status: response.status, body: text === '' ? null : JSON.parse(text) };
+    } catch (cause) {
+      const message = cause instanceof Error ? cause.message : String(cause);
+      return error(502, 'UPSTREAM_UNREACHABLE', `${base}${path}: ${message}`);
+    }
+  }
+
+  const getOrder = (merchantUid: string) =>
+    call(options.apiUrl, `/orders/${encodeURIComponent(merchantUid)}`);
+
+  const known = (merchantUid: string): boolean => created.includes(merchantUid);
+
+  async function order(merchantUid: string): Promise<ShopReply> {
+    if (!known(merchantUid)) return error(404, 'ORDER_NOT_FOUND', 'not an order of this shop');
+    return getOrder(merchantUid);
+  }
+
+  return {
+    product(): ShopReply {
+      return { status: 200, body: product };
+    },
+
+    /** `POST /api/orders {merchant_uid}`: the amount and name are the catalog's, never the browser's. */
+    async register(body: unknown): Promise<ShopReply> {
+      const input = registerSchema.safeParse(body);
+      if (!input.success) return error(400, 'INVALID_INPUT', 'merchant_uid: 1–40 letters, digits, _ or -');
+      const uid = input.data.merchant_uid;
+      const reply = await call(options.apiUrl, '/orders', {
+        method: 'POST',
+        body: JSON.stringify({
+          merchant_uid: uid,
+          amount: product.amount,
+          currency: product.currency,
+          name: product.orderName,
+        }),
+      });
+      if ((reply.status === 200 || reply.status === 201) && !known(uid)) {
+        created.unshift(uid);
+        created.length = Math.min(created.length, MAX_LISTED);
+      }
+      return reply;
+    },
+
+    order,
+
+    /** Newest first, each as `GET /orders/{merchant_uid}` answers it (with its history). */
+    async list(): Promise<ShopReply> {
+      const replies = await Promise.all(created.map((uid) => getOrder(uid)));
+      const orders = replies.filter((reply) => reply.status === 200).map((reply) => reply.body);
+      return { status: 200, body: { orders } };
+    },
+
+    /**
+     * Sandbox only: the buyer pays into the issued virtual account (`/__sandbox/.../deposit`), so a
+     * person can watch the deposit webhook settle the order. Real Iamport has no such call.
+     */
+    async deposit(merchantUid: string): Promise<ShopReply> {
+      const found = await order(merchantUid);
+      if (found.status !== 200) return found;
+      const current = orderSchema.safeParse(found.body);
+      if (!current.success || current.data.status !== 'vbank_issued' || current.data.imp_uid === undefined) {
+        return error(409, 'NOT_AWAITING_DEPOSIT', 'the order has no virtual account awaiting a deposit');
+      }
+      const path = `/__sandbox/payments/${encodeURIComponent(current.data.imp_uid)}/deposit`;
+      return call(options.sandboxUrl, path, { method: 'POST', body: '{}' });
+    },
+  };
+}
+
+export type Backend = ReturnType<typeof createBackend>;

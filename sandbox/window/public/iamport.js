@@ -1,0 +1,103 @@
+/*
+ * Iamport sandbox: a stand-in for https://cdn.iamport.kr/v1/iamport.js (IMP.init, IMP.request_pay).
+ * Test use only. It opens the sandbox's payment window instead of a PG's:
+ *  - as a layer over the page, ending in `callback(rsp)` (PC);
+ *  - in place of the page, ending at `m_redirect_url?imp_uid=…&merchant_uid=…` (mobile), when the
+ *    page gave `m_redirect_url` and the device is a phone or tablet, or the page gave no callback.
+ * Everything it knows comes from the page; the window asks the sandbox about prepare and records
+ * the attempt, exactly as POST /__sandbox/payments would.
+ */
+(() => {
+  const script = document.currentScript;
+  // The window lives where this script was loaded from, as Iamport's lives beside its CDN.
+  const sandboxOrigin = new URL(script instanceof HTMLScriptElement ? script.src : location.href).origin;
+  const mobileDevice = /Mobi|Android|iPhone|iPad|iPod/i.test(navigator.userAgent);
+  let merchantCode = null;
+  let layer = null;
+
+  function windowUrl(params, mode) {
+    const query = new URLSearchParams({
+      request: JSON.stringify(params),
+      mode,
+      origin: location.origin,
+      code: merchantCode ?? '',
+    });
+    return `${sandboxOrigin}/__sandbox/window?${query}`;
+  }
+
+  function closeLayer() {
+    if (layer === null) return;
+    window.removeEventListener('message', layer.onMessage);
+    layer.frame.remove();
+    document.documentElement.style.overflow = layer.overflow;
+    layer = null;
+  }
+
+  function openLayer(params, callback) {
+    const frame = document.createElement('iframe');
+    frame.title = '결제창 (payment window)';
+    frame.src = windowUrl(params, 'iframe');
+    frame.setAttribute('data-iamport-sandbox', 'window');
+    frame.style.cssText =
+      'position:fixed;inset:0;width:100%;height:100%;border:0;z-index:2147483647;background:transparent;';
+    const onMessage = (event) => {
+      if (event.origin !== sandboxOrigin || event.source !== frame.contentWindow) return;
+      const data = event.data;
+      if (data === null || typeof data !== 'object') return;
+      if (data.type === 'iamport-sandbox:dismiss') closeLayer();
+      if (data.type !== 'iamport-sandbox:done') return;
+      closeLayer();
+      if (typeof callback === 'function') callback(data.rsp);
+    };
+    layer = { frame, onMessage, overflow: document.documentElement.style.overflow };
+    window.addEventListener('message', onMessage);
+    document.documentElement.style.overflow = 'hidden';
+    document.body.appendChild(frame);
+  }
+
+  function fail(callback, merchantUid, message) {
+    const rsp = {
+      success: false,
+      error_code: 'SDK_ERROR',
+      error_msg: message,
+      imp_uid: null,
+      merchant_uid: merchantUid ?? null,
+    };
+    if (typeof callback === 'function') callback(rsp);
+    else console.error(`[iamport sandbox] ${message}`);
+  }
+
+  window.IMP = {
+    /** The merchant code (가맹점 식별코드). The sandbox shows it and accepts any. */
+    init(code) {
+      merchantCode = String(code);
+    },
+    request_pay(params, callback) {
+      const merchantUid = params && typeof params === 'object' ? params.merchant_uid : undefined;
+      if (merchantCode === null) {
+        fail(
+          callback,
+          merchantUid,
+          'IMP.init()으로 가맹점 식별코드를 먼저 설정해주세요. (call IMP.init first)',
+        );
+        return;
+      }
+      if (merchantUid === undefined) {
+        fail(
+          callback,
+          merchantUid,
+          '결제 요청 파라미터가 올바르지 않습니다. (params.merchant_uid is required)',
+        );
+        return;
+      }
+      if (layer !== null) {
+        fail(callback, merchantUid, '이미 결제창이 열려 있습니다. (a payment window is already open)');
+        return;
+      }
+      const redirect =
+        typeof params.m_redirect_url === 'string' && (mobileDevice || typeof callback !== 'function');
+      if (redirect) location.href = windowUrl(params, 'redirect');
+      else openLayer(params, callback);
+    },
+  };
+})();
