@@ -5,6 +5,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { demoApiKey, demoApiSecret, startSandbox } from '../sandbox';
+import { startDemoShop } from './demoShop';
 import { createTablesFromResources, startLocalDynamo } from './dynamo';
 import { lambdaInvoker } from './lambdaInvoke';
 import { startLocalQueues } from './queues';
@@ -16,6 +17,7 @@ const sandboxPort = Number(process.env.SANDBOX_PORT ?? 3100);
 const dynamoPort = Number(process.env.DYNAMODB_PORT ?? 8000);
 const lambdaPort = Number(process.env.LAMBDA_PORT ?? 3002);
 const queuePort = Number(process.env.QUEUE_PORT ?? 3300);
+const shopPort = Number(process.env.SHOP_PORT ?? 3400);
 const sweepIntervalSeconds = Number(process.env.SWEEP_INTERVAL_SECONDS ?? 30);
 const apiUrl = `http://${host}:${apiPort}`;
 
@@ -29,8 +31,12 @@ async function main() {
     apiSecret: process.env.IAMPORT_API_SECRET ?? demoApiSecret,
     webhookUrl: process.env.SANDBOX_WEBHOOK_URL ?? `${apiUrl}/payments/webhook`,
   });
+  const shop = await startDemoShop({ host, port: shopPort, apiUrl, sandboxUrl: sandbox.url });
   const env: NodeJS.ProcessEnv = {
     ...process.env,
+    // The demo shop is the local merchant: its result page, and its origin for CORS (localhost too).
+    RESULT_PAGE_URL: process.env.RESULT_PAGE_URL ?? `${shop.url}/result`,
+    ALLOWED_ORIGINS: process.env.ALLOWED_ORIGINS ?? `${shop.url},http://localhost:${shop.port}`,
     IAMPORT_BASE_URL: process.env.IAMPORT_BASE_URL ?? sandbox.url,
     IAMPORT_API_KEY: process.env.IAMPORT_API_KEY ?? demoApiKey,
     IAMPORT_API_SECRET: process.env.IAMPORT_API_SECRET ?? demoApiSecret,
@@ -40,6 +46,8 @@ async function main() {
     AWS_SECRET_ACCESS_KEY: 'local',
     // Node 20 is supported here until the deploy target's Node 22 is everywhere; the notice is noise.
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    // Every order event shows as a log line; MERCHANT_WEBHOOK_URL (+ _SECRET) delivers them signed too.
+    EVENT_LOG: process.env.EVENT_LOG ?? 'true',
   };
   const config = await printServerlessConfig('local', env);
   const resources = config.resources?.Resources ?? {};
@@ -80,7 +88,7 @@ async function main() {
     offline.kill('SIGTERM');
     if (sweepTimer) clearInterval(sweepTimer);
     await queues.close();
-    await Promise.allSettled([sandbox.close(), dynamo.close()]);
+    await Promise.allSettled([shop.close(), sandbox.close(), dynamo.close()]);
     process.exit(code);
   };
   process.on('SIGINT', () => void stop(0));
@@ -102,7 +110,7 @@ async function main() {
     );
   }, sweepIntervalSeconds * 1000);
   console.log(
-    `ready: api ${apiUrl} · iamport sandbox ${sandbox.url} · queue ${queues.sqs.endpoint} · dynamodb ${dynamo.endpoint} (tables: ${tables.join(', ')})`,
+    `ready: api ${apiUrl} · shop ${shop.url} · iamport sandbox ${sandbox.url} · queue ${queues.sqs.endpoint} · dynamodb ${dynamo.endpoint} (tables: ${tables.join(', ')})`,
   );
 }
 
