@@ -17,40 +17,35 @@ const bool = z
 const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 const httpUrl = z.url({ protocol: /^https?$/ });
 
-const envSchema = z
-  .object({
-    STAGE: z.string().min(1).default('local'),
-    IAMPORT_BASE_URL: httpUrl.default('https://api.iamport.kr'),
-    IAMPORT_API_KEY: z.string().min(1).optional(),
-    IAMPORT_API_SECRET: z.string().min(1).optional(),
-    /** Deployed: SSM SecureString names, read at cold start instead of plain values. */
-    IAMPORT_API_KEY_PARAMETER: z.string().min(1).optional(),
-    IAMPORT_API_SECRET_PARAMETER: z.string().min(1).optional(),
-    IAMPORT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
-    ORDERS_TABLE: z.string().min(1),
-    DYNAMODB_ENDPOINT: httpUrl.optional(),
-    RETRY_QUEUE_URL: z.string().min(1),
-    RETRY_DLQ_URL: z.string().min(1).optional(),
-    /** Local only: the queue server `npm start` runs; deployed, the SDK's regional endpoint. */
-    SQS_ENDPOINT: httpUrl.optional(),
-    RESULT_PAGE_URL: httpUrl,
-    ALLOWED_ORIGINS: list,
-    WEBHOOK_ALLOWED_IPS: list,
-    ACCEPT_SANDBOX_PAYMENTS: bool,
-    RECONCILE_AFTER_SECONDS: seconds(600),
-    RECONCILE_MAX_AGE_SECONDS: seconds(86_400),
-    RETRY_BASE_SECONDS: seconds(30),
-  })
-  .superRefine((env, ctx) => {
-    for (const name of ['IAMPORT_API_KEY', 'IAMPORT_API_SECRET'] as const) {
-      if (!env[name] && !env[`${name}_PARAMETER`]) {
-        ctx.addIssue({ code: 'custom', path: [name], message: `set ${name} or ${name}_PARAMETER` });
-      }
-    }
-    if (env.STAGE === 'prod' && env.ACCEPT_SANDBOX_PAYMENTS) {
-      ctx.addIssue({ code: 'custom', path: ['ACCEPT_SANDBOX_PAYMENTS'], message: 'must be false in prod' });
-    }
-  });
+const envSchema = z.object({
+  STAGE: z.string().min(1).default('local'),
+  IAMPORT_BASE_URL: httpUrl.default('https://api.iamport.kr'),
+  IAMPORT_API_KEY: z.string().min(1).optional(),
+  IAMPORT_API_SECRET: z.string().min(1).optional(),
+  /** Deployed: SSM SecureString names, read at cold start instead of plain values. */
+  IAMPORT_API_KEY_PARAMETER: z.string().min(1).optional(),
+  IAMPORT_API_SECRET_PARAMETER: z.string().min(1).optional(),
+  IAMPORT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+  ORDERS_TABLE: z.string().min(1),
+  DYNAMODB_ENDPOINT: httpUrl.optional(),
+  RETRY_QUEUE_URL: z.string().min(1),
+  RETRY_DLQ_URL: z.string().min(1).optional(),
+  /** Local only: the queue server `npm start` runs; deployed, the SDK's regional endpoint. */
+  SQS_ENDPOINT: httpUrl.optional(),
+  RESULT_PAGE_URL: httpUrl,
+  ALLOWED_ORIGINS: list,
+  WEBHOOK_ALLOWED_IPS: list,
+  ACCEPT_SANDBOX_PAYMENTS: bool,
+  RECONCILE_AFTER_SECONDS: seconds(600),
+  RECONCILE_MAX_AGE_SECONDS: seconds(86_400),
+  RETRY_BASE_SECONDS: seconds(30),
+  EVENT_BUS_NAME: z.string().optional(),
+  MERCHANT_WEBHOOK_URL: z.string().optional(),
+  MERCHANT_WEBHOOK_SECRET: z.string().min(1).optional(),
+  MERCHANT_WEBHOOK_SECRET_PARAMETER: z.string().min(1).optional(),
+  /** Local: log every event (what `npm start` shows). */
+  EVENT_LOG: bool,
+});
 
 /** Plain value, or the name of an SSM SecureString to read at cold start. */
 export type SecretSource = { value: string } | { parameter: string };
@@ -71,6 +66,11 @@ export interface Config {
   reconcileAfterSeconds: number;
   reconcileMaxAgeSeconds: number;
   retryBaseSeconds: number;
+  events: {
+    busName: string | undefined;
+    webhook: { url: string; secret: SecretSource } | undefined;
+    log: boolean;
+  };
 }
 
 /** Invalid configuration: the message names every offending variable and never echoes a value. */
@@ -87,8 +87,14 @@ export class ConfigError extends Error {
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
   const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  // Rules across variables run on the raw values too, so one message names every problem at once.
+  const problems = [
+    ...(parsed.success
+      ? []
+      : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`)),
+    ...crossVariableProblems(env),
+  ];
+  if (!parsed.success || problems.length > 0) {
     throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
   }
   const e = parsed.data;
@@ -112,7 +118,36 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     reconcileAfterSeconds: e.RECONCILE_AFTER_SECONDS,
     reconcileMaxAgeSeconds: e.RECONCILE_MAX_AGE_SECONDS,
     retryBaseSeconds: e.RETRY_BASE_SECONDS,
+    events: {
+      busName: e.EVENT_BUS_NAME || undefined,
+      webhook: e.MERCHANT_WEBHOOK_URL
+        ? {
+            url: e.MERCHANT_WEBHOOK_URL,
+            secret: secret(e.MERCHANT_WEBHOOK_SECRET, e.MERCHANT_WEBHOOK_SECRET_PARAMETER),
+          }
+        : undefined,
+      log: e.EVENT_LOG,
+    },
   });
+}
+
+function crossVariableProblems(env: NodeJS.ProcessEnv): string[] {
+  const problems: string[] = [];
+  for (const name of ['IAMPORT_API_KEY', 'IAMPORT_API_SECRET'] as const) {
+    if (!env[name] && !env[`${name}_PARAMETER`]) problems.push(`${name}: set ${name} or ${name}_PARAMETER`);
+  }
+  if (env.MERCHANT_WEBHOOK_URL && !env.MERCHANT_WEBHOOK_SECRET && !env.MERCHANT_WEBHOOK_SECRET_PARAMETER) {
+    problems.push(
+      'MERCHANT_WEBHOOK_SECRET: set MERCHANT_WEBHOOK_SECRET or MERCHANT_WEBHOOK_SECRET_PARAMETER with MERCHANT_WEBHOOK_URL',
+    );
+  }
+  if (
+    env.STAGE === 'prod' &&
+    (env.ACCEPT_SANDBOX_PAYMENTS === 'true' || env.ACCEPT_SANDBOX_PAYMENTS === '1')
+  ) {
+    problems.push('ACCEPT_SANDBOX_PAYMENTS: must be false in prod');
+  }
+  return problems;
 }
 
 function secret(value: string | undefined, parameter: string | undefined): SecretSource {

@@ -7,7 +7,7 @@ const config = loadConfig();
 const logger = createLogger('payments-complete');
 
 export const handler = createCompleteHandler(
-  await createVerifyOrQueueDeps(config),
+  await createVerifyOrQueueDeps(config, logger),
   logger,
   config.allowedOrigins,
 );

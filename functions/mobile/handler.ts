@@ -7,7 +7,7 @@ const config = loadConfig();
 const logger = createLogger('payments-complete-mobile');
 
 export const handler = createMobileHandler(
-  await createVerifyOrQueueDeps(config),
+  await createVerifyOrQueueDeps(config, logger),
   logger,
   config.resultPageUrl,
 );

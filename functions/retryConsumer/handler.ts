@@ -6,7 +6,7 @@ import { createRetryConsumer } from './retryConsumer';
 
 const config = loadConfig();
 const logger = createLogger('retry-consumer');
-const deps = await createVerifyOrQueueDeps(config);
+const deps = await createVerifyOrQueueDeps(config, logger);
 
 export const handler = createRetryConsumer(
   {

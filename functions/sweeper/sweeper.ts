@@ -1,13 +1,27 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import type { DispatchDeps } from '../../shared/events/dispatchOutbox';
+import { type OutboxSweepResult, sweepOutbox } from '../../shared/events/sweepOutbox';
+import type { OrderStore } from '../../shared/orders/store';
 import { type SweepDeps, type SweepResult, sweepDueChecks } from '../../shared/reconcile/sweepDueChecks';
 
-/** The scheduled sweeper: queues every overdue lost-result check (design §6). */
-export function createSweeper(deps: SweepDeps, logger: Logger, now: () => Date = () => new Date()) {
-  return async function sweeper(): Promise<SweepResult> {
-    const result = await sweepDueChecks(deps, now());
-    if (result.found > 0) logger.info('sweep', { ...result });
+export interface SweeperDeps extends SweepDeps {
+  orders: SweepDeps['orders'] & Pick<OrderStore, 'get'>;
+  /** Absent when this deployment has no event target. */
+  events?: DispatchDeps;
+}
+
+/**
+ * The scheduled sweeper (design §6, §6b): queues every overdue lost-result check, and re-sends every
+ * event that stayed in an outbox.
+ */
+export function createSweeper(deps: SweeperDeps, logger: Logger, now: () => Date = () => new Date()) {
+  return async function sweeper(): Promise<{ checks: SweepResult; events?: OutboxSweepResult }> {
+    const at = now();
+    const checks = await sweepDueChecks(deps, at);
+    const events = deps.events ? await sweepOutbox({ ...deps.events, orders: deps.orders }, at) : undefined;
+    if (checks.found > 0 || (events?.orders ?? 0) > 0) logger.info('sweep', { checks, events });
     // A failed enqueue keeps its lease and comes back next time; an error makes the alarm see it now.
-    if (result.failed > 0) throw new Error(`sweeper could not queue ${result.failed} checks`);
-    return result;
+    if (checks.failed > 0) throw new Error(`sweeper could not queue ${checks.failed} checks`);
+    return { checks, ...(events ? { events } : {}) };
   };
 }

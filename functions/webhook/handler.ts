@@ -6,6 +6,6 @@ import { createWebhookHandler } from './webhook';
 const config = loadConfig();
 const logger = createLogger('payments-webhook');
 
-export const handler = createWebhookHandler(await createVerifyOrQueueDeps(config), logger, {
+export const handler = createWebhookHandler(await createVerifyOrQueueDeps(config, logger), logger, {
   allowedIps: config.webhookAllowedIps,
 });

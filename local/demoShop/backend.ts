@@ -22,6 +22,25 @@ const MAX_LISTED = 100;
 /** serverless-offline starts a handler's worker on first use, which can take seconds. */
 const API_TIMEOUT_MS = 30_000;
 
+/**
+ * serverless-offline starts a fresh worker (a cold start of a second or more) for every concurrent
+ * call of a function, so the list reads a few orders at a time rather than all at once.
+ */
+const LIST_CONCURRENCY = 3;
+
+async function mapWithLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  async function worker(): Promise<void> {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index] as T);
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
 // Iamport's prepare takes at most 40 characters; the guide's own ids are `merchant_` + a timestamp.
 const merchantUidSchema = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/);
 const registerSchema = z.object({ merchant_uid: merchantUidSchema });
@@ -94,7 +113,7 @@ export function createBackend(options: BackendOptions) {
 
     /** Newest first, each as `GET /orders/{merchant_uid}` answers it (with its history). */
     async list(): Promise<ShopReply> {
-      const replies = await Promise.all(created.map((uid) => getOrder(uid)));
+      const replies = await mapWithLimit([...created], LIST_CONCURRENCY, getOrder);
       const orders = replies.filter((reply) => reply.status === 200).map((reply) => reply.body);
       return { status: 200, body: { orders } };
     },

@@ -4,10 +4,11 @@ import type { OrderStatus } from './types';
  * The state machine of design §3. An order never moves backwards: a late `ready` or `failed` never
  * overwrites `paid`. `expired → paid` is allowed on purpose: when money really moved after we gave
  * up waiting, the merchant must learn it rather than keep a paid buyer marked as expired.
- * `partially_cancelled → partially_cancelled` records a further partial refund.
+ * `partially_cancelled → partially_cancelled` records a further partial refund; `pending →
+ * partially_cancelled` is a payment we first hear of after the merchant partly refunded it.
  */
 const allowed: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
-  pending: ['paid', 'vbank_issued', 'failed', 'forgery', 'cancelled', 'expired'],
+  pending: ['paid', 'vbank_issued', 'failed', 'forgery', 'cancelled', 'partially_cancelled', 'expired'],
   vbank_issued: ['paid', 'cancelled', 'expired', 'forgery'],
   failed: ['paid', 'vbank_issued', 'forgery'],
   paid: ['cancelled', 'partially_cancelled'],

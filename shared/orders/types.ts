@@ -53,6 +53,26 @@ export const refundSchema = z.object({
 export type Refund = z.infer<typeof refundSchema>;
 
 /**
+ * An event recorded on the item in the same write as its transition (the outbox): it cannot be lost
+ * between the state change and the send. Removed once every target accepted it.
+ */
+export const outboxEntrySchema = z.object({
+  id: z.string(),
+  type: z.string(),
+  previous_status: z.enum(orderStatuses).nullable(),
+  status: z.enum(orderStatuses),
+  imp_uid: z.string().nullable(),
+  version: z.number().int(),
+  occurred_at: z.string(),
+  /** Targets that already accepted it; a retry skips them. */
+  delivered_to: z.array(z.string()).default([]),
+  attempts: z.number().int().nonnegative().default(0),
+  /** Unix seconds; the event sweeper leaves it alone before then (backoff). */
+  next_attempt_at: z.number().int().nonnegative().default(0),
+});
+export type OutboxEntry = z.infer<typeof outboxEntrySchema>;
+
+/**
  * An order item as stored. Items may also be written by the merchant's own systems, so fields we
  * add ourselves (`version`, `history`, `refunds`) are optional on read.
  */
@@ -68,7 +88,10 @@ export const orderSchema = z.object({
   cancel_amount: z.number().nonnegative().optional(),
   created_at: z.string(),
   updated_at: z.string(),
+  /** Counts transitions: the event of a transition is `merchant_uid:version`. */
   version: z.number().int().nonnegative().default(0),
+  /** Counts every write we make: the optimistic lock of read-decide-write. */
+  revision: z.number().int().nonnegative().default(0),
   history: z.array(historyEntrySchema).default([]),
   vbank: vbankSchema.optional(),
   refunds: z.array(refundSchema).default([]),
@@ -77,6 +100,11 @@ export const orderSchema = z.object({
   /** Partition key of the sparse `due-checks` index; set together with `check_due_at`. */
   check_bucket: z.string().optional(),
   check_attempt: z.number().int().nonnegative().optional(),
+  /** Undelivered events by key `v<version>`; absent on items the merchant wrote directly. */
+  outbox: z.record(z.string(), outboxEntrySchema).optional(),
+  /** Partition and sort key of the sparse `outbox-pending` index, present while events wait. */
+  outbox_bucket: z.string().optional(),
+  outbox_since: z.number().int().optional(),
 });
 export type Order = z.infer<typeof orderSchema>;
 
@@ -89,3 +117,9 @@ export const HISTORY_LIMIT = 50;
  */
 export const CHECK_BUCKET = 'due';
 export const DUE_CHECKS_INDEX = 'due-checks';
+export const OUTBOX_BUCKET = 'pending';
+export const OUTBOX_INDEX = 'outbox-pending';
+
+export function outboxKey(version: number): string {
+  return `v${version}`;
+}

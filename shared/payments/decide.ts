@@ -41,7 +41,7 @@ export function decide(order: Order, payment: Payment, options: DecideOptions): 
         ? transition('failed', payment)
         : { kind: 'unchanged', reason: `a failed attempt never overrides ${order.status}` };
     case 'cancelled':
-      return decideCancelled(order, payment);
+      return decideCancelled(order, payment, options);
     default:
       // A status PortOne adds later is not evidence of anything we know how to act on.
       return { kind: 'unchanged', reason: `unknown payment status ${payment.status}` };
@@ -62,7 +62,8 @@ function decidePaid(order: Order, payment: Payment, options: DecideOptions): Dec
   if (matches && canTransition(order.status, 'paid')) return transition('paid', payment);
   if (!matches && canTransition(order.status, 'forgery')) {
     // The buyer paid, but not what we asked: take nothing, refund everything still held.
-    return { ...transition('forgery', payment), refund: plan(payment, balance, 'forgery') };
+    const forgery = transition('forgery', payment);
+    return balance > 0 ? { ...forgery, refund: plan(payment, balance, 'forgery') } : forgery;
   }
   if (order.imp_uid === payment.imp_uid && order.status !== 'forgery') {
     return { kind: 'unchanged', reason: `already ${order.status} by this payment` };
@@ -101,10 +102,13 @@ function decideReady(order: Order, payment: Payment): Decision {
   return { kind: 'transition', to: 'vbank_issued', patch: { ...patchOf(payment), vbank } };
 }
 
-function decideCancelled(order: Order, payment: Payment): Decision {
+function decideCancelled(order: Order, payment: Payment, options: DecideOptions): Decision {
+  const balance = payment.amount - payment.cancel_amount;
   const ours = order.refunds.find((refund) => refund.imp_uid === payment.imp_uid);
   if (ours) {
     if (ours.status === 'done') return { kind: 'unchanged', reason: 'refund already recorded' };
+    // Only a full cancel settles our refund: a partial one (the console, meanwhile) leaves money owed.
+    if (balance > 0) return decideEarlierRefund(ours, balance, options);
     const last = payment.cancel_history?.at(-1);
     return {
       kind: 'refund_settled',
@@ -114,6 +118,10 @@ function decideCancelled(order: Order, payment: Payment): Decision {
   }
   const decisive = order.imp_uid === payment.imp_uid || order.status === 'pending';
   if (!decisive) return { kind: 'unchanged', reason: 'cancel of an attempt that did not decide the order' };
+  if (balance > 0 && !matchesOrder(order, payment) && canTransition(order.status, 'forgery')) {
+    // A tampered payment someone already partly refunded: still forgery, the rest is still refunded.
+    return { ...transition('forgery', payment), refund: plan(payment, balance, 'forgery') };
+  }
   const full = payment.cancel_amount >= payment.amount;
   const to: OrderStatus = full ? 'cancelled' : 'partially_cancelled';
   const sameAsStored = order.status === to && (full || order.cancel_amount === payment.cancel_amount);

@@ -1,3 +1,4 @@
+import type { OrderEvents } from '../events/dispatchOutbox';
 import { IamportNotFoundError, isTransientIamportError } from '../iamport/errors';
 import type { IamportApi, Payment } from '../iamport/types';
 import { OrderConflictError, type OrderStore } from '../orders/store';
@@ -14,6 +15,8 @@ export interface VerifyDeps {
   now?: () => Date;
   /** How long a claimed refund is left to the verification that claimed it. @default 60000 */
   refundLeaseMs?: number;
+  /** Where the events of a transition go once it is written (the outbox keeps them until then). */
+  events?: OrderEvents;
 }
 
 /** Concurrent writers on one order are few (three entry points and the queue); conflicts settle fast. */
@@ -48,7 +51,10 @@ export async function verifyPayment(deps: VerifyDeps, request: VerifyRequest): P
     return { kind: 'merchant_uid_mismatch', payment, requestedMerchantUid: request.merchantUid };
   }
   try {
-    return await settle(deps, request, payment);
+    const outcome = await settle(deps, request, payment);
+    if (outcome.kind === 'decided' && outcome.changed && deps.events)
+      await deps.events.publish(outcome.order);
+    return outcome;
   } catch (error) {
     if (isTransientIamportError(error)) return { kind: 'retry_later', reason: error.message };
     throw error;
@@ -107,6 +113,7 @@ function pendingProbe(payment: Payment): Order {
     created_at: at,
     updated_at: at,
     version: 0,
+    revision: 0,
     history: [],
     refunds: [],
   };

@@ -82,6 +82,7 @@ async function expire(
   now: Date,
 ): Promise<ProcessResult> {
   // Conditional on the version just read: a payment that lands at this instant wins over expiry.
-  await deps.orders.transition(order, { to: 'expired', source, patch: {} }, now);
+  const expired = await deps.orders.transition(order, { to: 'expired', source, patch: {} }, now);
+  await deps.events?.publish(expired);
   return { kind: 'expired' };
 }

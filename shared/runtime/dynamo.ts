@@ -4,17 +4,39 @@ import type { Config } from '../config';
 import { createDynamoOrderStore } from '../orders/dynamodb/DynamoOrderStore';
 import type { OrderStore } from '../orders/store';
 
-/** The order store as configured; a local endpoint (dynalite) gets placeholder credentials. */
+type DynamoConfig = Pick<Config, 'ordersTable' | 'dynamoEndpoint'>;
+
+const clients = new Map<string, DynamoDBDocumentClient>();
+
+/** One document client per endpoint and process; a local endpoint (dynalite) gets placeholder keys. */
+export function documentClient(config: DynamoConfig): DynamoDBDocumentClient {
+  const key = config.dynamoEndpoint ?? 'aws';
+  let doc = clients.get(key);
+  if (!doc) {
+    const client = config.dynamoEndpoint
+      ? new DynamoDBClient({
+          endpoint: config.dynamoEndpoint,
+          region: process.env.AWS_REGION ?? 'ap-northeast-2',
+          credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+        })
+      : new DynamoDBClient({});
+    doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    clients.set(key, doc);
+  }
+  return doc;
+}
+
+/**
+ * The order store as configured. `recordEvents` is on when this deployment has an event target, so
+ * that each transition's event is written with it.
+ */
 export function createOrderStoreFromConfig(
-  config: Pick<Config, 'ordersTable' | 'dynamoEndpoint'>,
+  config: DynamoConfig,
+  options: { recordEvents?: boolean } = {},
 ): OrderStore {
-  const client = config.dynamoEndpoint
-    ? new DynamoDBClient({
-        endpoint: config.dynamoEndpoint,
-        region: process.env.AWS_REGION ?? 'ap-northeast-2',
-        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      })
-    : new DynamoDBClient({});
-  const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-  return createDynamoOrderStore({ doc, tableName: config.ordersTable });
+  return createDynamoOrderStore({
+    doc: documentClient(config),
+    tableName: config.ordersTable,
+    recordEvents: options.recordEvents ?? false,
+  });
 }

@@ -208,7 +208,7 @@ export class MemoryOrderStore implements OrderStore {
   concurrentTouch(merchantUid: string, now: Date = FIXED_NOW): Order {
     const current = this.items.get(merchantUid);
     if (!current) throw new Error(`no order ${merchantUid} to change concurrently`);
-    const next = { ...current, version: current.version + 1, updated_at: now.toISOString() };
+    const next = { ...current, revision: current.revision + 1, updated_at: now.toISOString() };
     this.items.set(merchantUid, next);
     return structuredClone(next);
   }
@@ -235,8 +235,10 @@ export class MemoryOrderStore implements OrderStore {
       created_at: at,
       updated_at: at,
       version: 1,
+      revision: 1,
       history: [{ at, from: null, to: 'pending', imp_uid: null, source: 'register' }],
       refunds: [],
+      outbox: {},
     });
     this.items.set(order.merchant_uid, order);
     this.writes += 1;
@@ -262,6 +264,8 @@ export class MemoryOrderStore implements OrderStore {
     // The real condition: status = pending AND amount = :amount AND currency = :currency (no read first).
     if (
       current?.status !== 'pending' ||
+      // A pending order we created has had no transition yet: the event id is known without a read.
+      current.version !== 1 ||
       current.amount !== expected.amount ||
       current.currency !== expected.currency
     ) {
@@ -273,7 +277,8 @@ export class MemoryOrderStore implements OrderStore {
       ...transitionFields(write, at),
       // A blind list_append, as in DynamoDB: a pending order holds a handful of entries.
       history: [...current.history, historyEntry('pending', write, at)],
-      version: current.version + 1,
+      version: 2,
+      revision: current.revision + 1,
     });
     this.items.set(merchantUid, next);
     this.writes += 1;
@@ -289,7 +294,7 @@ export class MemoryOrderStore implements OrderStore {
     const next = parse(order.merchant_uid, {
       ...current,
       refunds: upsertRefund(order.refunds, refund),
-      version: order.version + 1,
+      revision: order.revision + 1,
       updated_at: now.toISOString(),
     });
     this.items.set(order.merchant_uid, next);
@@ -313,7 +318,7 @@ export class MemoryOrderStore implements OrderStore {
       ...(check
         ? { check_due_at: check.dueAt, check_attempt: check.attempt, check_bucket: CHECK_BUCKET }
         : {}),
-      version: order.version + 1,
+      revision: order.revision + 1,
       updated_at: now.toISOString(),
     });
     this.items.set(order.merchant_uid, next);
@@ -354,10 +359,10 @@ export class MemoryOrderStore implements OrderStore {
     if (writer) await writer(this);
   }
 
-  /** attribute_exists(merchant_uid) AND version = :v (a missing version reads as 0). */
+  /** attribute_exists(merchant_uid) AND revision = :rev (a missing revision reads as 0). */
   private requireVersion(order: Order): void {
     const current = this.items.get(order.merchant_uid);
-    if (!current || current.version !== order.version) {
+    if (!current || current.revision !== order.revision) {
       this.conflicts += 1;
       throw new OrderConflictError(order.merchant_uid);
     }
@@ -371,6 +376,7 @@ export class MemoryOrderStore implements OrderStore {
       ...withoutCheck(current, write),
       ...transitionFields(write, at),
       version: order.version + 1,
+      revision: order.revision + 1,
       // The whole list is rewritten from the caller's copy, which is where it is bounded.
       history: [...order.history, historyEntry(order.status, write, at)].slice(-HISTORY_LIMIT),
       refunds: write.refund ? upsertRefund(order.refunds, write.refund) : current.refunds,

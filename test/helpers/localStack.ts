@@ -6,6 +6,8 @@ import { freePort } from './ports';
 export interface RunningLocalStack {
   apiUrl: string;
   sandboxUrl: string;
+  /** The demo shop (product page, result page, orders view). */
+  shopUrl: string;
   output: () => string;
   /** Ctrl-C; resolves with how the npm process ended. */
   stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
@@ -19,9 +21,12 @@ export async function startLocalStack(
   env: NodeJS.ProcessEnv = {},
   readyTimeoutMs = 120_000,
 ): Promise<RunningLocalStack> {
-  const [api, sandbox, dynamo, lambda] = [
+  const [api, sandbox, dynamo, lambda, queue, shop] = [
     await freePort(),
     await freePort(),
+    await freePort(),
+    await freePort(),
+    // Its own queue and shop ports too, so that two stacks (two test files) can run side by side.
     await freePort(),
     await freePort(),
   ];
@@ -33,6 +38,8 @@ export async function startLocalStack(
       SANDBOX_PORT: String(sandbox),
       DYNAMODB_PORT: String(dynamo),
       LAMBDA_PORT: String(lambda),
+      QUEUE_PORT: String(queue),
+      SHOP_PORT: String(shop),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -56,6 +63,7 @@ export async function startLocalStack(
   return {
     apiUrl: `http://127.0.0.1:${api}`,
     sandboxUrl: `http://127.0.0.1:${sandbox}`,
+    shopUrl: `http://127.0.0.1:${shop}`,
     output: () => output,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null)

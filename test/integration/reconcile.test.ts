@@ -161,12 +161,12 @@ describe('lost results are reconciled', () => {
     );
     await payInSandbox(stack.sandbox, { merchant_uid: merchantUid, amount: 3_300, notify: false });
     const result = await stack.sweep();
-    expect(result.queued).toBeGreaterThanOrEqual(1);
+    expect(result.checks.queued).toBeGreaterThanOrEqual(1);
     const paid = await eventually(statusIs(merchantUid, 'paid'));
     expect(paid.history.at(-1)?.source).toBe('sweep');
     // Leased: a second sweep right away does not queue it again.
     const again = await stack.sweep();
-    expect(again.queued).toBe(0);
+    expect(again.checks.queued).toBe(0);
   });
 
   it('sends a malformed message to the DLQ and processes the rest of its batch', async () => {

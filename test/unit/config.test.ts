@@ -184,3 +184,15 @@ describe('Function: loadConfig', () => {
     });
   });
 });
+
+describe('Function: loadConfig (every problem at once)', () => {
+  it('names the missing keys together with the other missing variables', () => {
+    expect(() => loadConfig({})).toThrow(/ORDERS_TABLE.*IAMPORT_API_KEY.*IAMPORT_API_SECRET/s);
+  });
+
+  it('refuses sandbox payments in prod even when another variable is also wrong', () => {
+    expect(() => loadConfig({ STAGE: 'prod', ACCEPT_SANDBOX_PAYMENTS: 'true' })).toThrow(
+      /ORDERS_TABLE.*ACCEPT_SANDBOX_PAYMENTS/s,
+    );
+  });
+});

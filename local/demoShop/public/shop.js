@@ -64,9 +64,13 @@ window.Shop = (() => {
   const label = (pair) => [pair[0], ' ', en(pair[1])];
   const statusOf = (status) => statuses[status] ?? [status, status, ''];
 
+  /** 24-hour HH:MM:SS: history entries are seconds apart, and the order of events is the point. */
   function time(iso) {
     const date = new Date(iso);
-    return Number.isNaN(date.getTime()) ? iso : date.toLocaleTimeString('ko-KR', { hour12: false });
+    if (Number.isNaN(date.getTime())) return iso;
+    return [date.getHours(), date.getMinutes(), date.getSeconds()]
+      .map((n) => String(n).padStart(2, '0'))
+      .join(':');
   }
 
   function badge(status) {

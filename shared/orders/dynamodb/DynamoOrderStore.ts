@@ -21,7 +21,10 @@ import {
   HISTORY_LIMIT,
   type HistoryEntry,
   type Order,
+  OUTBOX_BUCKET,
+  type OutboxEntry,
   orderSchema,
+  outboxKey,
   type Refund,
 } from '../types';
 import { buildUpdate } from './updateExpression';
@@ -29,13 +32,23 @@ import { buildUpdate } from './updateExpression';
 export interface DynamoOrderStoreOptions {
   doc: DynamoDBDocumentClient;
   tableName: string;
+  /**
+   * Record an event in the outbox with every transition. Off when no event target is configured, so
+   * a deployment that does not use events pays nothing for them.
+   * @default true
+   */
+  recordEvents?: boolean;
 }
 
 /**
  * OrderStore on one DynamoDB table keyed by `merchant_uid`. No transactions (dynalite has none):
  * each change is a single UpdateItem whose condition encodes the rule it relies on.
  */
-export function createDynamoOrderStore({ doc, tableName }: DynamoOrderStoreOptions): OrderStore {
+export function createDynamoOrderStore({
+  doc,
+  tableName,
+  recordEvents = true,
+}: DynamoOrderStoreOptions): OrderStore {
   async function get(merchantUid: string): Promise<Order | undefined> {
     const { Item } = await doc.send(
       new GetCommand({ TableName: tableName, Key: { merchant_uid: merchantUid }, ConsistentRead: true }),
@@ -58,8 +71,11 @@ export function createDynamoOrderStore({ doc, tableName }: DynamoOrderStoreOptio
       created_at: at,
       updated_at: at,
       version: 1,
+      revision: 1,
       history: [{ at, from: null, to: 'pending', imp_uid: null, source: 'register' }],
       refunds: [],
+      // Present from the start, so the hot path can add an event to it without reading first.
+      outbox: {},
     };
     try {
       await doc.send(
@@ -83,17 +99,28 @@ export function createDynamoOrderStore({ doc, tableName }: DynamoOrderStoreOptio
     const at = now.toISOString();
     const entry = historyEntry(order.status, write, at);
     const refunds = write.refund ? upsertRefund(order.refunds, write.refund) : undefined;
+    const version = order.version + 1;
+    const event = outboxEntry(order.merchant_uid, order.status, write, version, at);
     const update = buildUpdate(
       {
         ...transitionFields(write, at),
-        version: order.version + 1,
+        version,
+        revision: order.revision + 1,
         // The whole list is rewritten here (we hold it from the read), which is where it is bounded.
         history: [...order.history, entry].slice(-HISTORY_LIMIT),
         refunds,
+        // An item the merchant wrote has no outbox map yet: create it with this event.
+        ...(recordEvents && order.outbox === undefined ? { outbox: { [outboxKey(version)]: event } } : {}),
+        ...(recordEvents ? { outbox_bucket: OUTBOX_BUCKET } : {}),
       },
       awaitsResult(write.to) ? [] : CHECK_FIELDS,
+      !recordEvents
+        ? undefined
+        : order.outbox === undefined
+          ? outboxMarker(now)
+          : withOutboxEvent(version, event, now),
     );
-    return conditionalUpdate(order.merchant_uid, update, versionCondition(order.version));
+    return conditionalUpdate(order.merchant_uid, update, revisionCondition(order.revision));
   }
 
   async function transitionFromPending(
@@ -103,20 +130,50 @@ export function createDynamoOrderStore({ doc, tableName }: DynamoOrderStoreOptio
     now: Date,
   ): Promise<Order | undefined> {
     const at = now.toISOString();
-    // Appending keeps this a blind write; a pending order has a handful of entries, far below the bound.
-    const update = buildUpdate(transitionFields(write, at), awaitsResult(write.to) ? [] : CHECK_FIELDS, {
-      assignments: [
-        '#history = list_append(if_not_exists(#history, :empty), :entry)',
-        '#version = if_not_exists(#version, :zero) + :one',
-      ],
-      names: { '#history': 'history', '#version': 'version' },
-      values: { ':empty': [], ':entry': [historyEntry('pending', write, at)], ':zero': 0, ':one': 1 },
-    });
+    // A pending order we created is at version 1 (no transition yet), so the event id is known
+    // without reading; anything else (a merchant-written item) fails the condition and takes the slow path.
+    const version = 2;
+    const event = outboxEntry(merchantUid, 'pending', write, version, at);
+    const marker = recordEvents
+      ? withOutboxEvent(version, event, now)
+      : { assignments: [], names: {}, values: {} };
+    const update = buildUpdate(
+      { ...transitionFields(write, at), version, ...(recordEvents ? { outbox_bucket: OUTBOX_BUCKET } : {}) },
+      awaitsResult(write.to) ? [] : CHECK_FIELDS,
+      {
+        // Appending keeps this a blind write; a pending order has a couple of entries, far below the bound.
+        assignments: [
+          '#history = list_append(if_not_exists(#history, :empty), :entry)',
+          '#revision = if_not_exists(#revision, :zero) + :one',
+          ...marker.assignments,
+        ],
+        names: { '#history': 'history', '#revision': 'revision', ...marker.names },
+        values: {
+          ':empty': [],
+          ':entry': [historyEntry('pending', write, at)],
+          ':zero': 0,
+          ':one': 1,
+          ...marker.values,
+        },
+      },
+    );
     // The amount rule lives in the condition: the stored amount must equal what Iamport says was paid.
     const condition = {
-      expression: '#status = :pending AND #amount = :amount AND #currency = :currency',
-      names: { '#status': 'status', '#amount': 'amount', '#currency': 'currency' },
-      values: { ':pending': 'pending', ':amount': expected.amount, ':currency': expected.currency },
+      expression:
+        '#status = :pending AND #amount = :amount AND #currency = :currency AND #version = :created AND attribute_exists(#outbox_map)',
+      names: {
+        '#status': 'status',
+        '#amount': 'amount',
+        '#currency': 'currency',
+        '#version': 'version',
+        '#outbox_map': 'outbox',
+      },
+      values: {
+        ':pending': 'pending',
+        ':amount': expected.amount,
+        ':currency': expected.currency,
+        ':created': 1,
+      },
     };
     try {
       return await conditionalUpdate(merchantUid, update, condition);
@@ -129,10 +186,10 @@ export function createDynamoOrderStore({ doc, tableName }: DynamoOrderStoreOptio
   async function saveRefund(order: Order, refund: Refund, now: Date): Promise<Order> {
     const update = buildUpdate({
       refunds: upsertRefund(order.refunds, refund),
-      version: order.version + 1,
+      revision: order.revision + 1,
       updated_at: now.toISOString(),
     });
-    return conditionalUpdate(order.merchant_uid, update, versionCondition(order.version));
+    return conditionalUpdate(order.merchant_uid, update, revisionCondition(order.revision));
   }
 
   async function conditionalUpdate(
@@ -170,11 +227,11 @@ export function createDynamoOrderStore({ doc, tableName }: DynamoOrderStoreOptio
           check_due_at: check.dueAt,
           check_attempt: check.attempt,
           check_bucket: CHECK_BUCKET,
-          version: order.version + 1,
+          revision: order.revision + 1,
           updated_at: now.toISOString(),
         })
-      : buildUpdate({ version: order.version + 1, updated_at: now.toISOString() }, CHECK_FIELDS);
-    return conditionalUpdate(order.merchant_uid, update, versionCondition(order.version));
+      : buildUpdate({ revision: order.revision + 1, updated_at: now.toISOString() }, CHECK_FIELDS);
+    return conditionalUpdate(order.merchant_uid, update, revisionCondition(order.revision));
   }
 
   async function findDueChecks(nowSeconds: number, limit: number): Promise<DueCheck[]> {
@@ -244,21 +301,58 @@ function upsertRefund(refunds: readonly Refund[], refund: Refund): Refund[] {
 }
 
 /**
- * Optimistic lock on `version`. Items the merchant wrote directly may have no version yet (read as 0).
+ * Optimistic lock on `revision`. Items the merchant wrote directly may have none yet (read as 0).
  * The `merchant_uid` check stops an update from creating an item that was deleted meanwhile.
  */
-function versionCondition(version: number) {
-  return version === 0
-    ? {
-        expression: 'attribute_exists(#pk) AND (attribute_not_exists(#v) OR #v = :v)',
-        names: { '#pk': 'merchant_uid', '#v': 'version' },
-        values: { ':v': 0 },
-      }
-    : {
-        expression: 'attribute_exists(#pk) AND #v = :v',
-        names: { '#pk': 'merchant_uid', '#v': 'version' },
-        values: { ':v': version },
-      };
+function revisionCondition(revision: number) {
+  return {
+    expression:
+      revision === 0
+        ? 'attribute_exists(#pk) AND (attribute_not_exists(#rev) OR #rev = :rev)'
+        : 'attribute_exists(#pk) AND #rev = :rev',
+    names: { '#pk': 'merchant_uid', '#rev': 'revision' },
+    values: { ':rev': revision },
+  };
+}
+
+/** The event of a transition, as the outbox keeps it until every target accepted it. */
+function outboxEntry(
+  merchantUid: string,
+  from: Order['status'],
+  write: TransitionWrite,
+  version: number,
+  at: string,
+): OutboxEntry {
+  return {
+    id: `${merchantUid}:${version}`,
+    type: `order.${write.to}`,
+    previous_status: from,
+    status: write.to,
+    imp_uid: write.patch.imp_uid ?? null,
+    version,
+    occurred_at: at,
+    delivered_to: [],
+    attempts: 0,
+    next_attempt_at: 0,
+  };
+}
+
+/** `outbox_since` keeps the oldest waiting event's time: the sweeper looks for old ones first. */
+function outboxMarker(now: Date) {
+  return {
+    assignments: ['#outbox_since = if_not_exists(#outbox_since, :outbox_since)'],
+    names: { '#outbox_since': 'outbox_since' },
+    values: { ':outbox_since': Math.floor(now.getTime() / 1000) } as Record<string, unknown>,
+  };
+}
+
+function withOutboxEvent(version: number, event: OutboxEntry, now: Date) {
+  const marker = outboxMarker(now);
+  return {
+    assignments: [...marker.assignments, '#outbox.#outbox_key = :outbox_event'],
+    names: { ...marker.names, '#outbox': 'outbox', '#outbox_key': outboxKey(version) },
+    values: { ...marker.values, ':outbox_event': event },
+  };
 }
 
 function parseOrder(merchantUid: string, item: Record<string, unknown>): Order {

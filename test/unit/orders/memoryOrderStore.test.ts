@@ -61,7 +61,7 @@ describe('Class: MemoryOrderStore (test double)', () => {
 
     expect(runs).toBe(1);
     expect(store.conflicts).toBe(1);
-    expect(moved).toMatchObject({ status: 'failed', version: 3 });
+    expect(moved).toMatchObject({ status: 'failed', version: read.version + 1, revision: read.revision + 2 });
   });
 
   it('validates what it stores like the real store reads it', () => {

@@ -6,10 +6,11 @@ import { type OrderStatus, orderStatuses } from '../../../shared/orders/types';
  * Design §3, written out independently of the code: every forward move, and nothing else.
  * Beyond the design's list: failed → vbank_issued (a retry by vbank), a mismatched amount from any
  * waiting status → forgery, expired → paid (money that moved after we gave up), and
- * partially_cancelled → partially_cancelled | cancelled (further refunds).
+ * partially_cancelled → partially_cancelled | cancelled (further refunds), and pending →
+ * partially_cancelled (a payment first heard of after the merchant partly refunded it).
  */
 const forward: Record<OrderStatus, readonly OrderStatus[]> = {
-  pending: ['paid', 'vbank_issued', 'failed', 'forgery', 'cancelled', 'expired'],
+  pending: ['paid', 'vbank_issued', 'failed', 'forgery', 'cancelled', 'partially_cancelled', 'expired'],
   vbank_issued: ['paid', 'cancelled', 'expired', 'forgery'],
   failed: ['paid', 'vbank_issued', 'forgery'],
   paid: ['cancelled', 'partially_cancelled'],
@@ -26,7 +27,7 @@ const pairs = orderStatuses.flatMap((from) =>
 describe('Function: canTransition', () => {
   it('covers all 64 pairs of statuses', () => {
     expect(pairs).toHaveLength(64);
-    expect(pairs.filter((pair) => pair.allowed)).toHaveLength(19);
+    expect(pairs.filter((pair) => pair.allowed)).toHaveLength(20);
   });
 
   it.each(pairs)('$from → $to allowed: $allowed', ({ from, to, allowed }) => {

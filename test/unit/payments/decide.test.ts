@@ -415,3 +415,76 @@ describe('Function: decide', () => {
     expect(decision).toEqual({ kind: 'unchanged', reason: 'unknown payment status partial_refunded' });
   });
 });
+
+describe('Function: decide (regressions)', () => {
+  const options = { acceptSandboxPayments: false, refundLeaseMs: 60_000, now: FIXED_NOW };
+
+  it('does not settle our refund on a partial cancel: the rest is still owed', () => {
+    const order = anOrder({
+      status: 'forgery',
+      imp_uid: 'imp_100000000001',
+      refunds: [
+        aRefund({
+          imp_uid: 'imp_100000000001',
+          amount: 100,
+          status: 'requested',
+          requested_at: new Date(0).toISOString(),
+        }),
+      ],
+    });
+    const payment = aPayment({
+      imp_uid: 'imp_100000000001',
+      amount: 100,
+      status: 'cancelled',
+      cancel_amount: 30,
+    });
+
+    expect(decide(order, payment, options)).toEqual({
+      kind: 'refund',
+      refund: { imp_uid: 'imp_100000000001', balance: 70, reason: 'forgery' },
+    });
+  });
+
+  it('leaves a failed refund to a person even when the console cancelled part of it', () => {
+    const order = anOrder({
+      status: 'forgery',
+      imp_uid: 'imp_100000000001',
+      refunds: [aRefund({ imp_uid: 'imp_100000000001', amount: 100, status: 'failed' })],
+    });
+    const payment = aPayment({
+      imp_uid: 'imp_100000000001',
+      amount: 100,
+      status: 'cancelled',
+      cancel_amount: 30,
+    });
+
+    expect(decide(order, payment, options).kind).toBe('unchanged');
+  });
+
+  it('flags a paid amount of 0 as forgery without planning a refund of nothing', () => {
+    const decision = decide(anOrder(), aPayment({ amount: 0 }), options);
+
+    expect(decision).toMatchObject({ kind: 'transition', to: 'forgery' });
+    expect(decision).not.toHaveProperty('refund');
+  });
+
+  it('refunds the rest of a tampered payment first seen already partly cancelled', () => {
+    const payment = aPayment({ amount: 100, status: 'cancelled', cancel_amount: 30 });
+
+    expect(decide(anOrder({ amount: 14_000 }), payment, options)).toMatchObject({
+      kind: 'transition',
+      to: 'forgery',
+      refund: { balance: 70, reason: 'forgery' },
+    });
+  });
+
+  it('takes a matching payment first seen partly cancelled as partially_cancelled', () => {
+    const payment = aPayment({ amount: 14_000, status: 'cancelled', cancel_amount: 4_000 });
+
+    expect(decide(anOrder({ amount: 14_000 }), payment, options)).toMatchObject({
+      kind: 'transition',
+      to: 'partially_cancelled',
+      patch: { cancel_amount: 4_000 },
+    });
+  });
+});

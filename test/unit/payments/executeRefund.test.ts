@@ -43,7 +43,7 @@ describe('Function: executeRefund', () => {
         cancellation_id: 'cancel_000001',
       },
     ]);
-    expect(order.version).toBe(2);
+    expect(order.revision).toBe(claimed.revision + 1);
   });
 
   it('gives a duplicate charge its own cancel reason', async () => {
@@ -121,7 +121,7 @@ describe('Function: executeRefund', () => {
 
     expect(store.conflicts).toBe(1);
     expect(store.calls.get).toBe(1);
-    expect(order).toMatchObject({ version: 3, refunds: [{ status: 'done' }] });
+    expect(order).toMatchObject({ revision: claimed.revision + 2, refunds: [{ status: 'done' }] });
     expect(iamport.successfulCancels).toHaveLength(1);
   });
 });

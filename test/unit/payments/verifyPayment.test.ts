@@ -271,7 +271,7 @@ describe('Function: verifyPayment', () => {
         const current = s.stored(MERCHANT_UID);
         s.put({
           ...current,
-          version: current.version + 1,
+          revision: current.revision + 1,
           refunds: [aRefund({ reason: 'duplicate_payment' })],
         });
       });

@@ -1,0 +1,42 @@
+import type { OrderStatus, Refund } from '../orders/types';
+
+export const orderEventTypes = [
+  'order.paid',
+  'order.vbank_issued',
+  'order.failed',
+  'order.forgery',
+  'order.cancelled',
+  'order.partially_cancelled',
+  'order.expired',
+] as const;
+export type OrderEventType = (typeof orderEventTypes)[number];
+
+/**
+ * What the merchant receives for every order transition (design §6b). `id` = `merchant_uid:version`
+ * stays the same across re-deliveries, so a receiver can drop duplicates. No buyer data, no secrets.
+ */
+export interface OrderEvent {
+  id: string;
+  type: OrderEventType;
+  merchant_uid: string;
+  imp_uid: string | null;
+  amount: number;
+  currency: string;
+  status: OrderStatus;
+  previous_status: OrderStatus | null;
+  version: number;
+  /** ISO 8601, when the transition was written. */
+  occurred_at: string;
+  /** `order.forgery` (and refunds of second payments): the refund as it stands when sent. */
+  refund?: Pick<Refund, 'imp_uid' | 'amount' | 'status' | 'reason' | 'cancellation_id'>;
+}
+
+/**
+ * A place events go: resolves once the target accepted the event, throws otherwise (the outbox keeps
+ * it and tries again later). Implementations may retry briefly inside `deliver`.
+ */
+export interface EventTarget {
+  /** Stable name, recorded per event so a target that accepted it is not sent it again. */
+  readonly name: string;
+  deliver(event: OrderEvent): Promise<void>;
+}

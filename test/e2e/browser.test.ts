@@ -1,0 +1,302 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  type Browser,
+  type BrowserContextOptions,
+  chromium,
+  type FrameLocator,
+  type Page,
+} from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
+import { projectRoot } from '../../local/serverlessConfig';
+import { type RunningLocalStack, startLocalStack } from '../helpers/localStack';
+
+/**
+ * The demo shop in real headless Chromium against `npm start`: Iamport's guide code, the sandbox's
+ * payment window, the API across origins, the mobile redirect and reconciliation, as a buyer sees them.
+ * Chromium is Debian's (`apt-get install chromium`; `.ci/run` installs it), driven by playwright-core.
+ */
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const screenshots = join(projectRoot, 'test-results');
+
+const desktop: BrowserContextOptions = { viewport: { width: 1280, height: 800 }, locale: 'ko-KR' };
+const phone: BrowserContextOptions = {
+  viewport: { width: 390, height: 844 },
+  isMobile: true,
+  hasTouch: true,
+  locale: 'ko-KR',
+  userAgent:
+    'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1',
+};
+
+let stack: RunningLocalStack;
+let browser: Browser;
+
+beforeAll(async () => {
+  [stack, browser] = await Promise.all([
+    // Short reconciliation timings, so that a lost result is found within a test.
+    startLocalStack({ RECONCILE_AFTER_SECONDS: '1', RETRY_BASE_SECONDS: '1', SWEEP_INTERVAL_SECONDS: '2' }),
+    // launch() gives every run a fresh temporary profile (user-data dir), removed on close.
+    chromium.launch({
+      executablePath: chromiumPath,
+      headless: true,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    }),
+  ]);
+}, 150_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+interface Shop {
+  page: Page;
+  /** Every alert() the page showed, in order (all accepted). */
+  dialogs: string[];
+  openPage(): Promise<Page>;
+}
+
+/** A fresh browser context for one test, with a screenshot of each of its pages if the test fails. */
+async function openShop(test: TestContext, options: BrowserContextOptions): Promise<Shop> {
+  const context = await browser.newContext(options);
+  const dialogs: string[] = [];
+  const pages: Page[] = [];
+  const openPage = async () => {
+    const page = await context.newPage();
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.accept();
+    });
+    pages.push(page);
+    return page;
+  };
+  const page = await openPage();
+  test.onTestFailed(async () => {
+    mkdirSync(screenshots, { recursive: true });
+    const name = test.task.name.replace(/[^\w가-힣-]+/g, '-').slice(0, 80);
+    await Promise.all(
+      pages.map((p, i) =>
+        p.screenshot({ path: join(screenshots, `browser-${name}-${i}.png`), fullPage: true }),
+      ),
+    );
+  });
+  test.onTestFinished(() => context.close());
+  return { page, dialogs, openPage };
+}
+
+const paymentWindow = (page: Page): FrameLocator => page.frameLocator('iframe[data-iamport-sandbox]');
+
+/** The order card the product page shows once the order is registered. */
+const checkoutCard = (page: Page, status?: string) =>
+  page.locator(status ? `#checkout-order .order[data-status="${status}"]` : '#checkout-order .order');
+
+async function pay(page: Page, flow: 'pc' | 'mobile'): Promise<void> {
+  await page.goto(stack.shopUrl);
+  await page.locator(`input[name="flow"][value="${flow}"]`).check();
+  await page.getByRole('button', { name: /결제하기/ }).click();
+}
+
+async function merchantUidOf(page: Page): Promise<string> {
+  const uid = await checkoutCard(page).first().getAttribute('data-merchant-uid', { timeout: 10_000 });
+  if (uid === null) throw new Error('the order card has no merchant_uid');
+  return uid;
+}
+
+async function apiOrder(merchantUid: string): Promise<Record<string, unknown>> {
+  const response = await fetch(`${stack.apiUrl}/orders/${encodeURIComponent(merchantUid)}`);
+  return (await response.json()) as Record<string, unknown>;
+}
+
+/** No sideways scrolling: the page fits the phone's width. (A string: this project has no DOM types.) */
+const fitsWidth = async (page: Page): Promise<boolean> =>
+  (await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')) === true;
+
+describe('demo shop in Chromium, against npm start', () => {
+  it('PC: pays with the guide code, verifies across origins, and shows paid', async (test) => {
+    const { page, dialogs } = await openShop(test, desktop);
+    const completed = page.waitForResponse((r) => r.url() === `${stack.apiUrl}/payments/complete`);
+    await pay(page, 'pc');
+    const payWindow = paymentWindow(page);
+    await expect(payWindow.getByTestId('window-amount').textContent()).resolves.toBe('₩14,000');
+    await expect(payWindow.getByTestId('window-name').textContent()).resolves.toBe('주문명:결제테스트');
+    await payWindow.getByRole('button', { name: /결제 완료/ }).click();
+
+    const response = await completed;
+    expect(response.status()).toBe(200);
+    // jQuery's form post, from the shop's origin: the API answered CORS for exactly that origin.
+    expect(response.request().headers()['content-type']).toBe(
+      'application/x-www-form-urlencoded; charset=UTF-8',
+    );
+    expect(response.headers()['access-control-allow-origin']).toBe(stack.shopUrl);
+    await checkoutCard(page, 'paid').waitFor({ timeout: 10_000 });
+    await expect(checkoutCard(page).getByTestId('order-status').textContent()).resolves.toContain(
+      '결제 완료',
+    );
+
+    const uid = await merchantUidOf(page);
+    // The guide's own success alert ran: `everythings_fine` was true.
+    expect(dialogs).toEqual([expect.stringContaining(`결제가 완료되었습니다.\n고유ID : imp_`)]);
+    expect(dialogs[0]).toContain(`상점 거래ID : ${uid}`);
+    expect(await apiOrder(uid)).toMatchObject({ status: 'paid', amount: 14_000 });
+  }, 30_000);
+
+  it('PC: a tampered amount is cancelled and shown as cancelled', async (test) => {
+    const { page, dialogs } = await openShop(test, desktop);
+    await pay(page, 'pc');
+    const tamper = paymentWindow(page).getByRole('button', { name: /다른 금액으로 결제/ });
+    await expect(tamper.textContent()).resolves.toContain('₩100');
+    await tamper.click();
+
+    await checkoutCard(page, 'forgery').waitFor({ timeout: 10_000 });
+    const label = await checkoutCard(page).getByTestId('order-status').textContent();
+    expect(label).toContain('자동 취소');
+    expect(label).toContain('cancelled');
+    const uid = await merchantUidOf(page);
+    const order = await apiOrder(uid);
+    expect(order).toMatchObject({ status: 'forgery', amount: 14_000 });
+    expect(order.refunds).toEqual([
+      expect.objectContaining({ amount: 100, status: 'done', reason: 'forgery' }),
+    ]);
+    await checkoutCard(page).getByText('환불').waitFor({ timeout: 10_000 });
+    // The guide's success alert never ran: `everythings_fine` was false.
+    expect(dialogs).toEqual([]);
+  }, 30_000);
+
+  it('PC: a buyer who closes the window gets the guide’s failure alert', async (test) => {
+    const { page, dialogs } = await openShop(test, desktop);
+    await pay(page, 'pc');
+    await paymentWindow(page)
+      .getByRole('button', { name: /구매자가 창을 닫음/ })
+      .click();
+    await page.locator('iframe[data-iamport-sandbox]').waitFor({ state: 'detached' });
+    await expect
+      .poll(() => dialogs)
+      .toEqual(['결제에 실패하였습니다.에러내용 : 사용자가 결제를 취소하셨습니다']);
+  }, 30_000);
+
+  it('mobile (390×844): the redirect lands on the result page with paid', async (test) => {
+    const { page } = await openShop(test, phone);
+    await page.goto(stack.shopUrl);
+    // A phone defaults to the mobile guide code (m_redirect_url, no callback).
+    await expect(page.locator('input[name="flow"][value="mobile"]').isChecked()).resolves.toBe(true);
+    expect(await fitsWidth(page)).toBe(true);
+    await page.getByRole('button', { name: /결제하기/ }).click();
+
+    await page.waitForURL(`${stack.sandboxUrl}/__sandbox/window?**`);
+    await expect(page.getByTestId('window-amount').textContent()).resolves.toBe('₩14,000');
+    expect(await fitsWidth(page)).toBe(true);
+    await page.getByRole('button', { name: /결제 완료/ }).click();
+
+    await page.waitForURL(`${stack.shopUrl}/result?**`);
+    const query = new URL(page.url()).searchParams;
+    expect(query.get('status')).toBe('paid');
+    expect(query.get('imp_uid')).toMatch(/^imp_\d{12}$/);
+    const card = page.locator('#result-order .order[data-status="paid"]');
+    await card.waitFor();
+    await expect(card.getByTestId('order-status').textContent()).resolves.toContain('결제 완료');
+    await expect(card.locator('.amount').textContent()).resolves.toBe('₩14,000');
+    expect(await fitsWidth(page)).toBe(true);
+    const order = await apiOrder(query.get('merchant_uid') ?? '');
+    expect(order.history).toContainEqual(expect.objectContaining({ to: 'paid' }));
+  }, 30_000);
+
+  it('mobile: a failed payment lands on the result page as failed', async (test) => {
+    const { page } = await openShop(test, phone);
+    await pay(page, 'mobile');
+    await page.waitForURL(`${stack.sandboxUrl}/__sandbox/window?**`);
+    await page.getByRole('button', { name: /결제 실패/ }).click();
+
+    await page.waitForURL(`${stack.shopUrl}/result?**`);
+    expect(new URL(page.url()).searchParams.get('status')).toBe('failed');
+    const card = page.locator('#result-order .order[data-status="failed"]');
+    await card.waitFor();
+    await expect(card.getByTestId('order-status').textContent()).resolves.toContain('결제 실패');
+  }, 30_000);
+
+  it('vbank: the account is shown, then the deposit settles the order', async (test) => {
+    const { page } = await openShop(test, desktop);
+    await pay(page, 'pc');
+    await paymentWindow(page)
+      .getByRole('button', { name: /가상계좌 발급/ })
+      .click();
+
+    const issued = checkoutCard(page, 'vbank_issued');
+    await issued.waitFor({ timeout: 10_000 });
+    await expect(issued.getByTestId('vbank-num').textContent()).resolves.toMatch(/^\d{6}-\d{2}-\d{6}$/);
+    await expect(issued.getByTestId('order-status').textContent()).resolves.toContain('입금 대기');
+    await issued.getByRole('button', { name: /입금하기/ }).click();
+
+    // The sandbox's deposit webhook, verified by the API, reaches the page through its polling.
+    await checkoutCard(page, 'paid').waitFor({ timeout: 15_000 });
+    const order = await apiOrder(await merchantUidOf(page));
+    expect(order.history).toContainEqual(
+      expect.objectContaining({ from: 'vbank_issued', to: 'paid', source: 'webhook' }),
+    );
+  }, 30_000);
+
+  it('“network lost”: the payment is reconciled with no further clicks, live in the orders view', async (test) => {
+    const { page, openPage, dialogs } = await openShop(test, desktop);
+    const ordersView = await openPage();
+    await ordersView.goto(`${stack.shopUrl}/orders`);
+    await pay(page, 'pc');
+    const payWindow = paymentWindow(page);
+    await payWindow.getByRole('button', { name: /네트워크 끊김/ }).click();
+    await payWindow.getByText('네트워크 연결이 끊겼습니다').waitFor();
+    const uid = await merchantUidOf(page);
+
+    // Nothing else is clicked: no callback, no redirect, no webhook. The server's own check finds it.
+    const card = ordersView.locator(`.order[data-merchant-uid="${uid}"]`);
+    await card.and(ordersView.locator('[data-status="paid"]')).waitFor({ timeout: 40_000 });
+    await card
+      .locator('.history li[data-source="reconcile"], .history li[data-source="sweep"]')
+      .first()
+      .waitFor();
+    await checkoutCard(page, 'paid').waitFor({ timeout: 5_000 });
+    expect(dialogs).toEqual([]);
+    const order = await apiOrder(uid);
+    expect(order.history).toEqual([
+      expect.objectContaining({ to: 'pending', source: 'register' }),
+      expect.objectContaining({
+        from: 'pending',
+        to: 'paid',
+        source: expect.stringMatching(/^(reconcile|sweep)$/),
+      }),
+    ]);
+  }, 60_000);
+
+  it('prepare: the window refuses an amount changed in request_pay’s params', async (test) => {
+    const { page, dialogs } = await openShop(test, desktop);
+    await page.goto(stack.shopUrl);
+    await page.getByText('개발자 도구').click();
+    await page.getByLabel(/금액을 ₩1,000으로 바꿔/).check();
+    await page.getByRole('button', { name: /결제하기/ }).click();
+
+    const payWindow = paymentWindow(page);
+    await payWindow.getByText('결제할 수 없습니다').waitFor();
+    await expect(payWindow.getByTestId('window-amount').textContent()).resolves.toBe('₩1,000');
+    await expect(payWindow.getByRole('alert').textContent()).resolves.toContain(
+      '사전등록된 결제정보와 금액이 일치하지 않습니다.',
+    );
+    await expect(payWindow.getByRole('button', { name: /결제 완료/ }).count()).resolves.toBe(0);
+    await payWindow.getByRole('button', { name: /확인/ }).click();
+
+    await expect
+      .poll(() => dialogs)
+      .toEqual([expect.stringMatching(/^결제에 실패하였습니다\.에러내용 : 사전등록된/)]);
+    const uid = await merchantUidOf(page);
+    // No attempt exists at Iamport, so nothing can settle the order.
+    const order = await apiOrder(uid);
+    expect(order).toMatchObject({ status: 'pending', amount: 14_000 });
+    expect(order.imp_uid).toBeUndefined();
+  }, 30_000);
+});
