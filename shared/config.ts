@@ -141,11 +141,24 @@ function crossVariableProblems(env: NodeJS.ProcessEnv): string[] {
       'MERCHANT_WEBHOOK_SECRET: set MERCHANT_WEBHOOK_SECRET or MERCHANT_WEBHOOK_SECRET_PARAMETER with MERCHANT_WEBHOOK_URL',
     );
   }
-  if (
-    env.STAGE === 'prod' &&
-    (env.ACCEPT_SANDBOX_PAYMENTS === 'true' || env.ACCEPT_SANDBOX_PAYMENTS === '1')
-  ) {
+  if (env.STAGE === 'prod') problems.push(...productionProblems(env));
+  return problems;
+}
+
+/** Production starts only with production settings: no test payments, no plain-HTTP or placeholder URLs. */
+function productionProblems(env: NodeJS.ProcessEnv): string[] {
+  const problems: string[] = [];
+  if (env.ACCEPT_SANDBOX_PAYMENTS === 'true' || env.ACCEPT_SANDBOX_PAYMENTS === '1') {
     problems.push('ACCEPT_SANDBOX_PAYMENTS: must be false in prod');
+  }
+  for (const name of ['RESULT_PAGE_URL', 'IAMPORT_BASE_URL', 'MERCHANT_WEBHOOK_URL'] as const) {
+    const value = env[name];
+    if (value && !value.startsWith('https://')) problems.push(`${name}: must be https in prod`);
+    if (value && /\bexample\.(com|org|net)\b/.test(value)) problems.push(`${name}: is a placeholder`);
+  }
+  for (const origin of (env.ALLOWED_ORIGINS ?? '').split(',').map((item) => item.trim())) {
+    if (origin && !origin.startsWith('https://'))
+      problems.push('ALLOWED_ORIGINS: every origin must be https in prod');
   }
   return problems;
 }

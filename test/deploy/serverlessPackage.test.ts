@@ -8,7 +8,10 @@ let template: CfnTemplate;
 let text: string;
 
 beforeAll(async () => {
-  ({ template, text } = await packageTemplate('prod'));
+  ({ template, text } = await packageTemplate('prod', {
+    RESULT_PAGE_URL: 'https://shop.test.kr/payments/result',
+    ALLOWED_ORIGINS: 'https://shop.test.kr',
+  }));
 }, 120_000);
 
 function routes() {
@@ -133,4 +136,106 @@ describe('serverless package (prod): reconciliation wiring', () => {
       ]),
     );
   });
+});
+
+/** The policy statements of one function's own role. */
+function statementsOf(functionLogicalId: string): { Action: string[]; Resource: unknown }[] {
+  const fn = template.Resources[functionLogicalId]?.Properties ?? {};
+  const roleId = ((fn.Role as { 'Fn::GetAtt'?: string[] })['Fn::GetAtt'] ?? [])[0] ?? '';
+  const policies = (template.Resources[roleId]?.Properties?.Policies ?? []) as {
+    PolicyDocument: { Statement: { Action: string | string[]; Resource: unknown }[] };
+  }[];
+  return policies.flatMap((policy) =>
+    policy.PolicyDocument.Statement.map((statement) => ({
+      Action: ([] as string[]).concat(statement.Action),
+      Resource: statement.Resource,
+    })),
+  );
+}
+
+function actionsOf(functionLogicalId: string): string[] {
+  return [...new Set(statementsOf(functionLogicalId).flatMap((statement) => statement.Action))].sort();
+}
+
+describe('serverless package (prod): deployment hardening', () => {
+  it('gives each function its own role with only the actions it uses', () => {
+    const logs = ['logs:CreateLogStream', 'logs:PutLogEvents'];
+    expect(actionsOf('GetOrderLambdaFunction')).toEqual(['dynamodb:GetItem', ...logs].sort());
+    expect(actionsOf('CreateOrderLambdaFunction')).toEqual(
+      ['dynamodb:GetItem', 'dynamodb:PutItem', 'sqs:SendMessage', 'ssm:GetParameters', ...logs].sort(),
+    );
+    for (const fn of ['CompleteLambdaFunction', 'MobileLambdaFunction', 'WebhookLambdaFunction']) {
+      expect(actionsOf(fn)).toEqual(
+        [
+          'dynamodb:GetItem',
+          'dynamodb:UpdateItem',
+          'events:PutEvents',
+          'sqs:SendMessage',
+          'ssm:GetParameters',
+          ...logs,
+        ].sort(),
+      );
+    }
+    expect(actionsOf('RetryConsumerLambdaFunction')).toContain('sqs:ReceiveMessage');
+    expect(actionsOf('SweeperLambdaFunction')).toContain('dynamodb:Query');
+    expect(actionsOf('SweeperLambdaFunction')).not.toContain('dynamodb:PutItem');
+    const roles = resourcesOfType(template, 'AWS::IAM::Role').map(([id]) => id);
+    expect(roles).toHaveLength(7);
+    expect(text).not.toMatch(/"Action":\s*"\*"|"Resource":\s*"\*"|dynamodb:\*|sqs:\*/);
+  });
+
+  it("limits the bus permission to events:PutEvents on this stack's bus", () => {
+    for (const fn of ['CompleteLambdaFunction', 'RetryConsumerLambdaFunction', 'SweeperLambdaFunction']) {
+      const bus = statementsOf(fn).filter((statement) =>
+        statement.Action.some((action) => action.startsWith('events:')),
+      );
+      expect(bus).toEqual([
+        { Action: ['events:PutEvents'], Resource: { 'Fn::GetAtt': ['OrderEventsBus', 'Arn'] } },
+      ]);
+    }
+  });
+
+  it('reads the merchant webhook secret from SSM, never from the template', () => {
+    for (const env of environments()) {
+      expect(env.MERCHANT_WEBHOOK_SECRET_PARAMETER).toBe('/iamport-verify/prod/merchant-webhook-secret');
+      expect(env).not.toHaveProperty('MERCHANT_WEBHOOK_SECRET');
+    }
+  });
+
+  it('alarms on the DLQ, consumer and sweeper errors and the API 5xx rate, all notifying one topic', () => {
+    const alarms = Object.fromEntries(resourcesOfType(template, 'AWS::CloudWatch::Alarm'));
+    expect(Object.keys(alarms).sort()).toEqual([
+      'HttpApi5xxAlarm',
+      'RetryConsumerErrorsAlarm',
+      'RetryDeadLetterAlarm',
+      'SweeperErrorsAlarm',
+    ]);
+    for (const alarm of Object.values(alarms)) {
+      expect(alarm.Properties?.AlarmActions).toEqual([{ Ref: 'AlarmsTopic' }]);
+    }
+    expect(JSON.stringify(alarms.HttpApi5xxAlarm)).toContain('"MetricName":"5xx"');
+    expect(JSON.stringify(alarms.RetryConsumerErrorsAlarm)).toContain('RetryConsumerLambdaFunction');
+  });
+
+  it('keeps logs for a bounded time', () => {
+    const groups = resourcesOfType(template, 'AWS::Logs::LogGroup');
+    expect(groups).toHaveLength(7);
+    for (const [, group] of groups) expect(group.Properties?.RetentionInDays).toBe(30);
+  });
+
+  it("sets the per-stage settings from the environment and Iamport's webhook IPs in prod", () => {
+    for (const env of environments()) {
+      expect(env.RESULT_PAGE_URL).toBe('https://shop.test.kr/payments/result');
+      expect(env.ALLOWED_ORIGINS).toBe('https://shop.test.kr');
+      expect(env.WEBHOOK_ALLOWED_IPS).toBe('52.78.100.19,52.78.48.223,52.78.5.241');
+    }
+  });
+});
+
+describe('serverless package (prod) without production settings', () => {
+  it('refuses to package rather than deploy placeholders', async () => {
+    await expect(
+      packageTemplate('prod', { RESULT_PAGE_URL: undefined, ALLOWED_ORIGINS: undefined }),
+    ).rejects.toThrow(/resultPageUrl|RESULT_PAGE_URL/);
+  }, 120_000);
 });

@@ -14,14 +14,29 @@ export interface CfnTemplate {
 }
 
 /** Runs `serverless package` offline for a stage, as a deployment would, and returns the template. */
-export async function packageTemplate(stage: string): Promise<{ template: CfnTemplate; text: string }> {
+export async function packageTemplate(
+  stage: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ template: CfnTemplate; text: string }> {
   const dir = await mkdtemp(join(tmpdir(), 'sls-package-'));
   try {
-    await promisify(execFile)(serverlessBin, ['package', '--stage', stage, '--package', dir], {
-      cwd: projectRoot,
-      env: { ...process.env, ESBUILD_WORK_FOLDER: `.esbuild-package-${stage}` },
-      maxBuffer: 16 * 1024 * 1024,
-    });
+    const childEnv: NodeJS.ProcessEnv = {
+      ...process.env,
+      ESBUILD_WORK_FOLDER: `.esbuild-package-${stage}`,
+      ...env,
+    };
+    for (const [name, value] of Object.entries(childEnv)) if (value === undefined) delete childEnv[name];
+    try {
+      await promisify(execFile)(serverlessBin, ['package', '--stage', stage, '--package', dir], {
+        cwd: projectRoot,
+        env: childEnv,
+        maxBuffer: 16 * 1024 * 1024,
+      });
+    } catch (error) {
+      // The framework explains itself on stdout/stderr: keep that, not just "Command failed".
+      const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
+      throw new Error(`serverless package --stage ${stage} failed:\n${stdout}\n${stderr}`);
+    }
     const text = await readFile(join(dir, 'cloudformation-template-update-stack.json'), 'utf8');
     return { template: JSON.parse(text) as CfnTemplate, text };
   } finally {

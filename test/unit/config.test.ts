@@ -196,3 +196,41 @@ describe('Function: loadConfig (every problem at once)', () => {
     );
   });
 });
+
+describe('Function: loadConfig (production)', () => {
+  const prod = {
+    STAGE: 'prod',
+    ORDERS_TABLE: 'orders',
+    RETRY_QUEUE_URL: 'https://sqs.ap-northeast-2.amazonaws.com/1/retry',
+    IAMPORT_API_KEY_PARAMETER: '/svc/prod/key',
+    IAMPORT_API_SECRET_PARAMETER: '/svc/prod/secret',
+    RESULT_PAGE_URL: 'https://shop.test.kr/result',
+    ALLOWED_ORIGINS: 'https://shop.test.kr',
+  };
+
+  it('starts with https settings and SSM parameter names', () => {
+    expect(loadConfig(prod).stage).toBe('prod');
+  });
+
+  it.each([
+    ['RESULT_PAGE_URL', { RESULT_PAGE_URL: 'http://shop.test.kr/result' }, /RESULT_PAGE_URL: must be https/],
+    [
+      'RESULT_PAGE_URL',
+      { RESULT_PAGE_URL: 'https://shop.example.com/result' },
+      /RESULT_PAGE_URL: is a placeholder/,
+    ],
+    [
+      'ALLOWED_ORIGINS',
+      { ALLOWED_ORIGINS: 'https://a.kr,http://b.kr' },
+      /ALLOWED_ORIGINS: every origin must be https/,
+    ],
+    ['IAMPORT_BASE_URL', { IAMPORT_BASE_URL: 'http://127.0.0.1:3100' }, /IAMPORT_BASE_URL: must be https/],
+    [
+      'ACCEPT_SANDBOX_PAYMENTS',
+      { ACCEPT_SANDBOX_PAYMENTS: 'true' },
+      /ACCEPT_SANDBOX_PAYMENTS: must be false/,
+    ],
+  ])('refuses %s that is not fit for production', (_name, override, message) => {
+    expect(() => loadConfig({ ...prod, ...override })).toThrow(message);
+  });
+});
