@@ -8,6 +8,9 @@
  * | s      | -        | immediate HTTP s                                         |
  * | -      | d        | waits d ms, then is handled and answered normally        |
  * | s      | d        | waits d ms, then fails with HTTP s (a slow failure)      |
+ *
+ * With a `mix`, each faulty call picks one entry by weight and applies the same table to it, so one
+ * setting can mix outages, rate limits and timeouts.
  */
 export interface FaultSettings {
   /** Share of API calls affected, 0..1. */
@@ -16,6 +19,16 @@ export interface FaultSettings {
   delay_ms: number;
   /** Makes the sequence of faulty calls reproducible; null = Math.random. */
   seed: number | null;
+  /** Kinds of fault a faulty call picks from by weight; `status` and `delay_ms` are then unused. */
+  mix?: FaultMixEntry[];
+}
+
+/** One kind of fault in a mix: the same meaning as the top-level `status` and `delay_ms`. */
+export interface FaultMixEntry {
+  status: number | null;
+  delay_ms: number;
+  /** Relative share among the mix's entries, > 0. */
+  weight: number;
 }
 
 export interface FaultDecision {
@@ -38,12 +51,34 @@ function seeded(seed: number): () => number {
   };
 }
 
+function decisionOf(status: number | null, delayMs: number): FaultDecision {
+  if (status === null && delayMs > 0) return { delayMs, status: null };
+  return { delayMs, status: status ?? defaultFaultStatus };
+}
+
+/** The entry that `draw` (uniform in [0, 1)) falls on, each entry taking its weight's share. */
+function pick(mix: readonly FaultMixEntry[], draw: number): FaultMixEntry | undefined {
+  const total = mix.reduce((sum, entry) => sum + entry.weight, 0);
+  let point = draw * total;
+  for (const entry of mix) {
+    if (point < entry.weight) return entry;
+    point -= entry.weight;
+  }
+  // Rounding can leave the point a hair past the last boundary.
+  return mix.at(-1);
+}
+
+function copy(settings: FaultSettings): FaultSettings {
+  const { mix, ...rest } = settings;
+  return mix ? { ...rest, mix: mix.map((entry) => ({ ...entry })) } : { ...rest };
+}
+
 export class FaultInjector {
   private settings: FaultSettings | null = null;
   private random: () => number = Math.random;
 
   set(settings: FaultSettings): void {
-    this.settings = { ...settings };
+    this.settings = copy(settings);
     this.random = settings.seed === null ? Math.random : seeded(settings.seed);
   }
 
@@ -53,14 +88,20 @@ export class FaultInjector {
   }
 
   current(): FaultSettings | null {
-    return this.settings ? { ...this.settings } : null;
+    return this.settings ? copy(this.settings) : null;
   }
 
-  /** null = this call is healthy. */
+  /**
+   * null = this call is healthy. One draw decides whether a call is faulty; a faulty call of a mix
+   * takes a second draw for its entry, so a seed fixes both the faulty calls and their kinds.
+   */
   draw(): FaultDecision | null {
     const s = this.settings;
     if (!s || s.rate <= 0 || this.random() >= s.rate) return null;
-    if (s.status === null && s.delay_ms > 0) return { delayMs: s.delay_ms, status: null };
-    return { delayMs: s.delay_ms, status: s.status ?? defaultFaultStatus };
+    if (s.mix && s.mix.length > 0) {
+      const entry = pick(s.mix, this.random());
+      if (entry) return decisionOf(entry.status, entry.delay_ms);
+    }
+    return decisionOf(s.status, s.delay_ms);
   }
 }

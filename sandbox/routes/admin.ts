@@ -4,12 +4,27 @@ import type { Route } from '../router';
 import type { SandboxState } from '../state';
 import { booleanParam, httpUrl, numberParam, parseInput, textParam } from '../validate';
 
-const faultSchema = z.strictObject({
-  rate: numberParam(z.number().min(0).max(1)),
-  status: numberParam(z.int().min(400).max(599).optional()),
-  delay_ms: numberParam(z.int().min(0).max(300_000).default(0)),
-  seed: numberParam(z.int().optional()),
+const faultStatus = numberParam(z.int().min(400).max(599).optional());
+const faultDelay = numberParam(z.int().min(0).max(300_000).optional());
+
+const faultMixEntrySchema = z.strictObject({
+  status: faultStatus,
+  delay_ms: faultDelay,
+  weight: numberParam(z.number().positive().max(1_000_000).default(1)),
 });
+
+const faultSchema = z
+  .strictObject({
+    rate: numberParam(z.number().min(0).max(1)),
+    status: faultStatus,
+    delay_ms: faultDelay,
+    seed: numberParam(z.int().optional()),
+    mix: z.array(faultMixEntrySchema).min(1).max(20).optional(),
+  })
+  .refine((v) => v.mix === undefined || (v.status === undefined && v.delay_ms === undefined), {
+    path: ['mix'],
+    message: 'give either mix or status/delay_ms',
+  });
 
 const configSchema = z.strictObject({
   webhook_url: textParam(httpUrl.nullable().optional()),
@@ -48,8 +63,17 @@ export function controlAdminRoutes(state: SandboxState): Route[] {
         state.faults.set({
           rate: input.rate,
           status: input.status ?? null,
-          delay_ms: input.delay_ms,
+          delay_ms: input.delay_ms ?? 0,
           seed: input.seed ?? null,
+          ...(input.mix
+            ? {
+                mix: input.mix.map((entry) => ({
+                  status: entry.status ?? null,
+                  delay_ms: entry.delay_ms ?? 0,
+                  weight: entry.weight,
+                })),
+              }
+            : {}),
         });
         return bare(state.faults.current());
       },

@@ -124,6 +124,128 @@ describe('sandbox: faults and the request log', () => {
     expect(first.every((s) => s === 503 || s === 404)).toBe(true);
   });
 
+  describe('a mix of faults', () => {
+    const statusesOf = async (count: number, path = '/payments/imp_1'): Promise<number[]> => {
+      const statuses: number[] = [];
+      for (let i = 0; i < count; i += 1) {
+        statuses.push((await call(sandbox.url, 'GET', path, { token })).status);
+      }
+      return statuses;
+    };
+
+    it('is accepted with default weights and shown as set; without a mix the answer keeps its old shape', async () => {
+      const set = await setFaults({
+        rate: 0.3,
+        mix: [{ status: 503 }, { status: 429, weight: 2 }, { delay_ms: 10 }],
+      });
+      const expected = {
+        rate: 0.3,
+        status: null,
+        delay_ms: 0,
+        seed: null,
+        mix: [
+          { status: 503, delay_ms: 0, weight: 1 },
+          { status: 429, delay_ms: 0, weight: 2 },
+          { status: null, delay_ms: 10, weight: 1 },
+        ],
+      };
+      expect(set.body).toEqual(expected);
+      expect((await call(sandbox.url, 'GET', '/__sandbox/faults')).body).toEqual(expected);
+      expect((await setFaults({ rate: 0.3, status: 429 })).body).toEqual({
+        rate: 0.3,
+        status: 429,
+        delay_ms: 0,
+        seed: null,
+      });
+    });
+
+    it('picks an entry per faulty call, reproducibly with a seed', async () => {
+      const pattern = async (): Promise<number[]> => {
+        await setFaults({ rate: 0.6, seed: 7, mix: [{ status: 503 }, { status: 429 }, { status: 502 }] });
+        return statusesOf(40);
+      };
+      const first = await pattern();
+      expect(await pattern()).toEqual(first);
+      for (const status of [503, 429, 502, 404]) expect(first).toContain(status);
+      expect(first.every((s) => [503, 429, 502, 404].includes(s))).toBe(true);
+      // Another seed, another pattern.
+      await setFaults({ rate: 0.6, seed: 8, mix: [{ status: 503 }, { status: 429 }, { status: 502 }] });
+      expect(await statusesOf(40)).not.toEqual(first);
+    });
+
+    it('shares the faulty calls out by weight', async () => {
+      await setFaults({
+        rate: 1,
+        seed: 3,
+        mix: [
+          { status: 503, weight: 3 },
+          { status: 429, weight: 1 },
+        ],
+      });
+      const statuses = await statusesOf(200);
+      const unavailable = statuses.filter((s) => s === 503).length;
+      expect(statuses.filter((s) => s === 429).length).toBe(200 - unavailable);
+      expect(unavailable / 200).toBeGreaterThan(0.65);
+      expect(unavailable / 200).toBeLessThan(0.85);
+    });
+
+    it('an entry with neither status nor delay fails with 503, like the top-level setting', async () => {
+      await setFaults({ rate: 1, mix: [{ weight: 5 }] });
+      expect((await call(sandbox.url, 'GET', '/payments/imp_1', { token })).status).toBe(503);
+    });
+
+    it('a delay entry holds the call then answers normally; status with delay holds then fails', async () => {
+      const paid = await createPayment(sandbox, { merchant_uid: 'order_mix_slow', amount: 1000 });
+      await setFaults({ rate: 1, mix: [{ delay_ms: 200 }] });
+      let started = performance.now();
+      const slow = await call(sandbox.url, 'GET', `/payments/${paid.imp_uid}`, { token });
+      expect(performance.now() - started).toBeGreaterThanOrEqual(190);
+      expect([slow.status, envelope(slow).code]).toEqual([200, 0]);
+
+      await setFaults({ rate: 1, mix: [{ delay_ms: 150, status: 504 }] });
+      started = performance.now();
+      const failed = await call(sandbox.url, 'GET', `/payments/${paid.imp_uid}`, { token });
+      expect(performance.now() - started).toBeGreaterThanOrEqual(140);
+      expect(failed.status).toBe(504);
+    });
+
+    it('drops a call held by a delay entry whose client gave up, without handling it', async () => {
+      const paid = await createPayment(sandbox, { merchant_uid: 'order_mix_abort', amount: 1000 });
+      await setFaults({ rate: 1, mix: [{ delay_ms: 2000 }] });
+      const aborted = fetch(`${sandbox.url}/payments/cancel`, {
+        method: 'POST',
+        headers: { authorization: token, 'content-type': 'application/json' },
+        body: JSON.stringify({ imp_uid: paid.imp_uid }),
+        signal: AbortSignal.timeout(100),
+      });
+      await expect(aborted).rejects.toThrow();
+      await call(sandbox.url, 'DELETE', '/__sandbox/faults');
+      await expect.poll(() => requestLogSchema.parse(sandbox.state.requests.list()).at(-1)?.status).toBe(499);
+      expect(sandbox.state.payments.get(paid.imp_uid)?.payment).toMatchObject({
+        status: 'paid',
+        cancel_amount: 0,
+      });
+    });
+
+    it('rejects an invalid mix', async () => {
+      for (const json of [
+        { rate: 1, mix: [] },
+        { rate: 1, mix: [{ status: 200 }] },
+        { rate: 1, mix: [{ delay_ms: -1 }] },
+        { rate: 1, mix: [{ status: 503, weight: 0 }] },
+        { rate: 1, mix: [{ status: 503, weight: -1 }] },
+        { rate: 1, mix: [{ status: 503, kind: 'timeout' }] },
+        { rate: 1, status: 503, mix: [{ status: 429 }] },
+        { rate: 1, delay_ms: 0, mix: [{ status: 429 }] },
+        { rate: 1, mix: { status: 429 } },
+      ]) {
+        const res = await call(sandbox.url, 'POST', '/__sandbox/faults', { json });
+        expect(res.status, JSON.stringify(json)).toBe(400);
+        expect(envelope(res).code).toBe(-1);
+      }
+    });
+  });
+
   it('rejects invalid fault settings', async () => {
     for (const json of [{ rate: 2 }, { rate: 0.5, status: 200 }, { status: 500 }, { rate: 1, delay: 5 }]) {
       const res = await call(sandbox.url, 'POST', '/__sandbox/faults', { json });
