@@ -5,7 +5,7 @@ const SECRET = 'sk_live_7Qm2ZrX9pLw4TnB8vKc1';
 const minimal = {
   ORDERS_TABLE: 'iamport-verify-test-orders',
   RETRY_QUEUE_URL: 'https://sqs.ap-northeast-2.amazonaws.com/123456789012/retry',
-  RESULT_PAGE_URL: 'https://shop.example.com/payments/result',
+  RESULT_PAGE_URL: 'https://shop.test.kr/payments/result',
   IAMPORT_API_KEY: '1234567890123456',
   IAMPORT_API_SECRET: SECRET,
 } satisfies NodeJS.ProcessEnv;
@@ -55,7 +55,7 @@ describe('Function: loadConfig', () => {
   it('reads every optional variable', () => {
     const config = loadConfig({
       ...minimal,
-      STAGE: 'prod',
+      STAGE: 'staging',
       IAMPORT_BASE_URL: 'http://127.0.0.1:3100',
       IAMPORT_TIMEOUT_MS: '2500',
       DYNAMODB_ENDPOINT: 'http://127.0.0.1:4567',
@@ -68,7 +68,7 @@ describe('Function: loadConfig', () => {
     });
 
     expect(config).toMatchObject({
-      stage: 'prod',
+      stage: 'staging',
       iamport: { baseUrl: new URL('http://127.0.0.1:3100'), timeoutMs: 2_500 },
       dynamoEndpoint: 'http://127.0.0.1:4567',
       allowedOrigins: ['https://shop.example.com', 'https://m.shop.example.com'],
