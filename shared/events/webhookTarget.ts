@@ -1,5 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { Agent, type Dispatcher, request } from 'undici';
+import { describeTransportFailure } from '../http/describeTransportFailure';
 import { WebhookDeliveryError } from './errors';
 import { parseWebhookSecret, signWebhook } from './standardWebhooks';
 import type { EventTarget, OrderEvent } from './types';
@@ -61,15 +62,6 @@ type Attempt =
     };
 
 const USER_AGENT = 'iamport-verify';
-const timeoutCodes = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
-
-function describeFailure(error: unknown, timeoutMs: number): string {
-  const name = error instanceof Error ? error.name : '';
-  const code = error instanceof Error && 'code' in error ? String(error.code) : '';
-  return name === 'TimeoutError' || timeoutCodes.has(code)
-    ? `no complete answer within ${timeoutMs} ms`
-    : `connection failed${code === '' ? '' : ` (${code})`}`;
-}
 
 /**
  * Header values must be visible ASCII, but a merchant_uid may be Korean text or hold spaces. Such ids
@@ -157,7 +149,12 @@ export function createWebhookTarget(options: WebhookTargetOptions): WebhookTarge
         bodyTimeout: timeoutMs,
       });
     } catch (error) {
-      return { verdict: 'retry', status: undefined, reason: describeFailure(error, timeoutMs), cause: error };
+      return {
+        verdict: 'retry',
+        status: undefined,
+        reason: describeTransportFailure(error, timeoutMs),
+        cause: error,
+      };
     }
     // dump() reads the answer to its end (the deadline's signal destroys it, as does passing 128 KiB) and
     // never rejects, so the socket goes back to the pool or is closed, whatever the answer.

@@ -1,5 +1,6 @@
 import type { Dispatcher } from 'undici';
 import type { z } from 'zod';
+import { describeTransportFailure } from '../http/describeTransportFailure';
 import { interpretResponse } from './envelope';
 import { IamportUnavailableError } from './errors';
 import { buildPath } from './paths';
@@ -30,17 +31,6 @@ export interface IamportRequest<T> {
 
 /** Sends one request and returns the endpoint's validated `response`. @internal */
 export type Send = <T>(request: IamportRequest<T>) => Promise<T>;
-
-const timeoutCodes = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
-
-/** A readable reason that names no host, header or body: the undici error itself goes in `cause`. */
-function describeFailure(error: unknown, timeoutMs: number): string {
-  const name = error instanceof Error ? error.name : '';
-  const code = error instanceof Error && 'code' in error ? String(error.code) : '';
-  return name === 'TimeoutError' || timeoutCodes.has(code)
-    ? `no complete answer within ${timeoutMs} ms`
-    : `connection failed${code === '' ? '' : ` (${code})`}`;
-}
 
 function headersFor(request: IamportRequest<unknown>): Record<string, string> {
   const headers: Record<string, string> = { accept: 'application/json' };
@@ -77,10 +67,13 @@ export function createTransport({ dispatcher, origin, basePath, timeoutMs }: Tra
       statusCode = response.statusCode;
       text = await response.body.text();
     } catch (error) {
-      throw new IamportUnavailableError(`${request.operation}: ${describeFailure(error, timeoutMs)}`, {
-        cause: error,
-        httpStatus: statusCode,
-      });
+      throw new IamportUnavailableError(
+        `${request.operation}: ${describeTransportFailure(error, timeoutMs)}`,
+        {
+          cause: error,
+          httpStatus: statusCode,
+        },
+      );
     }
     return interpretResponse(request.operation, statusCode, text, request.schema);
   };
