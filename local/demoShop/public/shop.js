@@ -64,13 +64,19 @@ window.Shop = (() => {
   const label = (pair) => [pair[0], ' ', en(pair[1])];
   const statusOf = (status) => statuses[status] ?? [status, status, ''];
 
+  const two = (n) => String(n).padStart(2, '0');
+
   /** 24-hour HH:MM:SS: history entries are seconds apart, and the order of events is the point. */
   function time(iso) {
     const date = new Date(iso);
     if (Number.isNaN(date.getTime())) return iso;
-    return [date.getHours(), date.getMinutes(), date.getSeconds()]
-      .map((n) => String(n).padStart(2, '0'))
-      .join(':');
+    return [date.getHours(), date.getMinutes(), date.getSeconds()].map(two).join(':');
+  }
+
+  /** YYYY-MM-DD HH:MM, local time, for a deposit deadline. */
+  function dateTime(unixSeconds) {
+    const d = new Date(unixSeconds * 1000);
+    return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}`;
   }
 
   function badge(status) {
@@ -111,7 +117,7 @@ window.Shop = (() => {
       fact('은행', 'Bank', vbank.bank),
       fact('계좌번호', 'Account', vbank.num, { class: 'mono', 'data-testid': 'vbank-num' }),
       fact('예금주', 'Holder', vbank.holder),
-      fact('입금기한', 'Due', new Date(vbank.due * 1000).toLocaleString('ko-KR', { hour12: false })),
+      fact('입금기한', 'Due', dateTime(vbank.due)),
     ];
   }
 
