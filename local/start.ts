@@ -104,10 +104,17 @@ async function main() {
   const lambdaUrl = `http://${host}:${lambdaPort}`;
   queues.startConsumer(lambdaInvoker(lambdaUrl, 'iamport-verify-local-retryConsumer'));
   const sweep = lambdaInvoker(lambdaUrl, 'iamport-verify-local-sweeper');
+  // One sweep at a time, like a scheduled Lambda with reserved concurrency 1: a slow sweep skips ticks
+  // instead of piling up on a busy machine.
+  let sweeping = false;
   sweepTimer = setInterval(() => {
-    sweep({}).catch((error: unknown) =>
-      console.error('[sweeper]', error instanceof Error ? error.message : error),
-    );
+    if (sweeping) return;
+    sweeping = true;
+    sweep({})
+      .catch((error: unknown) => console.error('[sweeper]', error instanceof Error ? error.message : error))
+      .finally(() => {
+        sweeping = false;
+      });
   }, sweepIntervalSeconds * 1000);
   console.log(
     `ready: api ${apiUrl} · shop ${shop.url} · iamport sandbox ${sandbox.url} · queue ${queues.sqs.endpoint} · dynamodb ${dynamo.endpoint} (tables: ${tables.join(', ')})`,
