@@ -48,7 +48,14 @@ export async function startChild<Api extends RpcApi, Info>(
 ): Promise<Child<Api, Info>> {
   const child: ChildProcess = fork(entry, [], {
     cwd: projectRoot,
-    execArgv: ['--import', 'tsx'],
+    execArgv: [
+      '--import',
+      'tsx',
+      // BENCH_PROFILE_DIR=/tmp/prof: every child writes a V8 CPU profile there when it exits.
+      ...(process.env.BENCH_PROFILE_DIR
+        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`]
+        : []),
+    ],
     env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
     stdio: ['ignore', process.env.BENCH_CHILD_STDOUT === '1' ? 'inherit' : 'ignore', 'inherit', 'ipc'],
   });
