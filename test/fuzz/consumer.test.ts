@@ -240,7 +240,7 @@ describe('fuzz: retry queue consumer', () => {
           }
         },
       ),
-      fuzzOptions(200),
+      fuzzOptions(150),
     );
   });
 
@@ -266,7 +266,7 @@ describe('fuzz: retry queue consumer', () => {
           expect(world.deadLetters.sent.length).toBe(expected);
         },
       ),
-      fuzzOptions(200),
+      fuzzOptions(150),
     );
   });
 });
