@@ -171,9 +171,10 @@ export const client: Benchmark = {
           'lookups/s',
           'client CPU ms',
           'getToken calls',
-          'vs ours',
+          'time ÷ ours',
+          'time ÷ bare loop',
         ],
-        alignRight: [1, 2, 3, 4, 5],
+        alignRight: [1, 2, 3, 4, 5, 6],
         rows: CONTENDERS.map((contender) => {
           const list = results.get(key(mode.name, contender.name)) ?? [];
           const wall = wallOf(mode.name, contender);
@@ -184,7 +185,8 @@ export const client: Benchmark = {
             fmt((lookups / wall) * 1000),
             withRange(list.map((r) => r.cpuMs)),
             [...new Set(list.map((r) => r.getTokens))].sort((a, b) => a - b).join(', '),
-            contender === ours ? '—' : `${times(ratio(wall, wallOf(mode.name, ours)))} ours' time`,
+            times(ratio(wall, wallOf(mode.name, ours))),
+            times(ratio(wall, wallOf(mode.name, bare))),
           ];
         }),
       },
@@ -196,11 +198,25 @@ export const client: Benchmark = {
       const vsOfficial = ratio(wallOf(mode.name, official), oursWall);
       const vsIamporter = ratio(wallOf(mode.name, iamporter), oursWall);
       const vsBare = ratio(oursWall, wallOf(mode.name, bare));
+      const officialOverBare = ratio(wallOf(mode.name, official), wallOf(mode.name, bare));
+      const cpuOf = (contender: Contender) =>
+        median((results.get(key(mode.name, contender.name)) ?? []).map((r) => r.cpuMs));
+      const tokensOf = (contender: Contender) =>
+        Math.max(...(results.get(key(mode.name, contender.name)) ?? []).map((r) => r.getTokens));
       return [
         {
           target: `client ≥ 2× the deprecated official client (${mode.name})`,
           met: vsOfficial >= 2,
           measured: `${times(vsOfficial)} faster`,
+          ...(vsOfficial >= 2
+            ? {}
+            : {
+                note:
+                  `even the bare undici loop is only ${times(officialOverBare)} faster than the official client here: ` +
+                  'on loopback with Node’s kept-alive global agent its per-call overhead is small next to the ' +
+                  `sandbox's own answer; where it does lose is tokens (${tokensOf(official)} getToken calls vs ` +
+                  `${tokensOf(ours)}), which cost a real round trip each against api.iamport.kr`,
+              }),
         },
         {
           target: `client ≥ 1.5× iamporter (${mode.name})`,
@@ -211,6 +227,14 @@ export const client: Benchmark = {
           target: `client ≤ 1.25× a bare undici Pool loop (${mode.name})`,
           met: vsBare <= 1.25,
           measured: `${times(vsBare)} the bare loop's time`,
+          ...(vsBare <= 1.25
+            ? {}
+            : {
+                note:
+                  `client CPU ${fmt(cpuOf(ours))} ms vs ${fmt(cpuOf(bare))} ms per 1,000 lookups: the per-call ` +
+                  'deadline (`AbortSignal.timeout` + undici timeouts, shared/iamport/transport.ts) and response ' +
+                  'validation, against a sandbox answering in a fraction of a millisecond; see "Problems found"',
+              }),
         },
       ];
     });
