@@ -20,7 +20,12 @@ export default defineConfig({
         test: {
           ...shared,
           name: 'fast',
-          include: ['test/unit/**/*.test.ts', 'test/sandbox/**/*.test.ts', 'test/local/**/*.test.ts'],
+          include: [
+            'test/unit/**/*.test.ts',
+            'test/sandbox/**/*.test.ts',
+            'test/local/**/*.test.ts',
+            'test/fuzz/**/*.test.ts',
+          ],
           testTimeout: 10_000,
         },
       },
@@ -28,7 +33,7 @@ export default defineConfig({
         test: {
           ...shared,
           name: 'integration',
-          include: ['test/integration/**/*.test.ts'],
+          include: ['test/integration/**/*.test.ts', 'test/chaos/**/*.test.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
           sequence: { groupOrder: 1 },

@@ -25,11 +25,19 @@ const inputSchema = z
   })
   .refine(
     (order) =>
-      order.currency === 'KRW' ? Number.isInteger(order.amount) : Number.isInteger(order.amount * 100),
+      order.currency === 'KRW' ? Number.isInteger(order.amount) : hasAtMostTwoDecimals(order.amount),
     {
       path: ['amount'],
     },
   );
+
+/**
+ * At most two decimals, decided on the decimal text: 19.99 × 100 is 1998.9999999999998 in binary
+ * floating point, so multiplying and testing for an integer refuses valid prices.
+ */
+function hasAtMostTwoDecimals(amount: number): boolean {
+  return Number(amount.toFixed(2)) === amount;
+}
 
 /** `POST /orders`: the merchant's back end registers what the buyer must pay (design §5). */
 export function makeCreateOrderHandler(deps: RegisterDeps, logger: Logger) {

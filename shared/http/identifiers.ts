@@ -15,4 +15,8 @@ export const merchantUidSchema = z
   .min(1)
   .max(80)
   // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
-  .regex(/^[^\u0000-\u001f\u007f]+$/, 'merchant_uid has control characters');
+  .regex(/^[^\u0000-\u001f\u007f-\u009f\u2028\u2029]+$/, 'merchant_uid has control characters')
+  // A path segment of `.` or `..` means "here" or "up" to every URL normaliser on the way to Iamport,
+  // and a lone surrogate cannot be encoded into a URL at all.
+  .refine((value) => value !== '.' && value !== '..', 'merchant_uid cannot be . or ..')
+  .refine((value) => value.isWellFormed(), 'merchant_uid is not well-formed Unicode');

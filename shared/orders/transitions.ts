@@ -2,31 +2,29 @@ import type { OrderStatus } from './types';
 
 /**
  * The state machine of design §3. An order never moves backwards: a late `ready` or `failed` never
- * overwrites `paid`. `expired → paid` is allowed on purpose: when money really moved after we gave
- * up waiting, the merchant must learn it rather than keep a paid buyer marked as expired.
- * `partially_cancelled → partially_cancelled` records a further partial refund; `pending →
- * partially_cancelled` is a payment we first hear of after the merchant partly refunded it.
+ * overwrites `paid`. Beyond the design's edges, each for a reason:
+ * - `expired → paid`: money that really moved after we gave up must reach the merchant.
+ * - `forgery → paid | vbank_issued | partially_cancelled`: a tampered attempt (refunded) followed by an honest one ends as the
+ *   honest one, whichever notice came first, so the result does not depend on arrival order.
+ * - `* → partially_cancelled` from any status without accepted money: an attempt first seen partly
+ *   refunded still holds money for the order; `partially_cancelled → partially_cancelled` records a
+ *   further partial refund.
+ * - `failed → vbank_issued | forgery`: a buyer retrying with the same merchant_uid. A tampered payment
+ *   after an honest vbank issue is refunded but leaves the order `vbank_issued`: the better fact stays.
  */
 const allowed: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
   pending: ['paid', 'vbank_issued', 'failed', 'forgery', 'cancelled', 'partially_cancelled', 'expired'],
-  vbank_issued: ['paid', 'cancelled', 'expired', 'forgery'],
-  failed: ['paid', 'vbank_issued', 'forgery'],
+  vbank_issued: ['paid', 'cancelled', 'partially_cancelled', 'expired'],
+  failed: ['paid', 'vbank_issued', 'forgery', 'partially_cancelled'],
   paid: ['cancelled', 'partially_cancelled'],
   partially_cancelled: ['partially_cancelled', 'cancelled'],
-  expired: ['paid', 'forgery'],
-  forgery: [],
+  expired: ['paid', 'forgery', 'partially_cancelled'],
+  forgery: ['paid', 'vbank_issued', 'partially_cancelled'],
   cancelled: [],
 };
 
 export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
   return allowed[from].includes(to);
-}
-
-/** Statuses from which the buyer's money is settled and a further payment would be a second charge. */
-export function isSettled(status: OrderStatus): boolean {
-  return (
-    status === 'paid' || status === 'partially_cancelled' || status === 'cancelled' || status === 'forgery'
-  );
 }
 
 /**

@@ -117,6 +117,8 @@ export const HISTORY_LIMIT = 50;
  */
 export const CHECK_BUCKET = 'due';
 export const DUE_CHECKS_INDEX = 'due-checks';
+/** A claimed refund is checked again this long after the claim: past its 60 s lease plus a margin. */
+export const OPEN_REFUND_CHECK_SECONDS = 120;
 export const OUTBOX_BUCKET = 'pending';
 export const OUTBOX_INDEX = 'outbox-pending';
 

@@ -90,12 +90,15 @@ function decideReady(order: Order, payment: Payment): Decision {
       ? transition('failed', payment)
       : { kind: 'unchanged', reason: `a ready attempt never overrides ${order.status}` };
   }
-  if (order.status !== 'pending' && order.status !== 'failed') {
-    return { kind: 'unchanged', reason: `a vbank issue never overrides ${order.status}` };
-  }
-  if (!matchesOrder(order, payment)) {
+  const matches = matchesOrder(order, payment);
+  if (!matches) {
     // An account issued for another amount: flag it now; a deposit into it will be refunded.
-    return transition('forgery', payment);
+    return canTransition(order.status, 'forgery')
+      ? transition('forgery', payment)
+      : { kind: 'unchanged', reason: `a vbank for another amount never overrides ${order.status}` };
+  }
+  if (!canTransition(order.status, 'vbank_issued')) {
+    return { kind: 'unchanged', reason: `a vbank issue never overrides ${order.status}` };
   }
   const vbank = vbankAccount(payment);
   if (!vbank) return { kind: 'unchanged', reason: 'vbank issued without account details' };
@@ -116,19 +119,36 @@ function decideCancelled(order: Order, payment: Payment, options: DecideOptions)
       cancellation_id: last?.cancellation_id ?? undefined,
     };
   }
-  const decisive = order.imp_uid === payment.imp_uid || order.status === 'pending';
-  if (!decisive) return { kind: 'unchanged', reason: 'cancel of an attempt that did not decide the order' };
-  if (balance > 0 && !matchesOrder(order, payment) && canTransition(order.status, 'forgery')) {
-    // A tampered payment someone already partly refunded: still forgery, the rest is still refunded.
+  if (order.imp_uid === payment.imp_uid) {
+    // The attempt that decided the order was refunded, in part or in full.
+    const full = payment.cancel_amount >= payment.amount;
+    const to: OrderStatus = full ? 'cancelled' : 'partially_cancelled';
+    const sameAsStored = order.status === to && (full || order.cancel_amount === payment.cancel_amount);
+    if (sameAsStored || !canTransition(order.status, to)) {
+      return { kind: 'unchanged', reason: `cancel already reflected in ${order.status}` };
+    }
+    return { kind: 'transition', to, patch: { ...patchOf(payment), cancel_amount: payment.cancel_amount } };
+  }
+  // Any other attempt: fully refunded, it holds no money and decides nothing, whatever order the
+  // notices come in. Partly refunded, it still holds money and is judged like a paid attempt.
+  if (balance <= 0) return { kind: 'unchanged', reason: 'a fully refunded attempt decides nothing' };
+  const matches = matchesOrder(order, payment);
+  if (matches && !acceptedMoney(order.status) && canTransition(order.status, 'partially_cancelled')) {
+    return {
+      kind: 'transition',
+      to: 'partially_cancelled',
+      patch: { ...patchOf(payment), cancel_amount: payment.cancel_amount },
+    };
+  }
+  if (!matches && canTransition(order.status, 'forgery')) {
     return { ...transition('forgery', payment), refund: plan(payment, balance, 'forgery') };
   }
-  const full = payment.cancel_amount >= payment.amount;
-  const to: OrderStatus = full ? 'cancelled' : 'partially_cancelled';
-  const sameAsStored = order.status === to && (full || order.cancel_amount === payment.cancel_amount);
-  if (sameAsStored || !canTransition(order.status, to)) {
-    return { kind: 'unchanged', reason: `cancel already reflected in ${order.status}` };
-  }
-  return { kind: 'transition', to, patch: { ...patchOf(payment), cancel_amount: payment.cancel_amount } };
+  return { kind: 'refund', refund: plan(payment, balance, matches ? 'duplicate_payment' : 'forgery') };
+}
+
+/** Statuses in which the order already took a payment: another attempt's money is a second charge. */
+function acceptedMoney(status: OrderStatus): boolean {
+  return status === 'paid' || status === 'partially_cancelled' || status === 'cancelled';
 }
 
 function transition(to: OrderStatus, payment: Payment): Decision & { kind: 'transition' } {

@@ -1,5 +1,5 @@
 import type { OrderEvents } from '../events/dispatchOutbox';
-import { IamportNotFoundError, isTransientIamportError } from '../iamport/errors';
+import { IamportInvalidRequestError, IamportNotFoundError, isTransientIamportError } from '../iamport/errors';
 import type { IamportApi, Payment } from '../iamport/types';
 import { OrderConflictError, type OrderStore } from '../orders/store';
 import type { Order, Refund } from '../orders/types';
@@ -42,7 +42,10 @@ export async function verifyPayment(deps: VerifyDeps, request: VerifyRequest): P
       ? await deps.iamport.getPayment(request.impUid)
       : await findBestAttempt(deps.iamport, requireMerchantUid(request));
   } catch (error) {
-    if (error instanceof IamportNotFoundError) return { kind: 'payment_not_found' };
+    // An id the client refuses to put in a URL cannot name a payment at Iamport either.
+    if (error instanceof IamportNotFoundError || error instanceof IamportInvalidRequestError) {
+      return { kind: 'payment_not_found' };
+    }
     if (isTransientIamportError(error)) return { kind: 'retry_later', reason: error.message };
     throw error;
   }

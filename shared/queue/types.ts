@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { impUidSchema, merchantUidSchema } from '../http/identifiers';
 
 export const retryReasons = ['iamport_unavailable', 'lost_result_check', 'sweep'] as const;
 
@@ -9,8 +10,9 @@ export const retryReasons = ['iamport_unavailable', 'lost_result_check', 'sweep'
  */
 export const retryMessageSchema = z
   .object({
-    merchant_uid: z.string().min(1).max(80).optional(),
-    imp_uid: z.string().min(1).max(80).optional(),
+    // The entry points' own rules: a message no request could have produced is malformed.
+    merchant_uid: merchantUidSchema.optional(),
+    imp_uid: impUidSchema.optional(),
     reason: z.enum(retryReasons),
     attempt: z.number().int().nonnegative().max(1000),
     /** Unix seconds before which the work must not run: waits beyond SQS's 900 s cap are re-enqueued. */

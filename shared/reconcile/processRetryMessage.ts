@@ -55,10 +55,35 @@ export async function processRetryMessage(
   // DynamoDB read: a check for an order that is already final costs no Iamport call.
   const order = await deps.orders.get(merchantUid);
   if (!order) return { kind: 'done', outcome: 'no_order' };
-  if (!awaitsResult(order.status)) return { kind: 'done', outcome: 'already_final', status: order.status };
+  if (!awaitsResult(order.status)) return finishOpenRefunds(deps, message, order, source, now);
   const outcome = await verifyPayment(deps, { merchantUid, source });
   if (outcome.kind === 'retry_later') return retryLater(deps, message);
   return settleAwaitingOrder(deps, merchantUid, message.attempt, source, now);
+}
+
+/**
+ * A final order is left alone unless a refund it claimed never completed (the verification died, or
+ * Iamport failed the cancel): each such payment is verified again by its imp_uid, which refunds what
+ * is still held or records the refund Iamport already made.
+ */
+async function finishOpenRefunds(
+  deps: ReconcileDeps,
+  message: RetryMessage,
+  order: Order,
+  source: TransitionSource,
+  now: Date,
+): Promise<ProcessResult> {
+  const open = order.refunds.filter((refund) => refund.status === 'requested');
+  if (open.length === 0) {
+    // Left over from before the order became final: take it out of the sweeper's index.
+    if (order.check_due_at !== undefined) await deps.orders.scheduleCheck(order, undefined, now);
+    return { kind: 'done', outcome: 'already_final', status: order.status };
+  }
+  for (const refund of open) {
+    const outcome = await verifyPayment(deps, { impUid: refund.imp_uid, source });
+    if (outcome.kind === 'retry_later') return retryLater(deps, message);
+  }
+  return { kind: 'done', outcome: 'decided', status: order.status };
 }
 
 async function retryLater(deps: ReconcileDeps, message: RetryMessage): Promise<ProcessResult> {

@@ -301,7 +301,8 @@ export function upToLikeAttempts(settled: Settled, attempts: readonly AttemptKin
   };
   return {
     status: settled.status,
-    decidedBy: like(settled.imp_uid),
+    // Which tampered attempt a forgery verdict names depends on which came first; both were refunded.
+    decidedBy: settled.status === 'forgery' ? 'a tampered attempt' : like(settled.imp_uid),
     refunds: settled.refunds
       .map((refund) => `${like(refund.imp_uid)} ${refund.status} ${refund.reason}`)
       .sort(),

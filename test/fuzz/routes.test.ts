@@ -4,12 +4,10 @@ import { merchantUidSchema } from '../../shared/http/identifiers';
 import type { HttpResult } from '../../shared/http/responses';
 import { orderStatuses } from '../../shared/orders/types';
 import {
-  clientRefuses,
   eventOf,
   type FuzzRequest,
   fieldValue,
   fuzzRequest,
-  INCLUDE_KNOWN_BUGS,
   identifierLike,
   shapedRequest,
 } from './arbitraries';
@@ -353,12 +351,7 @@ describe('fuzz: HTTP routes (never a 5xx, never a change for invalid input)', ()
           merchantUidSchema.max(40).safeParse(merchant_uid).success &&
           merchant_uid === merchant_uid.trim() &&
           !SEEDED_MERCHANT_UIDS.includes(merchant_uid) &&
-          // Known bug (see the fuzz report): `.`/`..` are stored, then the repeat answers 500.
-          (INCLUDE_KNOWN_BUGS || !clientRefuses(merchant_uid)) &&
-          (name === undefined || name.trim() !== '') &&
-          // Known bug (see the fuzz report): cent amounts whose float product by 100 is not an integer
-          // (19.99, 0.29 …) are refused with 400. Kept out unless FUZZ_KNOWN_BUGS=1.
-          (INCLUDE_KNOWN_BUGS || order.currency === 'KRW' || Number.isInteger(order.amount * 100)),
+          (name === undefined || name.trim() !== ''),
       );
     await fc.assert(
       fc.asyncProperty(wellFormed, async ({ merchant_uid, order, name }) => {

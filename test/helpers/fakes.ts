@@ -39,6 +39,7 @@ import {
   CHECK_BUCKET,
   HISTORY_LIMIT,
   type HistoryEntry,
+  OPEN_REFUND_CHECK_SECONDS,
   type Order,
   orderSchema,
   type Refund,
@@ -291,9 +292,10 @@ export class MemoryOrderStore implements OrderStore {
     this.requireVersion(order);
     const current = this.items.get(order.merchant_uid);
     if (!current) throw new OrderConflictError(order.merchant_uid);
+    const refunds = upsertRefund(order.refunds, refund);
     const next = parse(order.merchant_uid, {
-      ...current,
-      refunds: upsertRefund(order.refunds, refund),
+      ...withCheckAfter(current, current.status, refunds, now),
+      refunds,
       revision: order.revision + 1,
       updated_at: now.toISOString(),
     });
@@ -372,14 +374,15 @@ export class MemoryOrderStore implements OrderStore {
     const current = this.items.get(order.merchant_uid);
     if (!current) throw new OrderConflictError(order.merchant_uid);
     const at = now.toISOString();
+    const refunds = write.refund ? upsertRefund(order.refunds, write.refund) : current.refunds;
     const next = parse(order.merchant_uid, {
-      ...withoutCheck(current, write),
+      ...withCheckAfter(current, write.to, refunds, now),
       ...transitionFields(write, at),
       version: order.version + 1,
       revision: order.revision + 1,
       // The whole list is rewritten from the caller's copy, which is where it is bounded.
       history: [...order.history, historyEntry(order.status, write, at)].slice(-HISTORY_LIMIT),
-      refunds: write.refund ? upsertRefund(order.refunds, write.refund) : current.refunds,
+      refunds,
     });
     this.items.set(order.merchant_uid, next);
     this.writes += 1;
@@ -403,7 +406,19 @@ function defined<T extends object>(value: T): Partial<T> {
 }
 
 /** Leaving an awaiting status removes the lost-result check (the real store's REMOVE clause). */
-function withoutCheck(order: Order, write: TransitionWrite): Order {
+/**
+ * The real store's `checkAfter`: an open (`requested`) refund keeps the order in the sweeper's index,
+ * due 120 s on; otherwise leaving an awaiting status removes the check.
+ */
+function withCheckAfter(order: Order, status: Order['status'], refunds: readonly Refund[], now: Date): Order {
+  if (refunds.some((refund) => refund.status === 'requested')) {
+    const dueAt = Math.floor(now.getTime() / 1000) + OPEN_REFUND_CHECK_SECONDS;
+    return { ...order, check_due_at: dueAt, check_attempt: 1, check_bucket: CHECK_BUCKET };
+  }
+  return withoutCheck(order, { to: status });
+}
+
+function withoutCheck(order: Order, write: Pick<TransitionWrite, 'to'>): Order {
   if (awaitsResult(write.to)) return order;
   const { check_due_at: _due, check_attempt: _attempt, check_bucket: _bucket, ...rest } = order;
   return rest;

@@ -20,6 +20,7 @@ import {
   DUE_CHECKS_INDEX,
   HISTORY_LIMIT,
   type HistoryEntry,
+  OPEN_REFUND_CHECK_SECONDS,
   type Order,
   OUTBOX_BUCKET,
   type OutboxEntry,
@@ -99,6 +100,7 @@ export function createDynamoOrderStore({
     const at = now.toISOString();
     const entry = historyEntry(order.status, write, at);
     const refunds = write.refund ? upsertRefund(order.refunds, write.refund) : undefined;
+    const check = checkAfter(write.to, refunds ?? order.refunds, now);
     const version = order.version + 1;
     const event = outboxEntry(order.merchant_uid, order.status, write, version, at);
     const update = buildUpdate(
@@ -112,8 +114,9 @@ export function createDynamoOrderStore({
         // An item the merchant wrote has no outbox map yet: create it with this event.
         ...(recordEvents && order.outbox === undefined ? { outbox: { [outboxKey(version)]: event } } : {}),
         ...(recordEvents ? { outbox_bucket: OUTBOX_BUCKET } : {}),
+        ...check.set,
       },
-      awaitsResult(write.to) ? [] : CHECK_FIELDS,
+      check.remove,
       !recordEvents
         ? undefined
         : order.outbox === undefined
@@ -184,11 +187,12 @@ export function createDynamoOrderStore({
   }
 
   async function saveRefund(order: Order, refund: Refund, now: Date): Promise<Order> {
-    const update = buildUpdate({
-      refunds: upsertRefund(order.refunds, refund),
-      revision: order.revision + 1,
-      updated_at: now.toISOString(),
-    });
+    const refunds = upsertRefund(order.refunds, refund);
+    const check = checkAfter(order.status, refunds, now);
+    const update = buildUpdate(
+      { refunds, revision: order.revision + 1, updated_at: now.toISOString(), ...check.set },
+      check.remove,
+    );
     return conditionalUpdate(order.merchant_uid, update, revisionCondition(order.revision));
   }
 
@@ -287,6 +291,19 @@ export function createDynamoOrderStore({
 
 /** A final order leaves the sparse index: nothing is left to check. */
 const CHECK_FIELDS = ['check_due_at', 'check_attempt', 'check_bucket'];
+
+/**
+ * The lost-result check an order needs after a write. A refund still `requested` keeps (or puts) the
+ * order in the sweeper's index, due once its claim's lease has run out: if the verification that
+ * claimed it died, the sweeper finishes the refund. A final order with nothing open leaves the index.
+ */
+function checkAfter(status: Order['status'], refunds: readonly Refund[], now: Date) {
+  if (refunds.some((refund) => refund.status === 'requested')) {
+    const dueAt = Math.floor(now.getTime() / 1000) + OPEN_REFUND_CHECK_SECONDS;
+    return { set: { check_due_at: dueAt, check_attempt: 1, check_bucket: CHECK_BUCKET }, remove: [] };
+  }
+  return { set: {}, remove: awaitsResult(status) ? [] : CHECK_FIELDS };
+}
 
 function transitionFields(write: TransitionWrite, at: string): Record<string, unknown> {
   return { status: write.to, updated_at: at, ...write.patch };

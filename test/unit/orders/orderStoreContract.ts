@@ -291,6 +291,24 @@ export function describeOrderStoreContract(name: string, makeStore: () => OrderS
     });
 
     describe('lost-result checks', () => {
+      it('keeps an order with an open refund claim in the due index until the refund is settled', async () => {
+        const store = makeStore();
+        const order = await created(store);
+        const claim = aRefund({ imp_uid: 'imp_1', amount: 100, status: 'requested' });
+
+        const forged = await store.transition(
+          order,
+          { to: 'forgery', source: 'complete', patch: { imp_uid: 'imp_1' }, refund: claim },
+          later,
+        );
+        const settled = await store.saveRefund(forged, { ...claim, status: 'done' }, later);
+
+        expect(forged.check_due_at).toBe(Math.floor(later.getTime() / 1000) + 120);
+        expect(forged.check_bucket).toBe('due');
+        expect(settled.check_due_at).toBeUndefined();
+        expect(settled.check_bucket).toBeUndefined();
+      });
+
       it('schedules, finds, leases once and clears a check', async () => {
         const store = makeStore();
         const order = await created(store);

@@ -383,10 +383,28 @@ describe('Function: decide', () => {
 
       const decision = decide(order, aPayment({ status: 'cancelled', cancel_amount: 14_000 }), options);
 
-      expect(decision).toEqual({
-        kind: 'unchanged',
-        reason: 'cancel of an attempt that did not decide the order',
+      expect(decision).toEqual({ kind: 'unchanged', reason: 'a fully refunded attempt decides nothing' });
+    });
+
+    it('of another attempt that still holds money refunds the rest as a second charge', () => {
+      const order = anOrder({ status: 'paid', imp_uid: otherImp });
+
+      const decision = decide(order, aPayment({ status: 'cancelled', cancel_amount: 4_000 }), options);
+
+      expect(decision).toMatchObject({
+        kind: 'refund',
+        refund: { balance: 10_000, reason: 'duplicate_payment' },
       });
+    });
+
+    it('makes a failed order partially_cancelled when the attempt seen is partly refunded', () => {
+      const decision = decide(
+        anOrder({ status: 'failed', imp_uid: otherImp }),
+        aPayment({ status: 'cancelled', cancel_amount: 4_000 }),
+        options,
+      );
+
+      expect(decision).toMatchObject({ kind: 'transition', to: 'partially_cancelled' });
     });
   });
 
