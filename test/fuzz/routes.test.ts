@@ -347,7 +347,7 @@ describe('fuzz: HTTP routes (never a 5xx, never a change for invalid input)', ()
         name: fc.option(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 30 }), { nil: undefined }),
       })
       .filter(
-        ({ merchant_uid, order, name }) =>
+        ({ merchant_uid, name }) =>
           merchantUidSchema.max(40).safeParse(merchant_uid).success &&
           merchant_uid === merchant_uid.trim() &&
           !SEEDED_MERCHANT_UIDS.includes(merchant_uid) &&
