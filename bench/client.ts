@@ -113,7 +113,7 @@ export const client: Benchmark = {
   async run(context): Promise<BenchOutcome> {
     const infra = await context.infra();
     const baseUrl = infra.info.sandboxUrl;
-    const runs = context.quick ? 2 : 5;
+    const runs = context.quick ? 2 : 15;
     const lookups = 1000;
     const impUids = await seedSandboxPayments(baseUrl, 'client', 100);
     const ids = Array.from({ length: lookups }, (_, i) => impUids[i % impUids.length] as string);

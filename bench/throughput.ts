@@ -46,11 +46,11 @@ export const throughput: Benchmark = {
   title: 'Verifications per second through the HTTP stack',
   async run(context): Promise<BenchOutcome> {
     const infra = await context.infra();
-    const runs = context.quick ? 2 : 5;
+    const runs = context.quick ? 2 : 8;
     const warmup = context.quick ? 100 : 300;
     const levels: Level[] = [
-      { connections: 32, requests: context.quick ? 300 : 1000, variants: VARIANTS },
-      { connections: 1, requests: context.quick ? 50 : 200, variants: [OURS, REFERENCE] },
+      { connections: 32, requests: context.quick ? 300 : 600, variants: VARIANTS },
+      { connections: 1, requests: context.quick ? 50 : 300, variants: [OURS, REFERENCE] },
     ];
     const results = new Map<string, RunFigures[]>();
     const key = (level: Level, variant: SutOptions) => `${level.connections}|${describeSut(variant)}`;
