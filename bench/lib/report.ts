@@ -57,10 +57,12 @@ export async function writeReport(input: ReportInput): Promise<string> {
     '',
     '```sh',
     'npm ci',
-    'npm run bench                      # everything, rewrites BENCHMARKS.md (about 10 minutes on 2 cores)',
+    'npm run bench                      # everything, rewrites BENCHMARKS.md (6–8 minutes on 2 cores)',
     'npm run bench -- --quick           # a smoke run with fewer requests and runs; writes nothing',
     'npm run bench -- --only client     # one of: roundtrips, throughput, client, bundles, load (comma list)',
     'npm run bench -- --only load --write   # also rewrite BENCHMARKS.md from a partial run',
+    'BENCH_PROFILE_DIR=/tmp/prof npm run bench -- --only throughput   # V8 CPU profile of every child process',
+    'BENCH_CHILD_STDOUT=1 npm run bench -- --only roundtrips          # show the servers’ own logs',
     '```',
     '',
     'Nothing needs AWS or the internet: dynalite, the Iamport sandbox and a recording event receiver run in a ' +
