@@ -8,10 +8,14 @@ import { createRetryQueueFromConfig } from './queue';
 
 /** Everything a verifying entry point needs, built once per cold start. */
 export async function createVerifyOrQueueDeps(config: Config, logger: Logger): Promise<VerifyOrQueueDeps> {
-  const targets = await createEventTargetsFromConfig(config, logger);
+  // Both read SSM at a cold start: side by side, not one after the other.
+  const [targets, iamport] = await Promise.all([
+    createEventTargetsFromConfig(config, logger),
+    createIamportFromConfig(config),
+  ]);
   const events = createOrderEventsFromConfig(config, targets, logger);
   return {
-    iamport: await createIamportFromConfig(config),
+    iamport,
     orders: createOrderStoreFromConfig(config, { recordEvents: targets.length > 0 }),
     ...(events ? { events } : {}),
     queue: createRetryQueueFromConfig(config),

@@ -99,6 +99,19 @@ const nasty = fc.constantFrom(...NASTY_STRINGS);
 const anyText = fc.string({ unit: 'binary', maxLength: 60 });
 const longText = fc.constantFrom(100, 1_000, 20_000).chain((length) => fc.constant('é'.repeat(length)));
 
+/**
+ * Text for any generated value. `String(value)` throws on objects without a usable `toString` (a
+ * null prototype, or a `toString` key holding data), which the generators do produce.
+ */
+export function asText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  try {
+    return String(value);
+  } catch {
+    return JSON.stringify(value) ?? '';
+  }
+}
+
 /** Something that may or may not be an identifier we know, and may be anything at all. */
 export const identifierLike: fc.Arbitrary<string> = fc.oneof(
   { arbitrary: fc.constantFrom(...KNOWN_IMP_UIDS), weight: 3 },
@@ -210,7 +223,7 @@ export const bodyText: fc.Arbitrary<{ kind: BodyKind; text: string }> = fc.oneof
     arbitrary: knownFields.map((body) => ({
       kind: 'form' as const,
       text: Object.entries(body)
-        .map(([key, value]) => `${key}=${formEncode(String(value), false)}`)
+        .map(([key, value]) => `${key}=${formEncode(asText(value), false)}`)
         .join('&'),
     })),
     weight: 5,
@@ -524,7 +537,7 @@ export function shapedRequest(fields: readonly string[]): fc.Arbitrary<FuzzReque
     .map(({ values, asForm, base64, origin, query, sourceIp: ip }) => {
       const text = asForm
         ? Object.entries(values)
-            .map(([key, value]) => `${key}=${formEncode(String(value), false)}`)
+            .map(([key, value]) => `${key}=${formEncode(asText(value), false)}`)
             .join('&')
         : JSON.stringify(values);
       const contentType = asForm ? 'application/x-www-form-urlencoded; charset=UTF-8' : 'application/json';
