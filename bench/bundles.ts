@@ -6,7 +6,7 @@
  * Init time: `performance.now()` (and the process's CPU time) around `await import(bundle)` in a fresh
  * `node` process, many times, median; the environment points every endpoint at loopback and gives plain
  * keys, so no network call happens (the verifying functions' top-level await resolves the keys without
- * SSM). Measured as deployed (`NODE_OPTIONS=--enable-source-maps`, set in serverless.yml) and without.
+ * SSM). Measured as deployed (no source maps since BENCHMARKS P3) and with `--enable-source-maps`.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
@@ -34,8 +34,8 @@ const BARE_FOR: Record<string, string> = {
 };
 
 const MODES = [
-  { name: 'as deployed (--enable-source-maps)', execArgv: ['--enable-source-maps'] },
-  { name: 'without source maps', execArgv: [] },
+  { name: 'with --enable-source-maps (deployed before P3)', execArgv: ['--enable-source-maps'] },
+  { name: 'as deployed (no source maps)', execArgv: [] },
 ] as const;
 
 interface Built {
