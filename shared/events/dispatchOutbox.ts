@@ -7,7 +7,8 @@ export interface DispatchDeps {
   outbox: OutboxStore;
   targets: readonly EventTarget[];
   now?: () => Date;
-  onError?: (error: unknown, entry: OutboxEntry) => void;
+  /** A target refused `entry`, or (without one) the outbox bookkeeping failed; the sweeper retries. */
+  onError?: (error: unknown, entry?: OutboxEntry) => void;
 }
 
 /** First retry after 30 s, doubling, at most 6 h apart: a merchant endpoint down for a day still gets it. */
@@ -80,7 +81,7 @@ export function createOrderEvents(deps: DispatchDeps): OrderEvents {
       try {
         await dispatchOutbox(deps, order);
       } catch (error) {
-        deps.onError?.(error, Object.values(order.outbox)[0] as OutboxEntry);
+        deps.onError?.(error);
       }
     },
   };

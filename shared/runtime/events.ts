@@ -50,7 +50,7 @@ export function createDispatchDeps(
     targets,
     onError: (error, entry) =>
       logger.warn('event not delivered yet; kept in the outbox', {
-        event_id: entry.id,
+        event_id: entry?.id,
         error: error instanceof Error ? error.message : String(error),
       }),
   };

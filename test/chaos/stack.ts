@@ -5,7 +5,7 @@ import {
   DescribeTableCommand,
   DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { Pool } from 'undici';
 import { createCompleteHandler } from '../../functions/complete/complete';
@@ -26,6 +26,7 @@ import type { ReconcileSettings } from '../../shared/reconcile/schedule';
 import { createOrderStoreFromConfig } from '../../shared/runtime/dynamo';
 import { invoker, lambdaContext } from '../helpers/invoke';
 import { serveHandlers } from '../helpers/lambdaHttp';
+import { queueDepth } from '../helpers/queueDepth';
 
 /** Counts by key, kept in insertion order for the report. */
 export class Tally {
@@ -395,19 +396,7 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
         faultWindow = open;
       },
       collectRequests,
-      async depth(url) {
-        const { Attributes = {} } = await sqs.send(
-          new GetQueueAttributesCommand({
-            QueueUrl: url,
-            AttributeNames: [
-              'ApproximateNumberOfMessages',
-              'ApproximateNumberOfMessagesNotVisible',
-              'ApproximateNumberOfMessagesDelayed',
-            ],
-          }),
-        );
-        return Object.values(Attributes).reduce((sum, value) => sum + Number(value), 0);
-      },
+      depth: (url) => queueDepth(sqs, url),
       close,
     };
   } catch (error) {

@@ -1,9 +1,4 @@
-import {
-  SQSClient as Client,
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-  type SQSClient,
-} from '@aws-sdk/client-sqs';
+import { SQSClient as Client, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { createRetryConsumer } from '../../functions/retryConsumer/retryConsumer';
 import { createSweeper } from '../../functions/sweeper/sweeper';
@@ -14,6 +9,7 @@ import { createSqsDeadLetterSink, createSqsRetryQueue } from '../../shared/queue
 import type { ReconcileDeps } from '../../shared/reconcile/processRetryMessage';
 import type { ReconcileSettings } from '../../shared/reconcile/schedule';
 import { lambdaContext } from './invoke';
+import { queueDepth } from './queueDepth';
 import { startTestStack, type TestStack } from './stack';
 
 export interface ReconcileStack extends TestStack {
@@ -76,19 +72,7 @@ export async function startReconcileStack(
     dlqUrl,
     reconcileDeps,
     sweep,
-    async depth(url: string) {
-      const { Attributes = {} } = await sqs.send(
-        new GetQueueAttributesCommand({
-          QueueUrl: url,
-          AttributeNames: [
-            'ApproximateNumberOfMessages',
-            'ApproximateNumberOfMessagesNotVisible',
-            'ApproximateNumberOfMessagesDelayed',
-          ],
-        }),
-      );
-      return Object.values(Attributes).reduce((sum, value) => sum + Number(value), 0);
-    },
+    depth: (url: string) => queueDepth(sqs, url),
     async close() {
       await source.stop();
       sqs.destroy();
@@ -112,5 +96,3 @@ export async function eventually<T>(
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
 }
-
-export { ReceiveMessageCommand };
