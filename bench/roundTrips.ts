@@ -138,7 +138,7 @@ export const roundTrips: Benchmark = {
           met: hotEvents.length === expected / 2 && eventsIamport === 1 && eventsDynamo <= 1,
           measured: `${eventsIamport} Iamport call, ${eventsDynamo} DynamoDB requests`,
           note:
-            'the second DynamoDB write removes the delivered event from the outbox (design §6b: at-least-once ' +
+            'the second DynamoDB write removes the delivered event from the outbox (docs/design.md §6b: at-least-once ' +
             'delivery through an outbox on the order item); see "Problems found".',
         },
       ],

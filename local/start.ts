@@ -1,5 +1,5 @@
 /**
- * `npm start`: the whole product on loopback, no AWS account, no internet (design §8).
+ * `npm start`: the whole product on loopback, no AWS account, no internet (docs/design.md §8).
  * dynalite (tables from serverless.yml) + the Iamport sandbox + serverless-offline running the same
  * handler code as Lambda. Prints one ready line; Ctrl-C stops everything.
  */
@@ -72,7 +72,7 @@ async function main() {
       String(apiPort),
       '--lambdaPort',
       String(lambdaPort),
-      // Back-office routes use IAM auth when deployed; on loopback they are open (design §5).
+      // Back-office routes use IAM auth when deployed; on loopback they are open (docs/design.md §5).
       '--noAuth',
       '--noPrependStageInUrl',
       // Handlers read DYNAMODB_ENDPOINT and the plain sandbox keys from this environment.

@@ -20,7 +20,10 @@ export type { RequestLogEntry, SandboxConfig, SandboxState } from './state';
 export type { WebhookDelivery } from './webhooks';
 export type { RequestPayResponse } from './window/response';
 
-/** Iamport's public demo key pair (reference §8); any client configured for the demo account works as is. */
+/**
+ * Iamport's public demo key pair (docs/iamport-v1.md §8); any client configured for the demo account
+ * works as is.
+ */
 export const demoApiKey = 'imp_apikey';
 export const demoApiSecret =
   'ekKoeW8RyKuT0zgaZsUtXXTLQ4AhPFW3ZGseDA6bkA5lamv9OqDMnxyeB9wqOsuO9W3Mx9YSJ4dTqJ3f';

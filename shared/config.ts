@@ -82,7 +82,7 @@ export class ConfigError extends Error {
 }
 
 /**
- * Reads the environment once at cold start (design §7) and fails fast, naming the variable.
+ * Reads the environment once at cold start (docs/design.md §7) and fails fast, naming the variable.
  * @example const config = loadConfig(); // at module scope of a handler
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {

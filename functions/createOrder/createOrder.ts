@@ -39,7 +39,7 @@ function hasAtMostTwoDecimals(amount: number): boolean {
   return Number(amount.toFixed(2)) === amount;
 }
 
-/** `POST /orders`: the merchant's back end registers what the buyer must pay (design §5). */
+/** `POST /orders`: the merchant's back end registers what the buyer must pay (docs/design.md §5). */
 export function makeCreateOrderHandler(deps: RegisterDeps, logger: Logger) {
   return async function createOrder(event: APIGatewayProxyEventV2): Promise<HttpResult> {
     const input = validate(inputSchema, readBody(event));

@@ -7,7 +7,7 @@ import { httpStack } from '../../shared/middleware/httpStack';
 import type { OrderStore } from '../../shared/orders/store';
 import { toOrderView } from '../../shared/orders/view';
 
-/** `GET /orders/{merchant_uid}`: the order with its history (design §5). */
+/** `GET /orders/{merchant_uid}`: the order with its history (docs/design.md §5). */
 export function makeGetOrderHandler(orders: Pick<OrderStore, 'get'>) {
   return async function getOrder(event: APIGatewayProxyEventV2): Promise<HttpResult> {
     const merchantUid = validate(merchantUidSchema, event.pathParameters?.merchant_uid);

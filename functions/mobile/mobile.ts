@@ -12,7 +12,8 @@ import {
 
 /**
  * `imp_success`, `success`, `error_code` and `error_msg` are ignored on purpose: they are UI hints
- * that can read "false" for a payment that succeeded (reference §7). Only the identifiers count.
+ * that can read "false" for a payment that succeeded (docs/iamport-v1.md §7). Only the identifiers
+ * count.
  */
 const querySchema = z.object({
   imp_uid: impUidSchema.optional(),

@@ -5,7 +5,7 @@ import { retryMessageSchema } from '../../shared/queue/types';
 import { processRetryMessage, type ReconcileDeps } from '../../shared/reconcile/processRetryMessage';
 
 /**
- * The retry queue's consumer (design §6): each record is one verification or lost-result check.
+ * The retry queue's consumer (docs/design.md §6): each record is one verification or lost-result check.
  * Records fail one by one (partial batch response), so one bad message never replays its batch.
  */
 export function createRetryConsumer(deps: ReconcileDeps, logger: Logger, now: () => Date = () => new Date()) {

@@ -11,7 +11,7 @@ export interface SweeperDeps extends SweepDeps {
 }
 
 /**
- * The scheduled sweeper (design §6, §6b): queues every overdue lost-result check, and re-sends every
+ * The scheduled sweeper (docs/design.md §6, §6b): queues every overdue lost-result check, and re-sends every
  * event that stayed in an outbox.
  */
 export function createSweeper(deps: SweeperDeps, logger: Logger, now: () => Date = () => new Date()) {

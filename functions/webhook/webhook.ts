@@ -28,7 +28,7 @@ export interface WebhookOptions {
   allowedIps: readonly string[];
 }
 
-/** `POST /payments/webhook`: Iamport's unsigned notification (design §5). */
+/** `POST /payments/webhook`: Iamport's unsigned notification (docs/design.md §5). */
 export function makeWebhookHandler(deps: VerifyOrQueueDeps, logger: Logger, options: WebhookOptions) {
   return async function webhook(event: APIGatewayProxyEventV2): Promise<HttpResult> {
     const sourceIp = event.requestContext.http.sourceIp;

@@ -3,7 +3,7 @@ import type { PayRequest } from './request';
 
 /**
  * What `IMP.request_pay` hands its callback (the SDK docs' RequestPayResponse, V1). The page must not
- * trust it (reference §7): it only carries `imp_uid` to the merchant's server, which asks the API.
+ * trust it (docs/iamport-v1.md §7): it only carries `imp_uid` to the merchant's server, which asks the API.
  */
 export interface RequestPayResponse {
   success: boolean;
@@ -128,7 +128,7 @@ export function refusalOf(request: { merchant_uid: string; currency?: string }, 
 
 /**
  * Where the mobile window ends: `m_redirect_url` plus `imp_uid` and `merchant_uid`, and `error_code`
- * and `error_msg` only on failure (current V1 docs, reference §7). The legacy `imp_success` is not
+ * and `error_msg` only on failure (current V1 docs, docs/iamport-v1.md §7). The legacy `imp_success` is not
  * sent: the docs deprecate it and the new-module PGs no longer send it. The merchant's own query
  * parameters are kept; `imp_uid` is left out when no attempt exists (a prepare mismatch).
  */

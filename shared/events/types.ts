@@ -12,8 +12,9 @@ export const orderEventTypes = [
 export type OrderEventType = (typeof orderEventTypes)[number];
 
 /**
- * What the merchant receives for every order transition (design §6b). `id` = `merchant_uid:version`
- * stays the same across re-deliveries, so a receiver can drop duplicates. No buyer data, no secrets.
+ * What the merchant receives for every order transition (docs/design.md §6b). `id` =
+ * `merchant_uid:version` stays the same across re-deliveries, so a receiver can drop duplicates. No
+ * buyer data, no secrets.
  */
 export interface OrderEvent {
   id: string;

@@ -44,7 +44,7 @@ function describeIssues(error: z.ZodError): string {
 /**
  * Turns one HTTP answer into the endpoint's typed `response`, or throws the matching `IamportError`.
  *
- * Decisions (the reference documents 200, 400, 401 and 404; the rest is ours):
+ * Decisions (Iamport documents 200, 400, 401 and 404, docs/iamport-v1.md §0; the rest is ours):
  * - 5xx, 408, 429 → unavailable, whatever the body says.
  * - 401 → unauthorized on status alone: its body is undocumented, the caller refreshes the token once.
  * - 404 with an envelope → not found. A 404 *without* one is a proxy or a wrong base URL, not Iamport

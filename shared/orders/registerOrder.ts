@@ -62,7 +62,10 @@ async function prepare(iamport: RegisterDeps['iamport'], input: NewOrder): Promi
   }
 }
 
-/** The lost-result check (design §6): catches the buyer who paid while both redirect and webhook were lost. */
+/**
+ * The lost-result check (docs/design.md §6): catches the buyer who paid while both redirect and webhook
+ * were lost.
+ */
 async function scheduleFirstCheck(deps: RegisterDeps, merchantUid: string, checkAt: number): Promise<void> {
   const longWait = deps.reconcileAfterSeconds > MAX_DELAY_SECONDS;
   try {

@@ -1,8 +1,8 @@
 import type { OrderStatus } from './types';
 
 /**
- * The state machine of design §3. An order never moves backwards: a late `ready` or `failed` never
- * overwrites `paid`. Beyond the design's edges, each for a reason:
+ * The state machine of docs/design.md §3. An order never moves backwards: a late `ready` or `failed`
+ * never overwrites `paid`. Beyond the core edges listed there, each for a reason:
  * - `expired → paid`: money that really moved after we gave up must reach the merchant.
  * - `forgery → paid | vbank_issued | partially_cancelled`: a tampered attempt (refunded) followed by an honest one ends as the
  *   honest one, whichever notice came first, so the result does not depend on arrival order.

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 
-/** Order statuses of design §3. `partially_cancelled` keeps a partial refund apart from a full one. */
+/**
+ * Order statuses of docs/design.md §3. `partially_cancelled` keeps a partial refund apart from a full
+ * one.
+ */
 export const orderStatuses = [
   'pending',
   'paid',

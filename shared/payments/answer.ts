@@ -1,7 +1,7 @@
 import type { Order } from '../orders/types';
 import { statusMessage } from './messages';
 
-/** The body of a decided verification (design §5); `vbank` only while an account awaits deposit. */
+/** The body of a decided verification (docs/design.md §5); `vbank` only while an account awaits deposit. */
 export interface PaymentAnswer {
   status: Order['status'];
   merchant_uid: string;

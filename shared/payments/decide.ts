@@ -26,7 +26,7 @@ export interface DecideOptions {
 }
 
 /**
- * The verification rules of design §4 as a pure function of the stored order and Iamport's answer.
+ * The verification rules of docs/design.md §4 as a pure function of the stored order and Iamport's answer.
  * The payment's `merchant_uid` has already been matched to `order` by the caller.
  */
 export function decide(order: Order, payment: Payment, options: DecideOptions): Decision {

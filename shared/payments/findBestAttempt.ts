@@ -5,7 +5,7 @@ const MAX_ATTEMPTS_READ = 100;
 
 /**
  * With only a merchant_uid, the attempt that matters: a `paid` one wins over the latest one, then a cancelled one, then an issued
- * vbank, then the latest; `find` alone returns the most recently *started* attempt whatever its status (reference §3).
+ * vbank, then the latest; `find` alone returns the most recently *started* attempt whatever its status (docs/iamport-v1.md §3).
  * Throws IamportNotFoundError when the merchant_uid has no attempt at all.
  */
 export async function findBestAttempt(iamport: IamportApi, merchantUid: string): Promise<Payment> {

@@ -1,6 +1,9 @@
 import type { OrderStatus } from '../orders/types';
 
-/** Human text for an order status, in the language of the guide's own alerts, with English after it. */
+/**
+ * Human text for an order status, in the language of the alerts in Iamport's guide code
+ * (local/demoShop/guide/pc.js), with English after it.
+ */
 const messages: Record<OrderStatus, string> = {
   pending: '결제 결과를 확인하고 있습니다. (We are confirming the payment.)',
   paid: '결제가 완료되었습니다. (Payment complete.)',

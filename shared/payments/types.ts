@@ -11,7 +11,7 @@ export interface VerifyRequest {
 
 /**
  * The answer of one verification. These are outcomes, not errors: the entry points map each to their
- * own response (design §5). `retry_later` means Iamport could not be asked; nothing was decided.
+ * own response (docs/design.md §5). `retry_later` means Iamport could not be asked; nothing was decided.
  */
 export type VerifyOutcome =
   | { kind: 'decided'; order: Order; payment: Payment; changed: boolean; refund?: Refund }

@@ -23,7 +23,7 @@ export interface VerifyDeps {
 const MAX_DECISION_ROUNDS = 8;
 
 /**
- * The one verification every entry point calls (design §4): ask Iamport, find OUR order through
+ * The one verification every entry point calls (docs/design.md §4): ask Iamport, find OUR order through
  * Iamport's merchant_uid, decide, and apply the decision with conditional writes.
  *
  * Round trips on the hot path (a first `paid` or vbank `ready` for a pending order): one Iamport

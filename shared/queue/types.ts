@@ -4,8 +4,8 @@ import { impUidSchema, merchantUidSchema } from '../http/identifiers';
 export const retryReasons = ['iamport_unavailable', 'lost_result_check', 'sweep'] as const;
 
 /**
- * A unit of reconciliation work (design §6). At least one identifier: an entry point that only knew
- * an imp_uid when Iamport was down cannot know the merchant_uid yet. With an imp_uid present, the
+ * A unit of reconciliation work (docs/design.md §6). At least one identifier: an entry point that
+ * only knew an imp_uid when Iamport was down cannot know the merchant_uid yet. With an imp_uid present, the
  * merchant_uid is only a label; the payment's own merchant_uid decides which order moves.
  */
 export const retryMessageSchema = z

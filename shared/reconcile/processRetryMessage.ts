@@ -24,7 +24,7 @@ export type ProcessResult =
   | { kind: 'dead_lettered' };
 
 /**
- * One message of the retry queue (design §6): run the verification again, and keep the promise
+ * One message of the retry queue (docs/design.md §6): run the verification again, and keep the promise
  * "pending" made to a buyer by re-enqueueing until Iamport answers or the order can be closed.
  * Throws only for failures of our own (DynamoDB, the queue): the consumer then reports the message
  * as failed and SQS redelivers it, up to the dead-letter queue.

@@ -14,8 +14,9 @@ export interface SweepResult {
 }
 
 /**
- * The scheduled sweeper (design §6): orders whose check is overdue (the queued check went missing, the
- * enqueue failed, or the merchant's own system wrote the order with a due time) are queued again.
+ * The scheduled sweeper (docs/design.md §6): orders whose check is overdue (the queued check went
+ * missing, the enqueue failed, or the merchant's own system wrote the order with a due time) are queued
+ * again.
  * Each is leased first, so a second sweeper running at the same time queues nothing twice; a failed
  * enqueue is picked up again when its lease runs out.
  */

@@ -30,7 +30,7 @@ function environments(): Record<string, unknown>[] {
 }
 
 describe('serverless package (prod)', () => {
-  it('exposes exactly the five routes of design §5', () => {
+  it('exposes exactly the five routes of docs/design.md §5', () => {
     expect(Object.keys(routes()).sort()).toEqual([
       'GET /orders/{merchant_uid}',
       'GET /payments/complete/mobile',

@@ -1,6 +1,8 @@
-// Iamport's mobile guide code (iamport-guide.md §2.1), byte for byte. The demo shop serves it inside a
-// function, with one change made at serve time: m_redirect_url becomes the local API's
-// /payments/complete/mobile (see local/demoShop/guideScripts.ts).
+// Iamport's mobile guide code, byte for byte: section "2.1 결제창 호출하기" of Iamport's LG U+ integration guide
+// (iamport/iamport-manual, 인증결제/sample/uplus.md; source GUIDE in docs/iamport-v1.md),
+// https://github.com/iamport/iamport-manual/blob/master/%EC%9D%B8%EC%A6%9D%EA%B2%B0%EC%A0%9C/sample/uplus.md
+// The demo shop serves it inside a function, with one change made at serve time: m_redirect_url
+// becomes the local API's /payments/complete/mobile (see local/demoShop/guideScripts.ts).
 // biome-ignore-all lint: kept exactly as Iamport publishes it
 // biome-ignore format: kept exactly as Iamport publishes it
 IMP.request_pay({

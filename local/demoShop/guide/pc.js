@@ -1,6 +1,9 @@
-// Iamport's PC guide code (iamport-guide.md §1), byte for byte. The demo shop serves it inside a
-// function, with one change made at serve time: "/payments/complete" becomes the API's absolute URL,
-// because the shop and the API are on different origins (see local/demoShop/guideScripts.ts).
+// Iamport's PC guide code, byte for byte: section "1. PC 연동" of Iamport's LG U+ integration guide
+// (iamport/iamport-manual, 인증결제/sample/uplus.md; source GUIDE in docs/iamport-v1.md),
+// https://github.com/iamport/iamport-manual/blob/master/%EC%9D%B8%EC%A6%9D%EA%B2%B0%EC%A0%9C/sample/uplus.md
+// The demo shop serves it inside a function, with one change made at serve time: "/payments/complete"
+// becomes the API's absolute URL, because the shop and the API are on different origins (see
+// local/demoShop/guideScripts.ts).
 // biome-ignore-all lint: kept exactly as Iamport publishes it
 // biome-ignore format: kept exactly as Iamport publishes it
 IMP.request_pay({

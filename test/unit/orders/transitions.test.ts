@@ -3,8 +3,8 @@ import { awaitsResult, canTransition } from '../../../shared/orders/transitions'
 import { type OrderStatus, orderStatuses } from '../../../shared/orders/types';
 
 /**
- * Design §3, written out independently of the code: every forward move, and nothing else.
- * Beyond the design's list: failed → vbank_issued (a retry by vbank), a mismatched amount from any
+ * docs/design.md §3, written out independently of the code: every forward move, and nothing else.
+ * Beyond its core edges: failed → vbank_issued (a retry by vbank), a mismatched amount from any
  * pending, failed or expired order → forgery, expired → paid (money that moved after we gave up), forgery → paid |
  * vbank_issued | partially_cancelled (an honest attempt after a refunded tampered one, so arrival order does not matter),
  * partially_cancelled from any status without accepted money (an attempt first seen partly refunded),
