@@ -13,7 +13,7 @@ export interface Envelope<T> {
 export interface Reply {
   status: number;
   body: unknown;
-  /** For the payment window's page and scripts: `body` is a string sent as is, with this type. */
+  /** For the payment window's page, scripts and font: `body` is a string or bytes sent as is, with this type. */
   contentType?: string;
 }
 
@@ -31,9 +31,9 @@ export function bare(body: unknown, status = 200): Reply {
   return { status, body };
 }
 
-/** A page, script or stylesheet (the payment window and the JS SDK look-alike). */
-export function content(text: string, contentType: string, status = 200): Reply {
-  return { status, body: text, contentType };
+/** A page, script, stylesheet or font file (the payment window and the JS SDK look-alike). */
+export function content(body: string | Buffer, contentType: string, status = 200): Reply {
+  return { status, body, contentType };
 }
 
 /** Thrown anywhere below a route; the server turns it into an envelope with this status and code. */

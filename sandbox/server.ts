@@ -32,7 +32,7 @@ const controlPrefix = '/__sandbox';
 
 function send(res: ServerResponse, reply: Reply): void {
   if (res.destroyed || res.headersSent) return;
-  if (reply.contentType !== undefined && typeof reply.body === 'string') {
+  if (reply.contentType !== undefined && (typeof reply.body === 'string' || Buffer.isBuffer(reply.body))) {
     res
       .writeHead(reply.status, {
         'content-type': reply.contentType,

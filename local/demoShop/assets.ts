@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { koreanWebFont } from '../../sandbox/webFont';
 import { guideScripts } from './guideScripts';
 
 export interface Asset {
   type: string;
-  body: string;
+  body: string | Buffer;
 }
 
 export interface PageSettings {
@@ -56,5 +57,7 @@ export function loadAssets(settings: PageSettings): Map<string, Asset> {
     ['/vendor/jquery.js', file('jquery-ajax-shim.js', types.js)],
     ['/guide/pc.js', { type: types.js, body: guide.pc }],
     ['/guide/mobile.js', { type: types.js, body: guide.mobile }],
+    // shop.css imports `fonts/noto-sans-kr.css`, which refers to `fonts/files/…`.
+    ...koreanWebFont('/assets/fonts'),
   ]);
 }

@@ -58,13 +58,14 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   }
 }
 
-function send(res: ServerResponse, status: number, type: string, body: string): void {
+function send(res: ServerResponse, status: number, type: string, body: string | Buffer): void {
   res
     .writeHead(status, {
       'content-type': type,
       'content-length': Buffer.byteLength(body),
-      // Order states change by the second; pages are tiny. Nothing here is worth caching.
-      'cache-control': 'no-store',
+      // Order states change by the second and pages are tiny: only the font's files (fixed by the
+      // package's version, tens of KiB each) are worth keeping.
+      'cache-control': type.startsWith('font/') ? 'public, max-age=86400' : 'no-store',
     })
     .end(body);
 }

@@ -4,6 +4,7 @@ import { bare, content, fail } from '../envelope';
 import type { Route } from '../router';
 import type { SandboxState } from '../state';
 import { parseInput } from '../validate';
+import { koreanWebFont } from '../webFont';
 import { finishWindow, openWindow } from './checkout';
 import { payRequestSchema, windowModes, windowOutcomes } from './request';
 
@@ -33,10 +34,18 @@ export function windowRoutes(state: SandboxState): Route[] {
   const page = asset('window.html');
   const script = asset('window.js');
   const style = asset('window.css');
+  // window.css imports `fonts/noto-sans-kr.css`, which refers to `fonts/files/…`.
+  const font = koreanWebFont('/__sandbox/window/fonts');
+  const fontFile = ({ path }: { path: string }) => {
+    const file = font.get(path);
+    return file ? content(file.body, file.type) : fail(404, -1, `no such font file: ${path}`);
+  };
   return [
     { method: 'GET', pattern: '/__sandbox/window', handler: () => content(page, types.html) },
     { method: 'GET', pattern: '/__sandbox/window/window.js', handler: () => content(script, types.js) },
     { method: 'GET', pattern: '/__sandbox/window/window.css', handler: () => content(style, types.css) },
+    { method: 'GET', pattern: '/__sandbox/window/fonts/noto-sans-kr.css', handler: fontFile },
+    { method: 'GET', pattern: '/__sandbox/window/fonts/files/:name', handler: fontFile },
     {
       method: 'POST',
       pattern: '/__sandbox/window/open',

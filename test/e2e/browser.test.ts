@@ -1,23 +1,18 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  type Browser,
-  type BrowserContextOptions,
-  chromium,
-  type FrameLocator,
-  type Locator,
-  type Page,
-} from 'playwright-core';
+import type { Browser, BrowserContextOptions, Frame, FrameLocator, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { projectRoot } from '../../local/serverlessConfig';
+import { koreanFontFamily } from '../../sandbox/webFont';
+import { launchBrowser } from '../helpers/browser';
 import { type RunningLocalStack, startLocalStack } from '../helpers/localStack';
 
 /**
  * The demo shop in real headless Chromium against `npm start`: Iamport's guide code, the sandbox's
  * payment window, the API across origins, the mobile redirect and reconciliation, as a buyer sees them.
- * Chromium is Debian's (`apt-get install chromium`; `.ci/run` installs it), driven by playwright-core.
+ * Chromium is found by test/helpers/browser.ts (CHROMIUM_PATH, an installed one, or the npm package's),
+ * driven by playwright-core.
  */
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const screenshots = join(projectRoot, 'test-results');
 
 const desktop: BrowserContextOptions = { viewport: { width: 1280, height: 800 }, locale: 'ko-KR' };
@@ -32,31 +27,27 @@ const phone: BrowserContextOptions = {
 
 let stack: RunningLocalStack;
 let browser: Browser;
+/** What beforeAll started, stopped by afterAll even when the rest of beforeAll failed. */
+const started: (() => Promise<unknown>)[] = [];
 
 beforeAll(async () => {
-  // launch() gives the run a fresh temporary profile (user-data dir), removed on close.
-  const launching = chromium.launch({
-    executablePath: chromiumPath,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-  // Short reconciliation timings, so that a lost result is found within a test.
-  stack = await startLocalStack({
-    RECONCILE_AFTER_SECONDS: '1',
-    RETRY_BASE_SECONDS: '1',
-    // The retry queue's scheduled check reconciles; the sweeper (a backstop) would only add load here.
-    SWEEP_INTERVAL_SECONDS: '60',
-  });
-  [browser] = await Promise.all([launching, warmUp(stack.apiUrl)]);
+  const [launched, running] = await Promise.allSettled([
+    launchBrowser(),
+    // Short reconciliation timings, so that a lost result is found within a test.
+    startLocalStack({
+      RECONCILE_AFTER_SECONDS: '1',
+      RETRY_BASE_SECONDS: '1',
+      // The retry queue's scheduled check reconciles; the sweeper (a backstop) would only add load here.
+      SWEEP_INTERVAL_SECONDS: '60',
+    }),
+  ]);
+  if (launched.status === 'fulfilled') started.push(() => launched.value.browser.close());
+  if (running.status === 'fulfilled') started.push(() => running.value.stop());
+  if (launched.status === 'rejected') throw launched.reason;
+  if (running.status === 'rejected') throw running.reason;
+  browser = launched.value.browser;
+  stack = running.value;
+  await warmUp(stack.apiUrl);
 }, 150_000);
 
 /**
@@ -75,8 +66,7 @@ async function warmUp(apiUrl: string): Promise<void> {
 }
 
 afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
+  await Promise.allSettled(started.map((stop) => stop()));
 });
 
 interface Shop {
@@ -155,6 +145,42 @@ async function merchantUidOf(page: Page): Promise<string> {
 async function apiOrder(merchantUid: string): Promise<Record<string, unknown>> {
   const response = await fetch(`${stack.apiUrl}/orders/${encodeURIComponent(merchantUid)}`);
   return (await response.json()) as Record<string, unknown>;
+}
+
+/**
+ * Draws `text`, and the same text with every letter a "no such glyph" box (U+0378 is unassigned: no font has it),
+ * in the page's own font, and gives both pictures. On a machine whose fonts lack Hangul, Korean text
+ * without a web font is drawn as those same boxes, so the two pictures are then byte for byte equal.
+ */
+async function glyphPictures(frame: Frame, text: string): Promise<{ text: Buffer; boxes: Buffer }> {
+  // Both on a white sheet over the whole page, at whole-pixel places: what the pictures show then
+  // depends on the glyphs alone (not on the page beneath, nor on antialiasing at a fraction of a pixel).
+  await frame.evaluate(`(() => {
+    const sheet = document.createElement('div');
+    sheet.id = 'probe-sheet';
+    sheet.style.cssText = 'position:fixed;inset:0;z-index:2147483647;background:#fff';
+    const probes = [['probe-text', ${JSON.stringify(text)}, 0], ['probe-boxes', ${JSON.stringify(text.replace(/\S/gu, '\u0378'))}, 80]];
+    for (const [id, value, top] of probes) {
+      const span = document.createElement('span');
+      span.id = id;
+      span.textContent = value;
+      span.style.cssText = 'position:absolute;left:0;top:' + top + 'px;padding:4px;white-space:pre;' +
+        'font-size:48px;line-height:1;letter-spacing:0;color:#000';
+      sheet.append(span);
+    }
+    document.body.append(sheet);
+  })()`);
+  // The font comes in unicode-range slices, each fetched when first needed: load this text's slices.
+  const faces = await frame.evaluate(
+    `document.fonts.load('48px "${koreanFontFamily}"', ${JSON.stringify(text)}).then((faces) => faces.length)`,
+  );
+  expect(faces).toBeGreaterThan(0);
+  const [drawn, boxes] = await Promise.all([
+    frame.locator('#probe-text').screenshot(),
+    frame.locator('#probe-boxes').screenshot(),
+  ]);
+  await frame.evaluate("document.getElementById('probe-sheet').remove()");
+  return { text: drawn, boxes };
 }
 
 /** No sideways scrolling: the page fits the phone's width. (A string: this project has no DOM types.) */
@@ -326,5 +352,36 @@ describe('demo shop in Chromium, against npm start', () => {
     const order = await apiOrder(uid);
     expect(order).toMatchObject({ status: 'pending', amount: 14_000 });
     expect(order.imp_uid).toBeUndefined();
+  }, 30_000);
+
+  it('Korean text is drawn in the web font, in the shop and in the payment window, on any machine', async (test) => {
+    const { page } = await openShop(test, desktop);
+    await page.goto(stack.shopUrl);
+    const shop = await glyphPictures(page.mainFrame(), '샌드박스 상점');
+    expect(shop.text.equals(shop.boxes), 'the shop draws its Korean text as boxes').toBe(false);
+
+    await page.locator('input[name="flow"][value="pc"]').check();
+    await page.getByRole('button', { name: /결제하기/ }).click();
+    await paymentWindow(page).getByTestId('window-amount').waitFor({ state: 'visible', timeout: 10_000 });
+    const windowFrame = page
+      .frames()
+      .find((frame) => frame.url().startsWith(`${stack.sandboxUrl}/__sandbox/window`));
+    if (windowFrame === undefined) throw new Error('the payment window has no frame');
+    const payWindow = await glyphPictures(windowFrame, '결제하기 주문명');
+    expect(payWindow.text.equals(payWindow.boxes), 'the window draws its Korean text as boxes').toBe(false);
+
+    // The shop's own heading is drawn from the served font file, not from a font the machine has.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('DOM.enable');
+    await cdp.send('CSS.enable');
+    const { root } = await cdp.send('DOM.getDocument');
+    const { nodeId } = await cdp.send('DOM.querySelector', {
+      nodeId: root.nodeId,
+      selector: '#checkout-title',
+    });
+    const { fonts } = await cdp.send('CSS.getPlatformFontsForNode', { nodeId });
+    expect(fonts).toEqual([
+      expect.objectContaining({ isCustomFont: true, familyName: expect.stringMatching(/^Noto Sans KR/) }),
+    ]);
   }, 30_000);
 });
