@@ -30,7 +30,7 @@ export interface DecideOptions {
  * The payment's `merchant_uid` has already been matched to `order` by the caller.
  */
 export function decide(order: Order, payment: Payment, options: DecideOptions): Decision {
-  if (payment.sandbox && !options.acceptSandboxPayments) return { kind: 'sandbox_refused' };
+  if (!isAcceptable(payment, options)) return { kind: 'sandbox_refused' };
   switch (payment.status) {
     case 'paid':
       return decidePaid(order, payment, options);
@@ -46,6 +46,14 @@ export function decide(order: Order, payment: Payment, options: DecideOptions): 
       // A status PortOne adds later is not evidence of anything we know how to act on.
       return { kind: 'unchanged', reason: `unknown payment status ${payment.status}` };
   }
+}
+
+/** Whether an attempt may decide an order at all: a test-channel payment only where the stage accepts them. */
+export function isAcceptable(
+  payment: Payment,
+  options: Pick<DecideOptions, 'acceptSandboxPayments'>,
+): boolean {
+  return !payment.sandbox || options.acceptSandboxPayments;
 }
 
 /** Exact comparison: KRW amounts are integers and even other currencies must match to the unit. */

@@ -3,7 +3,7 @@ import { IamportInvalidRequestError, IamportNotFoundError, isTransientIamportErr
 import type { IamportApi, Payment } from '../iamport/types';
 import { OrderConflictError, type OrderStore } from '../orders/store';
 import type { Order, Refund } from '../orders/types';
-import { type Decision, decide } from './decide';
+import { type Decision, decide, isAcceptable } from './decide';
 import { executeRefund } from './executeRefund';
 import { findBestAttempt } from './findBestAttempt';
 import type { VerifyOutcome, VerifyRequest } from './types';
@@ -40,7 +40,7 @@ export async function verifyPayment(deps: VerifyDeps, request: VerifyRequest): P
     // Iamport round trip: the only source of truth about the payment.
     payment = request.impUid
       ? await deps.iamport.getPayment(request.impUid)
-      : await findBestAttempt(deps.iamport, requireMerchantUid(request));
+      : await findBestAttempt(deps.iamport, requireMerchantUid(request), deps);
   } catch (error) {
     // An id the client refuses to put in a URL cannot name a payment at Iamport either.
     if (error instanceof IamportNotFoundError || error instanceof IamportInvalidRequestError) {
@@ -90,7 +90,7 @@ async function settle(deps: VerifyDeps, request: VerifyRequest, payment: Payment
 
 /** One conditional UpdateItem: pending → paid / vbank_issued when status, amount and currency hold. */
 async function tryHotPath(deps: VerifyDeps, request: VerifyRequest, payment: Payment, now: Date) {
-  if (payment.sandbox && !deps.acceptSandboxPayments) return undefined;
+  if (!isAcceptable(payment, deps)) return undefined;
   const probe = decide(pendingProbe(payment), payment, {
     acceptSandboxPayments: true,
     refundLeaseMs: 0,

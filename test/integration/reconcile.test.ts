@@ -104,6 +104,32 @@ describe('lost results are reconciled', () => {
     expect(paid).not.toHaveProperty('check_due_at');
   });
 
+  it('settles a lost paid order although a newer test-channel payment paid the same merchant_uid', async () => {
+    const merchantUid = await register(14_000);
+    const real = await payInSandbox(stack.sandbox, { merchant_uid: merchantUid, amount: 14_000 });
+    await payInSandbox(stack.sandbox, { merchant_uid: merchantUid, amount: 14_000, sandbox: true });
+
+    // The redirect without an imp_uid looks the attempt up by merchant_uid, as the check does.
+    const redirect = await mobile(httpApiEvent({ method: 'GET', query: { merchant_uid: merchantUid } }));
+    expect(String(redirect.headers?.location)).toContain('status=paid');
+    const paid = await eventually(statusIs(merchantUid, 'paid'));
+    expect(paid.imp_uid).toBe(real.imp_uid);
+  });
+
+  it('settles a lost paid order behind more than a page of newer failed attempts, by the check alone', async () => {
+    const merchantUid = await register(14_000);
+    const real = await payInSandbox(stack.sandbox, { merchant_uid: merchantUid, amount: 14_000 });
+    const noise = Array.from({ length: 100 }, () => ({ merchant_uid: merchantUid, amount: 14_000 }));
+    await inChunks(noise, 20, async (input) => {
+      await payInSandbox(stack.sandbox, { ...input, status: 'failed' });
+    });
+
+    const paid = await eventually(statusIs(merchantUid, 'paid'));
+    expect(paid.imp_uid).toBe(real.imp_uid);
+    expect(paid.history.map((entry) => entry.to)).toEqual(['pending', 'paid']);
+    expect(paid.history.at(-1)).toMatchObject({ source: 'reconcile' });
+  });
+
   it.each([
     ['complete', () => complete],
     ['webhook', () => webhook],
