@@ -47,6 +47,8 @@ function answer(outcome: EntryOutcome): HttpResult {
       return json(409, errorBody('MERCHANT_UID_MISMATCH', 'the payment belongs to another order'));
     case 'unknown_order':
       return json(404, errorBody('ORDER_NOT_FOUND', 'the payment is not for an order of this shop'));
+    case 'order_not_held':
+      return json(404, errorBody('ORDER_NOT_FOUND', 'merchant_uid names no order of this shop'));
     case 'payment_not_found':
       return json(404, errorBody('PAYMENT_NOT_FOUND', 'Iamport has no such payment'));
     case 'queue_failed':

@@ -71,6 +71,7 @@ function resultOf(outcome: EntryOutcome): { status: ResultStatus; merchant?: str
     case 'merchant_uid_mismatch':
       return { status: 'invalid' };
     case 'unknown_order':
+    case 'order_not_held':
     case 'payment_not_found':
       return { status: 'not_found' };
     case 'queue_failed':

@@ -30,6 +30,8 @@ export function createRetryConsumer(deps: ReconcileDeps, logger: Logger, now: ()
     });
     if (result.kind === 'dead_lettered')
       logger.error('retries exhausted; message dead-lettered', { ...message });
+    if (result.kind === 'abandoned')
+      logger.warn('speculative retry dropped: its ids named no order we hold', { ...message });
   }
 
   return async function retryConsumer(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {

@@ -44,6 +44,8 @@ export function makeWebhookHandler(deps: VerifyOrQueueDeps, logger: Logger, opti
       body.imp_uid
         ? { impUid: body.imp_uid, source: 'webhook' }
         : { merchantUid: body.merchant_uid, source: 'webhook' },
+      // The body's merchant_uid may still say whether queued work can matter, if Iamport is down.
+      { orderHint: body.merchant_uid, vouched: options.allowedIps.length > 0 },
     );
     logger.info('verification', { outcome: outcome.kind, notice_status: body.status });
     return json(200, { ok: true, status: statusOf(outcome) });
@@ -58,6 +60,7 @@ function statusOf(outcome: EntryOutcome): string {
     case 'queued':
       return 'pending';
     case 'unknown_order':
+    case 'order_not_held':
     case 'payment_not_found':
     case 'merchant_uid_mismatch':
       // Answer 200 for what is not ours, or Iamport's retries (where enabled) keep coming.

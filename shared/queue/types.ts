@@ -17,6 +17,11 @@ export const retryMessageSchema = z
     attempt: z.number().int().nonnegative().max(1000),
     /** Unix seconds before which the work must not run: waits beyond SQS's 900 s cap are re-enqueued. */
     not_before: z.number().int().nonnegative().optional(),
+    /**
+     * Public-route work whose ids named no order we hold (an imp_uid alone, from an unvouched sender):
+     * retried a few times only, then dropped, not dead-lettered (shared/payments/verifyOrQueue.ts).
+     */
+    speculative: z.literal(true).optional(),
   })
   .refine((message) => message.merchant_uid !== undefined || message.imp_uid !== undefined, {
     message: 'merchant_uid or imp_uid is required',

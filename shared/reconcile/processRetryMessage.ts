@@ -5,7 +5,12 @@ import type { VerifyOutcome } from '../payments/types';
 import { type VerifyDeps, verifyPayment } from '../payments/verifyPayment';
 import type { DeadLetterSink } from '../queue/deadLetters';
 import { MAX_DELAY_SECONDS, type RetryMessage, type RetryQueue } from '../queue/types';
-import { MAX_TRANSIENT_ATTEMPTS, type ReconcileSettings, retryDelaySeconds } from './schedule';
+import {
+  MAX_SPECULATIVE_ATTEMPTS,
+  MAX_TRANSIENT_ATTEMPTS,
+  type ReconcileSettings,
+  retryDelaySeconds,
+} from './schedule';
 import { settleAwaitingOrder } from './settleAwaitingOrder';
 
 export interface ReconcileDeps extends VerifyDeps {
@@ -21,7 +26,9 @@ export type ProcessResult =
   | { kind: 'retry_scheduled'; attempt: number; delaySeconds: number }
   | { kind: 'check_scheduled'; attempt: number; dueAt: number }
   | { kind: 'expired' }
-  | { kind: 'dead_lettered' };
+  | { kind: 'dead_lettered' }
+  /** Speculative work out of attempts: dropped on purpose (see MAX_SPECULATIVE_ATTEMPTS). */
+  | { kind: 'abandoned'; attempt: number };
 
 /**
  * One message of the retry queue (docs/design.md §6): run the verification again, and keep the promise
@@ -88,6 +95,8 @@ async function finishOpenRefunds(
 
 async function retryLater(deps: ReconcileDeps, message: RetryMessage): Promise<ProcessResult> {
   const attempt = message.attempt + 1;
+  if (message.speculative && attempt > MAX_SPECULATIVE_ATTEMPTS)
+    return { kind: 'abandoned', attempt: message.attempt };
   if (attempt > MAX_TRANSIENT_ATTEMPTS) {
     // Hours of outage: stop retrying on our own, leave it where the alarm and a person will see it.
     await deps.deadLetters.send(JSON.stringify(message));

@@ -12,6 +12,13 @@ export interface ReconcileSettings {
 /** Iamport outages are retried this many times (hours at the 900 s cap) before a person is asked. */
 export const MAX_TRANSIENT_ATTEMPTS = 24;
 
+/**
+ * Speculative work (ids that named no order we hold) is tried this many times from the queue, then dropped:
+ * a junk id costs the shop's Iamport key a few calls, not 24, and pages nobody. A real payment behind
+ * such an id is still found by its order's own lost-result check.
+ */
+export const MAX_SPECULATIVE_ATTEMPTS = 3;
+
 /** Between two lost-result checks at most this long, however many came before. */
 const MAX_CHECK_INTERVAL_SECONDS = 6 * 3600;
 

@@ -6,9 +6,11 @@ import { createMobileHandler } from '../../functions/mobile/mobile';
 import { createWebhookHandler } from '../../functions/webhook/webhook';
 import { createLogger } from '../../shared/logger';
 import type { Order } from '../../shared/orders/types';
+import { MAX_SPECULATIVE_ATTEMPTS } from '../../shared/reconcile/schedule';
 import { formEvent, httpApiEvent, jsonEvent } from '../helpers/events';
 import { invoker } from '../helpers/invoke';
 import { serveHandlers } from '../helpers/lambdaHttp';
+import { queueDepth } from '../helpers/queueDepth';
 import { eventually, type ReconcileStack, startReconcileStack } from '../helpers/reconcileStack';
 import { payInSandbox, sandboxControl, sandboxRequests, uniqueMerchantUid } from '../helpers/stack';
 
@@ -157,6 +159,36 @@ describe('lost results are reconciled', () => {
     const paid = await eventually(statusIs(merchantUid, 'paid'));
     expect(paid.history.filter((h) => h.to === 'paid')).toHaveLength(1);
     expect(paid.history.at(-1)?.source).toBe('reconcile');
+  });
+
+  it('retries junk ids posted while Iamport fails a few times only, and pages nobody for them', async () => {
+    const junk = Array.from({ length: 5 }, (_, i) => `imp_9${String(Date.now() + i).slice(-11)}`);
+    // A token first, so that every call counted below is a lookup of one of these ids.
+    await stack.deps.iamport.getPayment('imp_000000000000').catch(() => undefined);
+    const answers = await withFaults({ rate: 1, status: 429 }, async () => {
+      const results = await Promise.all(junk.map((impUid) => complete(formEvent({ imp_uid: impUid }))));
+      // Longer than every retry a speculative message may have (at 1 s, 2 s and 4 s).
+      await new Promise((resolve) => setTimeout(resolve, 8_000));
+      return results;
+    });
+    expect(answers.map((answer) => answer.statusCode)).toEqual([202, 202, 202, 202, 202]);
+    await eventually(async () => ((await queueDepth(stack.sqs, stack.queueUrl)) === 0 ? true : undefined));
+
+    const lookups = (await sandboxRequests(stack.sandbox)).filter((request) =>
+      junk.some((impUid) => request.path === `/payments/${impUid}`),
+    );
+    // Per id: the request's own lookup and at most MAX_SPECULATIVE_ATTEMPTS from the queue (24 before).
+    expect(lookups.length).toBeLessThanOrEqual(junk.length * (1 + MAX_SPECULATIVE_ATTEMPTS));
+    expect(lookups.length).toBeGreaterThanOrEqual(junk.length * 2);
+    expect(await queueDepth(stack.sqs, stack.dlqUrl)).toBe(0);
+  }, 30_000);
+
+  it('does not queue a complete naming an order we do not hold while Iamport fails', async () => {
+    const answer = await withFaults({ rate: 1, status: 503 }, () =>
+      complete(formEvent({ imp_uid: 'imp_912345678901', merchant_uid: uniqueMerchantUid() })),
+    );
+    expect(answer.statusCode).toBe(404);
+    expect(JSON.parse(answer.body ?? '{}')).toMatchObject({ error: { code: 'ORDER_NOT_FOUND' } });
   });
 
   it('checks a never-paid order with backoff, expires it, and still takes a later payment', async () => {

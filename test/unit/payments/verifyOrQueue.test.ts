@@ -52,15 +52,48 @@ describe('Function: verifyOrQueue', () => {
     expect(orders.stored('order_1001').status).toBe('pending');
   });
 
-  it('queues a message without merchant_uid when only the imp_uid is known', async () => {
+  it('queues an imp_uid that names no order as speculative (a few retries only)', async () => {
     const { iamport, queue, deps } = setup();
     iamport.failNext('getPayment');
 
-    await verifyOrQueue(deps, { impUid: 'imp_100000000001', source: 'webhook' });
+    await verifyOrQueue(deps, { impUid: 'imp_100000000001', source: 'complete' });
+
+    expect(queue.sent.map((s) => s.message)).toStrictEqual([
+      { imp_uid: 'imp_100000000001', reason: 'iamport_unavailable', attempt: 1, speculative: true },
+    ]);
+  });
+
+  it('queues an imp_uid alone in full when its sender is vouched for, or its hint names our order', async () => {
+    const { iamport, queue, deps } = setup();
+    iamport.failNext('getPayment').failNext('getPayment');
+
+    await verifyOrQueue(deps, { impUid: 'imp_100000000001', source: 'webhook' }, { vouched: true });
+    await verifyOrQueue(deps, { impUid: 'imp_100000000001', source: 'webhook' }, { orderHint: 'order_1001' });
 
     expect(queue.sent.map((s) => s.message)).toStrictEqual([
       { imp_uid: 'imp_100000000001', reason: 'iamport_unavailable', attempt: 1 },
+      { imp_uid: 'imp_100000000001', reason: 'iamport_unavailable', attempt: 1 },
     ]);
+  });
+
+  it('queues nothing for a request naming an order we do not hold', async () => {
+    const { iamport, queue, deps } = setup();
+    iamport.failNext('getPayment').failNext('getPayment');
+
+    const named = await verifyOrQueue(deps, {
+      impUid: 'imp_100000000001',
+      merchantUid: 'order_not_ours',
+      source: 'complete',
+    });
+    const hinted = await verifyOrQueue(
+      deps,
+      { impUid: 'imp_100000000001', source: 'webhook' },
+      { orderHint: 'order_not_ours', vouched: true },
+    );
+
+    expect(named).toEqual({ kind: 'order_not_held', reason: 'getPayment: HTTP 503' });
+    expect(hinted).toEqual({ kind: 'order_not_held', reason: 'getPayment: HTTP 503' });
+    expect(queue.sent).toEqual([]);
   });
 
   it('queues a message without imp_uid when only the merchant_uid is known', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { IamportUnavailableError } from '../../../shared/iamport/errors';
 import { processRetryMessage } from '../../../shared/reconcile/processRetryMessage';
+import { MAX_SPECULATIVE_ATTEMPTS, MAX_TRANSIENT_ATTEMPTS } from '../../../shared/reconcile/schedule';
 import { aPayment, FakeIamport, FakeRetryQueue, MemoryOrderStore } from '../../helpers/fakes';
 
 function setup() {
@@ -52,5 +53,52 @@ describe('Function: processRetryMessage (open refunds)', () => {
     const again = await processRetryMessage(deps, { merchant_uid: 'o1', reason: 'sweep', attempt: 1 });
     expect(again).toMatchObject({ kind: 'done', outcome: 'already_final' });
     expect(orders.stored('o1').check_due_at).toBeUndefined();
+  });
+});
+
+describe('Function: processRetryMessage (speculative work)', () => {
+  const junk = { imp_uid: 'imp_9123', reason: 'iamport_unavailable', speculative: true } as const;
+
+  it('retries speculative work while attempts remain, and keeps it speculative', async () => {
+    const { queue, iamport, deps } = setup();
+    iamport.failNext('getPayment');
+
+    const result = await processRetryMessage(deps, { ...junk, attempt: MAX_SPECULATIVE_ATTEMPTS - 1 });
+
+    expect(result).toMatchObject({ kind: 'retry_scheduled', attempt: MAX_SPECULATIVE_ATTEMPTS });
+    expect(queue.sent.map((s) => s.message)).toEqual([
+      expect.objectContaining({ speculative: true, attempt: MAX_SPECULATIVE_ATTEMPTS }),
+    ]);
+  });
+
+  it(`drops speculative work after ${MAX_SPECULATIVE_ATTEMPTS} attempts, without a dead letter`, async () => {
+    const { queue, iamport, deps } = setup();
+    const deadLetters: string[] = [];
+    iamport.failNext('getPayment');
+
+    const result = await processRetryMessage(
+      { ...deps, deadLetters: { send: async (body: string) => void deadLetters.push(body) } },
+      { ...junk, attempt: MAX_SPECULATIVE_ATTEMPTS },
+    );
+
+    expect(result).toEqual({ kind: 'abandoned', attempt: MAX_SPECULATIVE_ATTEMPTS });
+    expect(queue.sent).toEqual([]);
+    expect(deadLetters).toEqual([]);
+    expect(iamport.calls.getPayment).toBe(1);
+  });
+
+  it('still dead-letters work for an order we hold once its many retries are spent', async () => {
+    const { queue, iamport, deps } = setup();
+    const deadLetters: string[] = [];
+    iamport.failNext('getPayment');
+
+    const result = await processRetryMessage(
+      { ...deps, deadLetters: { send: async (body: string) => void deadLetters.push(body) } },
+      { imp_uid: 'imp_1', reason: 'iamport_unavailable', attempt: MAX_TRANSIENT_ATTEMPTS },
+    );
+
+    expect(result).toEqual({ kind: 'dead_lettered' });
+    expect(queue.sent).toEqual([]);
+    expect(deadLetters).toHaveLength(1);
   });
 });
