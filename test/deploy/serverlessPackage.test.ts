@@ -223,6 +223,55 @@ describe('serverless package (prod): deployment hardening', () => {
     for (const [, group] of groups) expect(group.Properties?.RetentionInDays).toBe(30);
   });
 
+  it('throttles every route, the public ones hardest, and the stage waits for the routes it names', () => {
+    const [[, stage] = ['', { Type: '' }]] = resourcesOfType(template, 'AWS::ApiGatewayV2::Stage');
+    const settings = stage.Properties as {
+      DefaultRouteSettings: Record<string, number>;
+      RouteSettings: Record<string, Record<string, number>>;
+    };
+    expect(settings.DefaultRouteSettings).toEqual({ ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 });
+    const publicRoutes = [
+      'POST /payments/complete',
+      'OPTIONS /payments/complete',
+      'GET /payments/complete/mobile',
+      'POST /payments/webhook',
+    ];
+    expect(Object.keys(settings.RouteSettings).sort()).toEqual([...publicRoutes].sort());
+    for (const key of publicRoutes) {
+      expect(settings.RouteSettings[key]).toEqual({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 });
+    }
+    // Every route named in the settings exists, and the stage is created after it.
+    const routeIds = Object.fromEntries(
+      resourcesOfType(template, 'AWS::ApiGatewayV2::Route').map(([id, route]) => [
+        route.Properties?.RouteKey,
+        id,
+      ]),
+    );
+    const dependsOn = (stage as { DependsOn?: string[] }).DependsOn ?? [];
+    for (const key of publicRoutes) expect(dependsOn).toContain(routeIds[key]);
+  });
+
+  it('reserves concurrency for reconciliation, which a flood of the public routes cannot take', () => {
+    const reserved = Object.fromEntries(
+      resourcesOfType(template, 'AWS::Lambda::Function').map(([id, fn]) => [
+        id,
+        fn.Properties?.ReservedConcurrentExecutions,
+      ]),
+    );
+    expect(reserved).toEqual({
+      CompleteLambdaFunction: undefined,
+      MobileLambdaFunction: undefined,
+      WebhookLambdaFunction: undefined,
+      CreateOrderLambdaFunction: undefined,
+      GetOrderLambdaFunction: undefined,
+      RetryConsumerLambdaFunction: 5,
+      SweeperLambdaFunction: 1,
+    });
+    const [[, mapping] = ['', { Type: '' }]] = resourcesOfType(template, 'AWS::Lambda::EventSourceMapping');
+    // The SQS poller never runs more consumers than are reserved (no throttled batches).
+    expect(mapping.Properties?.ScalingConfig).toEqual({ MaximumConcurrency: 5 });
+  });
+
   it("sets the per-stage settings from the environment and Iamport's webhook IPs in prod", () => {
     for (const env of environments()) {
       expect(env.RESULT_PAGE_URL).toBe('https://shop.test.kr/payments/result');
