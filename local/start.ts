@@ -78,7 +78,12 @@ async function main() {
       // Handlers read DYNAMODB_ENDPOINT and the plain sandbox keys from this environment.
       '--localEnvironment',
     ],
-    { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'] },
+    {
+      cwd: projectRoot,
+      // CORS as deployed: only the handlers' own headers (local/offlineCors.mjs says why).
+      env: { ...env, NODE_OPTIONS: withImport(env.NODE_OPTIONS, offlineCorsPreload) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
   );
   let stopping = false;
   let sweepTimer: NodeJS.Timeout | undefined;
@@ -119,6 +124,13 @@ async function main() {
   console.log(
     `ready: api ${apiUrl} · shop ${shop.url} · iamport sandbox ${sandbox.url} · queue ${queues.sqs.endpoint} · dynamodb ${dynamo.endpoint} (tables: ${tables.join(', ')})`,
   );
+}
+
+/** A file URL: percent-encoded, so NODE_OPTIONS (split on spaces) keeps it whole. */
+const offlineCorsPreload = new URL('./offlineCors.mjs', import.meta.url).href;
+
+function withImport(nodeOptions: string | undefined, url: string): string {
+  return [nodeOptions, `--import=${url}`].filter(Boolean).join(' ');
 }
 
 /** Forwards serverless-offline's output (requests, handler logs) and resolves at its ready banner. */

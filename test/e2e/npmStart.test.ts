@@ -99,6 +99,42 @@ describe('npm start', () => {
     ]);
   }, 60_000);
 
+  it('answers CORS as deployed: only /payments/complete, only to the shop, never with credentials', async () => {
+    const calls: [string, string, RequestInit][] = [
+      ['GET', '/orders/x', {}],
+      ['POST', '/orders', { body: '{}', headers: { 'content-type': 'application/json' } }],
+      ['POST', '/payments/complete', { body: 'imp_uid=x' }],
+      ['GET', '/payments/complete/mobile', { redirect: 'manual' }],
+      ['POST', '/payments/webhook', { body: '{}', headers: { 'content-type': 'application/json' } }],
+    ];
+    const corsOf = async (method: string, path: string, init: RequestInit, origin: string) => {
+      const headers = { ...(init.headers as Record<string, string> | undefined), origin };
+      const answer = await fetch(`${stack.apiUrl}${path}`, { ...init, method, headers });
+      const preflight = await fetch(`${stack.apiUrl}${path}`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': method },
+      });
+      return [answer, preflight].map((response) => ({
+        origin: response.headers.get('access-control-allow-origin'),
+        credentials: response.headers.get('access-control-allow-credentials'),
+      }));
+    };
+    const none = { origin: null, credentials: null };
+    for (const [method, path, init] of calls) {
+      for (const origin of ['https://evil.example', 'null']) {
+        expect(await corsOf(method, path, init, origin), `${method} ${path} from ${origin}`).toEqual([
+          none,
+          none,
+        ]);
+      }
+      const shop = await corsOf(method, path, init, stack.shopUrl);
+      const granted = { origin: stack.shopUrl, credentials: null };
+      expect(shop, `${method} ${path} from the shop`).toEqual(
+        path === '/payments/complete' ? [granted, granted] : [none, none],
+      );
+    }
+  });
+
   it('stops cleanly on Ctrl-C, releasing its ports', async () => {
     const ended = await stack.stop();
     // npm itself ends by the signal it was given; the stack under it exits 0.
