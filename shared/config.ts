@@ -19,6 +19,8 @@ const httpUrl = z.url({ protocol: /^https?$/ });
 
 const envSchema = z.object({
   STAGE: z.string().min(1).default('local'),
+  /** The stage takes real money (serverless.yml param `production`): production rules apply. */
+  PRODUCTION: bool,
   IAMPORT_BASE_URL: httpUrl.default('https://api.iamport.kr'),
   IAMPORT_API_KEY: z.string().min(1).optional(),
   IAMPORT_API_SECRET: z.string().min(1).optional(),
@@ -52,6 +54,8 @@ export type SecretSource = { value: string } | { parameter: string };
 
 export interface Config {
   stage: string;
+  /** Production rules were checked (PRODUCTION=true). */
+  production: boolean;
   iamport: { baseUrl: URL; apiKey: SecretSource; apiSecret: SecretSource; timeoutMs: number };
   ordersTable: string;
   dynamoEndpoint: string | undefined;
@@ -100,6 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   const e = parsed.data;
   return Object.freeze({
     stage: e.STAGE,
+    production: e.PRODUCTION,
     iamport: {
       baseUrl: new URL(e.IAMPORT_BASE_URL),
       apiKey: secret(e.IAMPORT_API_KEY, e.IAMPORT_API_KEY_PARAMETER),
@@ -141,24 +146,27 @@ function crossVariableProblems(env: NodeJS.ProcessEnv): string[] {
       'MERCHANT_WEBHOOK_SECRET: set MERCHANT_WEBHOOK_SECRET or MERCHANT_WEBHOOK_SECRET_PARAMETER with MERCHANT_WEBHOOK_URL',
     );
   }
-  if (env.STAGE === 'prod') problems.push(...productionProblems(env));
+  if (env.PRODUCTION === 'true' || env.PRODUCTION === '1') problems.push(...productionProblems(env));
   return problems;
 }
 
-/** Production starts only with production settings: no test payments, no plain-HTTP or placeholder URLs. */
+/**
+ * A production stage (PRODUCTION=true, whatever the stage is called) starts only with production
+ * settings: no test payments, no plain-HTTP or placeholder URLs.
+ */
 function productionProblems(env: NodeJS.ProcessEnv): string[] {
   const problems: string[] = [];
   if (env.ACCEPT_SANDBOX_PAYMENTS === 'true' || env.ACCEPT_SANDBOX_PAYMENTS === '1') {
-    problems.push('ACCEPT_SANDBOX_PAYMENTS: must be false in prod');
+    problems.push('ACCEPT_SANDBOX_PAYMENTS: must be false in production');
   }
   for (const name of ['RESULT_PAGE_URL', 'IAMPORT_BASE_URL', 'MERCHANT_WEBHOOK_URL'] as const) {
     const value = env[name];
-    if (value && !value.startsWith('https://')) problems.push(`${name}: must be https in prod`);
+    if (value && !value.startsWith('https://')) problems.push(`${name}: must be https in production`);
     if (value && /\bexample\.(com|org|net)\b/.test(value)) problems.push(`${name}: is a placeholder`);
   }
   for (const origin of (env.ALLOWED_ORIGINS ?? '').split(',').map((item) => item.trim())) {
     if (origin && !origin.startsWith('https://'))
-      problems.push('ALLOWED_ORIGINS: every origin must be https in prod');
+      problems.push('ALLOWED_ORIGINS: every origin must be https in production');
   }
   return problems;
 }

@@ -2,6 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
 import { impUidSchema, merchantUidSchema } from '../../shared/http/identifiers';
+import { readQuery } from '../../shared/http/readQuery';
 import type { HttpResult } from '../../shared/http/responses';
 import { httpStack } from '../../shared/middleware/httpStack';
 import {
@@ -41,7 +42,7 @@ export function makeMobileHandler(deps: VerifyOrQueueDeps, logger: Logger, resul
   }
 
   return async function mobile(event: APIGatewayProxyEventV2): Promise<HttpResult> {
-    const parsed = querySchema.safeParse(event.queryStringParameters ?? {});
+    const parsed = querySchema.safeParse(readQuery(event.rawQueryString));
     if (!parsed.success || (!parsed.data.imp_uid && !parsed.data.merchant_uid)) {
       logger.warn('mobile redirect with invalid identifiers');
       return redirect('invalid');

@@ -20,14 +20,16 @@ export function readBody(event: BodyCarrier, maxBytes = DEFAULT_MAX_BODY_BYTES):
   const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
   if (bytes.byteLength > maxBytes)
     throw new HttpError(413, 'BODY_TOO_LARGE', `body exceeds ${maxBytes} bytes`);
-  const text = bytes.toString('utf8').trim();
+  const untrimmed = bytes.toString('utf8');
+  const text = untrimmed.trim();
   if (text === '') return {};
   const type = contentType(event.headers);
   if (type === 'application/json' || (type !== 'application/x-www-form-urlencoded' && text.startsWith('{'))) {
     return parseJsonObject(text);
   }
+  // A form's values run to the end of the body: trimming it would rewrite the last one (ids are opaque).
   if (type === '' || type === 'application/x-www-form-urlencoded' || type === 'text/plain')
-    return parseForm(text);
+    return parseForm(untrimmed);
   throw new HttpError(
     415,
     'UNSUPPORTED_MEDIA_TYPE',

@@ -76,6 +76,7 @@ describe('serverless package (prod)', () => {
       expect(env.IAMPORT_API_SECRET_PARAMETER).toBe('/iamport-verify/prod/iamport-api-secret');
       expect(env.ACCEPT_SANDBOX_PAYMENTS).toBe('false');
       expect(env.STAGE).toBe('prod');
+      expect(env.PRODUCTION).toBe('true');
     }
   });
 

@@ -12,11 +12,25 @@ export interface HttpApiEventInput {
   sourceIp?: string;
 }
 
+/**
+ * The query as a browser sends it in a URL: percent-encoded (a space is `%20`, a `+` is `%2B`). A
+ * lone surrogate, which has no encoding, goes as URLSearchParams writes it (U+FFFD).
+ */
+function rawQuery(query: Record<string, string>): string {
+  const encode = (text: string) =>
+    text.isWellFormed()
+      ? encodeURIComponent(text)
+      : new URLSearchParams({ x: text }).toString().slice(2).replaceAll('+', '%20');
+  return Object.entries(query)
+    .map(([key, value]) => `${encode(key)}=${encode(value)}`)
+    .join('&');
+}
+
 /** A fully shaped API Gateway HTTP API (payload v2) event. */
 export function httpApiEvent(input: HttpApiEventInput = {}): APIGatewayProxyEventV2 {
   const method = input.method ?? 'POST';
   const path = input.path ?? '/';
-  const query = input.query ? new URLSearchParams(input.query).toString() : '';
+  const query = input.query ? rawQuery(input.query) : '';
   return {
     version: '2.0',
     routeKey: `${method} ${path}`,

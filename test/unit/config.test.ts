@@ -113,10 +113,18 @@ describe('Function: loadConfig', () => {
   });
 
   describe('test-channel payments', () => {
-    it('refuses ACCEPT_SANDBOX_PAYMENTS=true in prod', () => {
-      const error = failure({ ...minimal, STAGE: 'prod', ACCEPT_SANDBOX_PAYMENTS: 'true' });
+    it('refuses ACCEPT_SANDBOX_PAYMENTS=true on a production stage, whatever its name', () => {
+      for (const STAGE of ['prod', 'live', 'shop-kr']) {
+        const error = failure({ ...minimal, STAGE, PRODUCTION: 'true', ACCEPT_SANDBOX_PAYMENTS: 'true' });
+        expect(error.message).toBe(
+          'invalid configuration: ACCEPT_SANDBOX_PAYMENTS: must be false in production',
+        );
+      }
+    });
 
-      expect(error.message).toBe('invalid configuration: ACCEPT_SANDBOX_PAYMENTS: must be false in prod');
+    it('is a property of the stage, not of its name: a stage called prod without PRODUCTION is not one', () => {
+      const config = loadConfig({ ...minimal, STAGE: 'prod', ACCEPT_SANDBOX_PAYMENTS: 'true' });
+      expect(config).toMatchObject({ production: false, acceptSandboxPayments: true });
     });
 
     it.each([
@@ -190,8 +198,8 @@ describe('Function: loadConfig (every problem at once)', () => {
     expect(() => loadConfig({})).toThrow(/ORDERS_TABLE.*IAMPORT_API_KEY.*IAMPORT_API_SECRET/s);
   });
 
-  it('refuses sandbox payments in prod even when another variable is also wrong', () => {
-    expect(() => loadConfig({ STAGE: 'prod', ACCEPT_SANDBOX_PAYMENTS: 'true' })).toThrow(
+  it('refuses sandbox payments in production even when another variable is also wrong', () => {
+    expect(() => loadConfig({ PRODUCTION: 'true', ACCEPT_SANDBOX_PAYMENTS: 'true' })).toThrow(
       /ORDERS_TABLE.*ACCEPT_SANDBOX_PAYMENTS/s,
     );
   });
@@ -200,6 +208,7 @@ describe('Function: loadConfig (every problem at once)', () => {
 describe('Function: loadConfig (production)', () => {
   const prod = {
     STAGE: 'prod',
+    PRODUCTION: 'true',
     ORDERS_TABLE: 'orders',
     RETRY_QUEUE_URL: 'https://sqs.ap-northeast-2.amazonaws.com/1/retry',
     IAMPORT_API_KEY_PARAMETER: '/svc/prod/key',
@@ -209,7 +218,7 @@ describe('Function: loadConfig (production)', () => {
   };
 
   it('starts with https settings and SSM parameter names', () => {
-    expect(loadConfig(prod).stage).toBe('prod');
+    expect(loadConfig(prod)).toMatchObject({ stage: 'prod', production: true });
   });
 
   it.each([

@@ -6,8 +6,8 @@ describe('Schema: impUidSchema', () => {
     expect(impUidSchema.parse(value)).toBe(value);
   });
 
-  it('trims surrounding whitespace', () => {
-    expect(impUidSchema.parse('  imp_123456789012\n')).toBe('imp_123456789012');
+  it.each([' imp_123456789012', 'imp_123456789012\n', '\u00a0imp_1'])('refuses, never trims, %j', (value) => {
+    expect(impUidSchema.safeParse(value).success).toBe(false);
   });
 
   it.each([
@@ -51,7 +51,21 @@ describe('Schema: merchantUidSchema', () => {
     expect(merchantUidSchema.safeParse(value).success).toBe(false);
   });
 
-  it('trims surrounding whitespace before checking the length', () => {
-    expect(merchantUidSchema.parse(` ${'x'.repeat(80)} `)).toBe('x'.repeat(80));
+  it.each([
+    ['a trailing space', 'X '],
+    ['a leading space', ' X'],
+    ['a trailing NBSP', 'X\u00a0'],
+    ['a leading BOM', '\ufeffX'],
+    ['an ideographic space', 'X\u3000'],
+    ['a line separator', 'X\u2028'],
+    ['a zero-width space', '\u200bX'],
+    ['a word joiner', 'X\u2060'],
+  ])('refuses, never trims, %s', (_label, value) => {
+    const result = merchantUidSchema.safeParse(value);
+    expect(result.success).toBe(false);
+  });
+
+  it('keeps inner spaces: an id is opaque', () => {
+    expect(merchantUidSchema.parse('order 1')).toBe('order 1');
   });
 });

@@ -19,7 +19,7 @@ function failure(input: unknown): HttpError {
 describe('Function: validate', () => {
   it('returns the parsed value, without unknown fields', () => {
     const value = validate(schema, {
-      imp_uid: ' imp_1 ',
+      imp_uid: 'imp_1',
       merchant_uid: 'order_1',
       buyer_tel: '010-1234-5678',
     });
