@@ -1,21 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { createCompleteHandler } from '../../../functions/complete/complete';
 import { createLogger } from '../../../shared/logger';
+import { fakeEntryDeps } from '../../helpers/entryDeps';
 import { httpApiEvent } from '../../helpers/events';
-import { anOrder, aPayment, FakeIamport, FakeRetryQueue, MemoryOrderStore } from '../../helpers/fakes';
 import { invoker } from '../../helpers/invoke';
 
 const shop = 'https://shop.test.kr';
 
 function complete(allowedOrigins: string[]) {
-  const deps = {
-    iamport: new FakeIamport(aPayment()),
-    orders: new MemoryOrderStore(anOrder()),
-    queue: new FakeRetryQueue(),
-    acceptSandboxPayments: false,
-    retryBaseSeconds: 1,
-  };
-  return invoker(createCompleteHandler(deps, createLogger('test'), allowedOrigins));
+  return invoker(createCompleteHandler(fakeEntryDeps(), createLogger('test'), allowedOrigins));
 }
 
 describe('POST /payments/complete: CORS', () => {

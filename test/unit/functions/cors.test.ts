@@ -5,8 +5,8 @@ import { createGetOrderHandler } from '../../../functions/getOrder/getOrder';
 import { createMobileHandler } from '../../../functions/mobile/mobile';
 import { createWebhookHandler } from '../../../functions/webhook/webhook';
 import { createLogger } from '../../../shared/logger';
+import { fakeEntryDeps } from '../../helpers/entryDeps';
 import { httpApiEvent } from '../../helpers/events';
-import { anOrder, aPayment, FakeIamport, FakeRetryQueue, MemoryOrderStore } from '../../helpers/fakes';
 import { invoker } from '../../helpers/invoke';
 
 const shop = 'https://shop.test.kr';
@@ -14,13 +14,7 @@ const shop = 'https://shop.test.kr';
 /** Every deployed HTTP handler, as its handler.ts builds it, with the shop's origin allowed. */
 function handlers() {
   const logger = createLogger('test');
-  const deps = {
-    iamport: new FakeIamport(aPayment()),
-    orders: new MemoryOrderStore(anOrder()),
-    queue: new FakeRetryQueue(),
-    acceptSandboxPayments: false,
-    retryBaseSeconds: 1,
-  };
+  const deps = fakeEntryDeps();
   return {
     'POST /payments/complete': invoker(createCompleteHandler(deps, logger, [shop])),
     'GET /payments/complete/mobile': invoker(

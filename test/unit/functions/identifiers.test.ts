@@ -3,20 +3,14 @@ import { createCompleteHandler } from '../../../functions/complete/complete';
 import { createCreateOrderHandler } from '../../../functions/createOrder/createOrder';
 import { createMobileHandler } from '../../../functions/mobile/mobile';
 import { createLogger } from '../../../shared/logger';
+import { fakeEntryDeps } from '../../helpers/entryDeps';
 import { formEvent, httpApiEvent, jsonEvent } from '../../helpers/events';
-import { anOrder, aPayment, FakeIamport, FakeRetryQueue, MemoryOrderStore } from '../../helpers/fakes';
+import { anOrder, aPayment } from '../../helpers/fakes';
 import { invoker } from '../../helpers/invoke';
 
 function setup() {
-  const iamport = new FakeIamport(aPayment());
-  const orders = new MemoryOrderStore();
-  const deps = {
-    iamport,
-    orders,
-    queue: new FakeRetryQueue(),
-    acceptSandboxPayments: false,
-    retryBaseSeconds: 1,
-  };
+  const deps = fakeEntryDeps({ orders: [] });
+  const { iamport, orders } = deps;
   const logger = createLogger('test');
   return {
     iamport,
@@ -60,15 +54,11 @@ describe('ids are opaque at the edge: refused, never trimmed', () => {
 
 describe('GET /payments/complete/mobile reads ids from the raw query', () => {
   it('finds the order whose merchant_uid has a raw +, not one with a space', async () => {
-    const iamport = new FakeIamport(aPayment({ merchant_uid: 'A+B' }));
-    const orders = new MemoryOrderStore(anOrder({ merchant_uid: 'A+B' }));
-    const deps = {
-      iamport,
-      orders,
-      queue: new FakeRetryQueue(),
-      acceptSandboxPayments: false,
-      retryBaseSeconds: 1,
-    };
+    const deps = fakeEntryDeps({
+      payments: [aPayment({ merchant_uid: 'A+B' })],
+      orders: [anOrder({ merchant_uid: 'A+B' })],
+    });
+    const { orders } = deps;
     const mobile = invoker(
       createMobileHandler(deps, createLogger('test'), new URL('https://shop.test.kr/result')),
     );

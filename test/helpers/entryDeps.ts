@@ -1,0 +1,17 @@
+import type { Payment } from '../../shared/iamport/types';
+import type { Order } from '../../shared/orders/types';
+import type { VerifyOrQueueDeps } from '../../shared/payments/verifyOrQueue';
+import { anOrder, aPayment, FakeIamport, FakeRetryQueue, MemoryOrderStore } from './fakes';
+
+/** What an entry point's handler needs, on fakes: one paid payment and its pending order by default. */
+export function fakeEntryDeps(
+  options: { payments?: Payment[]; orders?: Order[] } = {},
+): VerifyOrQueueDeps & { iamport: FakeIamport; orders: MemoryOrderStore; queue: FakeRetryQueue } {
+  return {
+    iamport: new FakeIamport(...(options.payments ?? [aPayment()])),
+    orders: new MemoryOrderStore(...(options.orders ?? [anOrder()])),
+    queue: new FakeRetryQueue(),
+    acceptSandboxPayments: false,
+    retryBaseSeconds: 1,
+  };
+}
