@@ -19,7 +19,7 @@ import {
 const inputSchema = z.object({ imp_uid: impUidSchema, merchant_uid: merchantUidSchema.optional() });
 
 /** `POST /payments/complete`: the PC callback posts the imp_uid it got from `IMP.request_pay`. */
-export function makeCompleteHandler(deps: VerifyOrQueueDeps, logger: Logger) {
+function makeCompleteHandler(deps: VerifyOrQueueDeps, logger: Logger) {
   return async function complete(event: APIGatewayProxyEventV2): Promise<HttpResult> {
     // Preflight for the merchant's page on another origin; CORS headers are added by the middleware.
     if (event.requestContext.http.method === 'OPTIONS') return { statusCode: 204 };

@@ -40,7 +40,7 @@ function hasAtMostTwoDecimals(amount: number): boolean {
 }
 
 /** `POST /orders`: the merchant's back end registers what the buyer must pay (docs/design.md §5). */
-export function makeCreateOrderHandler(deps: RegisterDeps, logger: Logger) {
+function makeCreateOrderHandler(deps: RegisterDeps, logger: Logger) {
   return async function createOrder(event: APIGatewayProxyEventV2): Promise<HttpResult> {
     const input = validate(inputSchema, readBody(event));
     logger.appendKeys({ merchant_uid: input.merchant_uid });

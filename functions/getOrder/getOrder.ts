@@ -8,7 +8,7 @@ import type { OrderStore } from '../../shared/orders/store';
 import { toOrderView } from '../../shared/orders/view';
 
 /** `GET /orders/{merchant_uid}`: the order with its history (docs/design.md §5). */
-export function makeGetOrderHandler(orders: Pick<OrderStore, 'get'>) {
+function makeGetOrderHandler(orders: Pick<OrderStore, 'get'>) {
   return async function getOrder(event: APIGatewayProxyEventV2): Promise<HttpResult> {
     const merchantUid = validate(merchantUidSchema, event.pathParameters?.merchant_uid);
     const order = await orders.get(merchantUid);

@@ -28,7 +28,7 @@ type ResultStatus = string;
  * `GET /payments/complete/mobile`: the payment window's redirect. A browser always gets a 302 to the
  * configured result page, never a 5xx and never a target taken from the request.
  */
-export function makeMobileHandler(deps: VerifyOrQueueDeps, logger: Logger, resultPageUrl: URL) {
+function makeMobileHandler(deps: VerifyOrQueueDeps, logger: Logger, resultPageUrl: URL) {
   function redirect(status: ResultStatus, merchantUid?: string, impUid?: string): HttpResult {
     const target = new URL(resultPageUrl);
     if (merchantUid) target.searchParams.set('merchant_uid', merchantUid);

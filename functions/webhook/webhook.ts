@@ -29,7 +29,7 @@ export interface WebhookOptions {
 }
 
 /** `POST /payments/webhook`: Iamport's unsigned notification (docs/design.md §5). */
-export function makeWebhookHandler(deps: VerifyOrQueueDeps, logger: Logger, options: WebhookOptions) {
+function makeWebhookHandler(deps: VerifyOrQueueDeps, logger: Logger, options: WebhookOptions) {
   return async function webhook(event: APIGatewayProxyEventV2): Promise<HttpResult> {
     const sourceIp = event.requestContext.http.sourceIp;
     if (options.allowedIps.length > 0 && !options.allowedIps.includes(sourceIp)) {

@@ -12,6 +12,3 @@ export class HttpError extends Error {
     this.code = code;
   }
 }
-
-export const badRequest = (code: string, message: string, options?: ErrorOptions) =>
-  new HttpError(400, code, message, options);
