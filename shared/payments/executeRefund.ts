@@ -1,6 +1,7 @@
 import { IamportRefusedError, isTransientIamportError } from '../iamport/errors';
 import type { IamportApi } from '../iamport/types';
-import { OrderConflictError, type OrderStore } from '../orders/store';
+import { retryOnConflict } from '../orders/retryOnConflict';
+import type { OrderStore } from '../orders/store';
 import type { Order, Refund } from '../orders/types';
 import type { RefundPlan } from './decide';
 
@@ -60,16 +61,9 @@ async function record(deps: RefundDeps, order: Order, refund: Refund): Promise<O
   const completed: Refund =
     refund.status === 'requested' ? refund : { ...refund, completed_at: now.toISOString() };
   // Our own claim is on the item, so only a concurrent status change can conflict: re-read and retry.
-  let current = order;
-  for (let attempt = 0; attempt < 5; attempt++) {
-    try {
-      return await deps.orders.saveRefund(current, completed, now);
-    } catch (error) {
-      if (!(error instanceof OrderConflictError)) throw error;
-      const fresh = await deps.orders.get(order.merchant_uid);
-      if (!fresh) throw error;
-      current = fresh;
-    }
-  }
-  return deps.orders.saveRefund(current, completed, now);
+  return retryOnConflict(order.merchant_uid, 'refund recording', async (attempt) => {
+    const current = attempt === 0 ? order : await deps.orders.get(order.merchant_uid);
+    if (!current) throw new Error(`order ${order.merchant_uid} vanished while its refund was recorded`);
+    return deps.orders.saveRefund(current, completed, now);
+  });
 }

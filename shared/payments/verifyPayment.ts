@@ -1,7 +1,8 @@
 import type { OrderEvents } from '../events/dispatchOutbox';
 import { IamportInvalidRequestError, IamportNotFoundError, isTransientIamportError } from '../iamport/errors';
 import type { IamportApi, Payment } from '../iamport/types';
-import { OrderConflictError, type OrderStore } from '../orders/store';
+import { retryOnConflict } from '../orders/retryOnConflict';
+import type { OrderStore } from '../orders/store';
 import type { Order, Refund } from '../orders/types';
 import { type Decision, decide, isAcceptable } from './decide';
 import { executeRefund } from './executeRefund';
@@ -18,9 +19,6 @@ export interface VerifyDeps {
   /** Where the events of a transition go once it is written (the outbox keeps them until then). */
   events?: OrderEvents;
 }
-
-/** Concurrent writers on one order are few (three entry points and the queue); conflicts settle fast. */
-const MAX_DECISION_ROUNDS = 8;
 
 /**
  * The one verification every entry point calls (docs/design.md §4): ask Iamport, find OUR order through
@@ -69,7 +67,8 @@ async function settle(deps: VerifyDeps, request: VerifyRequest, payment: Payment
   const fast = await tryHotPath(deps, request, payment, now());
   if (fast) return { kind: 'decided', order: fast, payment, changed: true };
 
-  for (let round = 0; round < MAX_DECISION_ROUNDS; round++) {
+  // Someone else may change the order between our read and write: each round decides on what is there.
+  return retryOnConflict(payment.merchant_uid, 'verification', async () => {
     // DynamoDB round trip: the full rules need the stored order (status, amount, refunds).
     const order = await deps.orders.get(payment.merchant_uid);
     if (!order) return { kind: 'unknown_order', payment };
@@ -78,14 +77,8 @@ async function settle(deps: VerifyDeps, request: VerifyRequest, payment: Payment
       refundLeaseMs: deps.refundLeaseMs ?? 60_000,
       now: now(),
     });
-    try {
-      return await apply(deps, request, payment, order, decision, now);
-    } catch (error) {
-      if (!(error instanceof OrderConflictError)) throw error;
-      // Someone else changed the order between our read and write: decide again on what they wrote.
-    }
-  }
-  throw new Error(`order ${payment.merchant_uid} kept changing during verification`);
+    return apply(deps, request, payment, order, decision, now);
+  });
 }
 
 /** One conditional UpdateItem: pending → paid / vbank_issued when status, amount and currency hold. */

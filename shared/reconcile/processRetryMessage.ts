@@ -1,34 +1,13 @@
-import type { OrderStore } from '../orders/store';
 import { awaitsResult } from '../orders/transitions';
 import type { Order, TransitionSource } from '../orders/types';
 import type { VerifyOutcome } from '../payments/types';
-import { type VerifyDeps, verifyPayment } from '../payments/verifyPayment';
-import type { DeadLetterSink } from '../queue/deadLetters';
-import { MAX_DELAY_SECONDS, type RetryMessage, type RetryQueue } from '../queue/types';
-import {
-  MAX_SPECULATIVE_ATTEMPTS,
-  MAX_TRANSIENT_ATTEMPTS,
-  type ReconcileSettings,
-  retryDelaySeconds,
-} from './schedule';
+import { verifyPayment } from '../payments/verifyPayment';
+import { MAX_DELAY_SECONDS, type RetryMessage } from '../queue/types';
+import { MAX_SPECULATIVE_ATTEMPTS, MAX_TRANSIENT_ATTEMPTS, retryDelaySeconds } from './schedule';
 import { settleAwaitingOrder } from './settleAwaitingOrder';
+import type { ProcessResult, ReconcileDeps } from './types';
 
-export interface ReconcileDeps extends VerifyDeps {
-  orders: OrderStore;
-  queue: RetryQueue;
-  deadLetters: DeadLetterSink;
-  settings: ReconcileSettings;
-}
-
-export type ProcessResult =
-  | { kind: 'done'; outcome: VerifyOutcome['kind'] | 'no_order' | 'already_final'; status?: Order['status'] }
-  | { kind: 'deferred'; delaySeconds: number }
-  | { kind: 'retry_scheduled'; attempt: number; delaySeconds: number }
-  | { kind: 'check_scheduled'; attempt: number; dueAt: number }
-  | { kind: 'expired' }
-  | { kind: 'dead_lettered' }
-  /** Speculative work out of attempts: dropped on purpose (see MAX_SPECULATIVE_ATTEMPTS). */
-  | { kind: 'abandoned'; attempt: number };
+export type { ProcessResult, ReconcileDeps } from './types';
 
 /**
  * One message of the retry queue (docs/design.md §6): run the verification again, and keep the promise

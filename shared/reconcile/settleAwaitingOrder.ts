@@ -1,9 +1,9 @@
-import { OrderConflictError } from '../orders/store';
+import { retryOnConflict } from '../orders/retryOnConflict';
 import { awaitsResult } from '../orders/transitions';
 import type { Order, TransitionSource } from '../orders/types';
 import { MAX_DELAY_SECONDS } from '../queue/types';
-import type { ProcessResult, ReconcileDeps } from './processRetryMessage';
 import { checkDelaySeconds, SWEEP_GRACE_SECONDS } from './schedule';
+import type { ProcessResult, ReconcileDeps } from './types';
 
 /** A vbank deposit may be booked a little after its deadline; give Iamport that long before expiring. */
 const VBANK_DEADLINE_GRACE_SECONDS = 3600;
@@ -20,19 +20,14 @@ export async function settleAwaitingOrder(
   now: Date,
 ): Promise<ProcessResult> {
   const nowSeconds = Math.floor(now.getTime() / 1000);
-  for (let round = 0; round < 5; round++) {
+  // A webhook or the buyer's redirect may change the order meanwhile: each round looks again.
+  return retryOnConflict(merchantUid, 'reconciliation', async () => {
     // DynamoDB read: the verification may have just moved the order.
     const order = await deps.orders.get(merchantUid);
     if (!order) return { kind: 'done', outcome: 'no_order' };
     if (!awaitsResult(order.status)) return { kind: 'done', outcome: 'decided', status: order.status };
-    try {
-      return await closeOrReschedule(deps, order, attempt, source, now, nowSeconds);
-    } catch (error) {
-      // A webhook or the buyer's redirect changed the order meanwhile: look again.
-      if (!(error instanceof OrderConflictError)) throw error;
-    }
-  }
-  throw new Error(`order ${merchantUid} kept changing during reconciliation`);
+    return closeOrReschedule(deps, order, attempt, source, now, nowSeconds);
+  });
 }
 
 async function closeOrReschedule(
