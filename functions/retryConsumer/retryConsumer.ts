@@ -1,14 +1,28 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { retryMessageSchema } from '../../shared/queue/types';
-import { processRetryMessage, type ReconcileDeps } from '../../shared/reconcile/processRetryMessage';
+import { type RetryMessage, retryMessageSchema } from '../../shared/queue/types';
+import {
+  type ProcessResult,
+  processRetryMessage,
+  type ReconcileDeps,
+} from '../../shared/reconcile/processRetryMessage';
+
+export interface RetryConsumerHooks {
+  /** Told each message's result, after it is logged (tests and the chaos run count them here). */
+  onResult?(result: ProcessResult, message: RetryMessage): void;
+}
 
 /**
  * The retry queue's consumer (docs/design.md §6): each record is one verification or lost-result check.
  * Records fail one by one (partial batch response), so one bad message never replays its batch.
  */
-export function createRetryConsumer(deps: ReconcileDeps, logger: Logger, now: () => Date = () => new Date()) {
+export function createRetryConsumer(
+  deps: ReconcileDeps,
+  logger: Logger,
+  now: () => Date = () => new Date(),
+  hooks: RetryConsumerHooks = {},
+) {
   const processor = new BatchProcessor(EventType.SQS);
 
   async function processRecord(record: SQSRecord): Promise<void> {
@@ -32,6 +46,7 @@ export function createRetryConsumer(deps: ReconcileDeps, logger: Logger, now: ()
       logger.error('retries exhausted; message dead-lettered', { ...message });
     if (result.kind === 'abandoned')
       logger.warn('speculative retry dropped: its ids named no order we hold', { ...message });
+    hooks.onResult?.(result, message);
   }
 
   return async function retryConsumer(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {

@@ -1,15 +1,13 @@
-import type { OrderStatus, Refund } from '../orders/types';
+import { type OrderStatus, orderStatuses, type Refund } from '../orders/types';
 
-export const orderEventTypes = [
-  'order.paid',
-  'order.vbank_issued',
-  'order.failed',
-  'order.forgery',
-  'order.cancelled',
-  'order.partially_cancelled',
-  'order.expired',
-] as const;
-export type OrderEventType = (typeof orderEventTypes)[number];
+/** Every status an order can move into (all but the one it is registered in) has its event. */
+export type EventStatus = Exclude<OrderStatus, 'pending'>;
+export type OrderEventType = `order.${EventStatus}`;
+
+/** Derived from the statuses, so a new status has its event type without a second list to keep. */
+export const orderEventTypes: readonly OrderEventType[] = orderStatuses
+  .filter((status): status is EventStatus => status !== 'pending')
+  .map((status) => `order.${status}` as const);
 
 /**
  * What the merchant receives for every order transition (docs/design.md §6b). `id` =

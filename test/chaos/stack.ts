@@ -53,13 +53,12 @@ export class Tally {
 
 /**
  * A Powertools logger that stays quiet (unless `verbose`) and counts what the functions log as errors,
- * plus the retry consumer's per-message results, so the report can show them.
+ * so the report can show them (the consumer's per-message results come from its result hook).
  */
 export class CountingLogger extends Logger {
   constructor(
     serviceName: string,
     readonly errors: Tally,
-    readonly consumerResults: Tally,
     verbose: boolean,
   ) {
     super({ serviceName, logLevel: verbose ? 'WARN' : 'SILENT' });
@@ -74,18 +73,6 @@ export class CountingLogger extends Logger {
     const cause = detail?.error instanceof Error ? `: ${detail.error.message}` : '';
     this.errors.add(`${message}${cause}`.slice(0, 160));
     super.error(input, ...extra);
-  }
-
-  override info(...args: Parameters<Logger['info']>): void {
-    const [input, ...extra] = args;
-    // The retry consumer logs one line per message with its result (functions/retryConsumer).
-    if (input === 'retry message processed') {
-      const fields = extra[0];
-      if (typeof fields === 'object' && fields !== null && 'result' in fields) {
-        this.consumerResults.add(String(fields.result));
-      }
-    }
-    super.info(input, ...extra);
   }
 }
 
@@ -213,12 +200,7 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
     loggedErrors: new Tally(),
     iamportErrors: new Tally(),
   };
-  const logger = new CountingLogger(
-    'chaos',
-    counters.loggedErrors,
-    counters.consumerResults,
-    options.verbose ?? false,
-  );
+  const logger = new CountingLogger('chaos', counters.loggedErrors, options.verbose ?? false);
   const closers: (() => Promise<void>)[] = [];
   const close = async () => {
     for (const closer of closers.reverse()) await closer().catch(() => undefined);
@@ -318,7 +300,9 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
       deadLetters: createSqsDeadLetterSink({ sqs, queueUrl: dlqUrl }),
       settings: options.settings,
     };
-    const consumer = createRetryConsumer(reconcileDeps, logger);
+    const consumer = createRetryConsumer(reconcileDeps, logger, undefined, {
+      onResult: (result) => counters.consumerResults.add(result.kind),
+    });
     const sources: EventSource[] = [];
     for (let i = 0; i < options.consumers; i++) {
       sources.push(
