@@ -52,30 +52,8 @@ const envSchema = z.object({
 /** Plain value, or the name of an SSM SecureString to read at cold start. */
 export type SecretSource = { value: string } | { parameter: string };
 
-export interface Config {
-  stage: string;
-  /** Production rules were checked (PRODUCTION=true). */
-  production: boolean;
-  iamport: { baseUrl: URL; apiKey: SecretSource; apiSecret: SecretSource; timeoutMs: number };
-  ordersTable: string;
-  dynamoEndpoint: string | undefined;
-  retryQueueUrl: string;
-  /** Required by the consumer, which dead-letters malformed messages itself. */
-  retryDlqUrl: string | undefined;
-  sqsEndpoint: string | undefined;
-  resultPageUrl: URL;
-  allowedOrigins: readonly string[];
-  webhookAllowedIps: readonly string[];
-  acceptSandboxPayments: boolean;
-  reconcileAfterSeconds: number;
-  reconcileMaxAgeSeconds: number;
-  retryBaseSeconds: number;
-  events: {
-    busName: string | undefined;
-    webhook: { url: string; secret: SecretSource } | undefined;
-    log: boolean;
-  };
-}
+/** The configuration the functions run with: exactly what {@link toConfig} makes of the environment. */
+export type Config = ReturnType<typeof toConfig>;
 
 /** Invalid configuration: the message names every offending variable and never echoes a value. */
 export class ConfigError extends Error {
@@ -89,7 +67,7 @@ export class ConfigError extends Error {
  * Reads the environment once at cold start (docs/design.md §7) and fails fast, naming the variable.
  * @example const config = loadConfig(); // at module scope of a handler
  */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(env);
   // Rules across variables run on the raw values too, so one message names every problem at once.
   const problems = [
@@ -101,9 +79,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   if (!parsed.success || problems.length > 0) {
     throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
   }
-  const e = parsed.data;
-  return Object.freeze({
+  return toConfig(parsed.data);
+}
+
+/** The environment, validated, as the functions use it. Its return type is {@link Config}. */
+function toConfig(e: z.output<typeof envSchema>) {
+  const config = {
     stage: e.STAGE,
+    /** Production rules were checked (PRODUCTION=true). */
     production: e.PRODUCTION,
     iamport: {
       baseUrl: new URL(e.IAMPORT_BASE_URL),
@@ -114,6 +97,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     ordersTable: e.ORDERS_TABLE,
     dynamoEndpoint: e.DYNAMODB_ENDPOINT,
     retryQueueUrl: e.RETRY_QUEUE_URL,
+    /** Required by the consumer, which dead-letters malformed messages itself. */
     retryDlqUrl: e.RETRY_DLQ_URL,
     sqsEndpoint: e.SQS_ENDPOINT,
     resultPageUrl: new URL(e.RESULT_PAGE_URL),
@@ -133,7 +117,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
         : undefined,
       log: e.EVENT_LOG,
     },
-  });
+  };
+  return Object.freeze(config);
 }
 
 function crossVariableProblems(env: NodeJS.ProcessEnv): string[] {
