@@ -2,14 +2,14 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
 import { HttpError } from '../../shared/http/errors';
-import { merchantUidSchema } from '../../shared/http/identifiers';
 import { readBody } from '../../shared/http/readBody';
 import { errorBody, type HttpResult, json } from '../../shared/http/responses';
 import { validate } from '../../shared/http/validate';
 import { isTransientIamportError } from '../../shared/iamport/errors';
+import { merchantUidSchema } from '../../shared/identifiers';
 import { httpStack } from '../../shared/middleware/httpStack';
-import { type RegisterDeps, registerOrder } from '../../shared/orders/registerOrder';
 import { toOrderView } from '../../shared/orders/view';
+import { type RegisterDeps, registerOrder } from '../../shared/register/registerOrder';
 
 /** KRW has no minor unit: its amounts are whole won. Other currencies may carry cents. */
 const inputSchema = z

@@ -1,8 +1,8 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { merchantUidSchema } from '../../shared/http/identifiers';
 import { errorBody, type HttpResult, json } from '../../shared/http/responses';
 import { validate } from '../../shared/http/validate';
+import { merchantUidSchema } from '../../shared/identifiers';
 import { httpStack } from '../../shared/middleware/httpStack';
 import type { OrderStore } from '../../shared/orders/store';
 import { toOrderView } from '../../shared/orders/view';

@@ -1,9 +1,9 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
-import { impUidSchema, merchantUidSchema } from '../../shared/http/identifiers';
 import { readQuery } from '../../shared/http/readQuery';
 import type { HttpResult } from '../../shared/http/responses';
+import { impUidSchema, merchantUidSchema } from '../../shared/identifiers';
 import { httpStack } from '../../shared/middleware/httpStack';
 import {
   type EntryOutcome,

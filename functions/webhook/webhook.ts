@@ -2,10 +2,10 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
 import { HttpError } from '../../shared/http/errors';
-import { impUidSchema, merchantUidSchema } from '../../shared/http/identifiers';
 import { readBody } from '../../shared/http/readBody';
 import { type HttpResult, json } from '../../shared/http/responses';
 import { validate } from '../../shared/http/validate';
+import { impUidSchema, merchantUidSchema } from '../../shared/identifiers';
 import { httpStack } from '../../shared/middleware/httpStack';
 import {
   type EntryOutcome,

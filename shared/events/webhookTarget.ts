@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { Agent, type Dispatcher, request } from 'undici';
-import { describeTransportFailure } from '../http/describeTransportFailure';
+import { describeTransportFailure } from '../net/describeTransportFailure';
 import { WebhookDeliveryError } from './errors';
 import { parseWebhookSecret, signWebhook } from './standardWebhooks';
 import type { EventTarget, OrderEvent } from './types';

@@ -1,6 +1,6 @@
 import type { Dispatcher } from 'undici';
 import type { z } from 'zod';
-import { describeTransportFailure } from '../http/describeTransportFailure';
+import { describeTransportFailure } from '../net/describeTransportFailure';
 import { interpretResponse } from './envelope';
 import { IamportUnavailableError } from './errors';
 import { buildPath } from './paths';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { impUidSchema, merchantUidSchema } from '../http/identifiers';
+import { impUidSchema, merchantUidSchema } from '../identifiers';
 
 export const retryReasons = ['iamport_unavailable', 'lost_result_check', 'sweep'] as const;
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { merchantUidSchema } from '../../shared/http/identifiers';
 import type { HttpResult } from '../../shared/http/responses';
+import { merchantUidSchema } from '../../shared/identifiers';
 import { orderStatuses } from '../../shared/orders/types';
 import {
   eventOf,

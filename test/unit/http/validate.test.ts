@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { HttpError } from '../../../shared/http/errors';
-import { impUidSchema, merchantUidSchema } from '../../../shared/http/identifiers';
 import { validate } from '../../../shared/http/validate';
+import { impUidSchema, merchantUidSchema } from '../../../shared/identifiers';
 
 const schema = z.object({ imp_uid: impUidSchema, merchant_uid: merchantUidSchema.optional() });
 

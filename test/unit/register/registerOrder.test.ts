@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { IamportUnavailableError } from '../../../shared/iamport/errors';
-import { type RegisterDeps, registerOrder } from '../../../shared/orders/registerOrder';
 import type { NewOrder } from '../../../shared/orders/store';
 import type { Order } from '../../../shared/orders/types';
+import { type RegisterDeps, registerOrder } from '../../../shared/register/registerOrder';
 import { anOrder, FakeIamport, FakeRetryQueue, FIXED_NOW, MemoryOrderStore } from '../../helpers/fakes';
 
 const input: NewOrder = {

@@ -1,9 +1,9 @@
 import { IamportRefusedError } from '../iamport/errors';
 import type { IamportApi } from '../iamport/types';
+import type { NewOrder, OrderStore } from '../orders/store';
+import type { Order } from '../orders/types';
 import { MAX_DELAY_SECONDS, type RetryQueue } from '../queue/types';
 import { SWEEP_GRACE_SECONDS } from '../reconcile/schedule';
-import type { NewOrder, OrderStore } from './store';
-import type { Order } from './types';
 
 export interface RegisterDeps {
   orders: OrderStore;

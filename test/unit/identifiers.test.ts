@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { impUidSchema, merchantUidSchema } from '../../../shared/http/identifiers';
+import { impUidSchema, merchantUidSchema } from '../../shared/identifiers';
 
 describe('Schema: impUidSchema', () => {
   it.each(['imp_123456789012', 'imp_1', `imp_${'9'.repeat(40)}`, 'imp_AbC123'])('accepts %s', (value) => {
