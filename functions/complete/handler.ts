@@ -1,13 +1,10 @@
 import { loadConfig } from '../../shared/config';
 import { createLogger } from '../../shared/logger';
-import { createVerifyOrQueueDeps } from '../../shared/runtime/verifyDeps';
+import { createPorts, verifyDeps, verifyPorts } from '../../shared/runtime/deps';
 import { createCompleteHandler } from './complete';
 
 const config = loadConfig();
 const logger = createLogger('payments-complete');
+const ports = await createPorts(config, logger, verifyPorts);
 
-export const handler = createCompleteHandler(
-  await createVerifyOrQueueDeps(config, logger),
-  logger,
-  config.allowedOrigins,
-);
+export const handler = createCompleteHandler(verifyDeps(config, ports), logger, config.allowedOrigins);

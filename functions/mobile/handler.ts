@@ -1,13 +1,10 @@
 import { loadConfig } from '../../shared/config';
 import { createLogger } from '../../shared/logger';
-import { createVerifyOrQueueDeps } from '../../shared/runtime/verifyDeps';
+import { createPorts, verifyDeps, verifyPorts } from '../../shared/runtime/deps';
 import { createMobileHandler } from './mobile';
 
 const config = loadConfig();
 const logger = createLogger('payments-complete-mobile');
+const ports = await createPorts(config, logger, verifyPorts);
 
-export const handler = createMobileHandler(
-  await createVerifyOrQueueDeps(config, logger),
-  logger,
-  config.resultPageUrl,
-);
+export const handler = createMobileHandler(verifyDeps(config, ports), logger, config.resultPageUrl);

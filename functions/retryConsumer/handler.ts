@@ -1,22 +1,10 @@
 import { loadConfig } from '../../shared/config';
 import { createLogger } from '../../shared/logger';
-import { createDeadLetterSinkFromConfig } from '../../shared/runtime/queue';
-import { createVerifyOrQueueDeps } from '../../shared/runtime/verifyDeps';
+import { createPorts, reconcileDeps, verifyPorts } from '../../shared/runtime/deps';
 import { createRetryConsumer } from './retryConsumer';
 
 const config = loadConfig();
 const logger = createLogger('retry-consumer');
-const deps = await createVerifyOrQueueDeps(config, logger);
+const ports = await createPorts(config, logger, [...verifyPorts, 'deadLetters']);
 
-export const handler = createRetryConsumer(
-  {
-    ...deps,
-    deadLetters: createDeadLetterSinkFromConfig(config),
-    settings: {
-      reconcileAfterSeconds: config.reconcileAfterSeconds,
-      reconcileMaxAgeSeconds: config.reconcileMaxAgeSeconds,
-      retryBaseSeconds: config.retryBaseSeconds,
-    },
-  },
-  logger,
-);
+export const handler = createRetryConsumer(reconcileDeps(config, ports), logger);

@@ -1,19 +1,10 @@
 import { loadConfig } from '../../shared/config';
 import { createLogger } from '../../shared/logger';
-import { createOrderStoreFromConfig } from '../../shared/runtime/dynamo';
-import { createDispatchDeps, createEventTargetsFromConfig } from '../../shared/runtime/events';
-import { createRetryQueueFromConfig } from '../../shared/runtime/queue';
+import { createPorts } from '../../shared/runtime/deps';
 import { createSweeper } from './sweeper';
 
 const config = loadConfig();
 const logger = createLogger('sweeper');
-const targets = await createEventTargetsFromConfig(config, logger);
+const { orders, queue, dispatch } = await createPorts(config, logger, ['orders', 'queue', 'dispatch']);
 
-export const handler = createSweeper(
-  {
-    orders: createOrderStoreFromConfig(config),
-    queue: createRetryQueueFromConfig(config),
-    ...(targets.length > 0 ? { events: createDispatchDeps(config, targets, logger) } : {}),
-  },
-  logger,
-);
+export const handler = createSweeper({ orders, queue, events: dispatch }, logger);

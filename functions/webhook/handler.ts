@@ -1,11 +1,12 @@
 import { loadConfig } from '../../shared/config';
 import { createLogger } from '../../shared/logger';
-import { createVerifyOrQueueDeps } from '../../shared/runtime/verifyDeps';
+import { createPorts, verifyDeps, verifyPorts } from '../../shared/runtime/deps';
 import { createWebhookHandler } from './webhook';
 
 const config = loadConfig();
 const logger = createLogger('payments-webhook');
+const ports = await createPorts(config, logger, verifyPorts);
 
-export const handler = createWebhookHandler(await createVerifyOrQueueDeps(config, logger), logger, {
+export const handler = createWebhookHandler(verifyDeps(config, ports), logger, {
   allowedIps: config.webhookAllowedIps,
 });

@@ -1,7 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { Config } from '../config';
-import { createOrderEvents, type DispatchDeps, type OrderEvents } from '../events/dispatchOutbox';
+import type { DispatchDeps } from '../events/dispatchOutbox';
 import { createEventBridgeTarget } from '../events/eventBridgeTarget';
 import { createLogTarget } from '../events/logTarget';
 import type { EventTarget } from '../events/types';
@@ -54,12 +54,4 @@ export function createDispatchDeps(
         error: error instanceof Error ? error.message : String(error),
       }),
   };
-}
-
-export function createOrderEventsFromConfig(
-  config: Pick<Config, 'ordersTable' | 'dynamoEndpoint'>,
-  targets: readonly EventTarget[],
-  logger: Logger,
-): OrderEvents | undefined {
-  return targets.length === 0 ? undefined : createOrderEvents(createDispatchDeps(config, targets, logger));
 }

@@ -8,6 +8,7 @@ import { createLogger } from '../../shared/logger';
 import { createSqsDeadLetterSink, createSqsRetryQueue } from '../../shared/queue/SqsRetryQueue';
 import type { ReconcileDeps } from '../../shared/reconcile/processRetryMessage';
 import type { ReconcileSettings } from '../../shared/reconcile/schedule';
+import { reconcileDeps as buildReconcileDeps } from '../../shared/runtime/deps';
 import { lambdaContext } from './invoke';
 import { queueDepth } from './queueDepth';
 import { startTestStack, type TestStack } from './stack';
@@ -31,7 +32,6 @@ export async function startReconcileStack(
   settings: ReconcileSettings,
   options: { webhookUrl?: string; timeoutMs?: number; maxReceiveCount?: number } = {},
 ): Promise<ReconcileStack> {
-  const base = await startTestStack(options);
   const local = await startLocalSqs({ port: 0 });
   const sqs = new Client({
     endpoint: local.endpoint,
@@ -47,12 +47,20 @@ export async function startReconcileStack(
     }),
   });
   const queue = createSqsRetryQueue({ sqs, queueUrl });
-  const reconcileDeps: ReconcileDeps = {
-    ...base.deps,
+  // Entry points in these tests enqueue to the real local queue, not a recording one.
+  const base = await startTestStack({
+    ...options,
     queue,
+    env: {
+      RECONCILE_AFTER_SECONDS: String(settings.reconcileAfterSeconds),
+      RECONCILE_MAX_AGE_SECONDS: String(settings.reconcileMaxAgeSeconds),
+      RETRY_BASE_SECONDS: String(settings.retryBaseSeconds),
+    },
+  });
+  const reconcileDeps: ReconcileDeps = buildReconcileDeps(base.config, {
+    ...base.ports,
     deadLetters: createSqsDeadLetterSink({ sqs, queueUrl: dlqUrl }),
-    settings,
-  };
+  });
   const logger = createLogger('test-reconcile');
   const consumer = createRetryConsumer(reconcileDeps, logger);
   const source = startEventSource({
@@ -62,11 +70,9 @@ export async function startReconcileStack(
     waitTimeSeconds: 1,
     invoke: (event: SQSEvent) => consumer(event, lambdaContext('retryConsumer')),
   });
-  const sweep = createSweeper({ orders: base.orders, queue }, logger);
+  const sweep = createSweeper({ orders: base.orders, queue, events: base.dispatch }, logger);
   return {
     ...base,
-    // Entry points in these tests enqueue to the real local queue, not the recording one.
-    deps: { ...base.deps, queue },
     sqs,
     queueUrl,
     dlqUrl,

@@ -1,12 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { inject } from 'vitest';
 import { type SandboxHandle, startSandbox } from '../../sandbox';
-import { createIamportClient, type IamportClient } from '../../shared/iamport';
-import type { Payment } from '../../shared/iamport/types';
+import type { Config } from '../../shared/config';
+import type { DispatchDeps } from '../../shared/events/dispatchOutbox';
+import type { IamportApi, Payment } from '../../shared/iamport/types';
+import { createLogger } from '../../shared/logger';
 import type { OrderStore } from '../../shared/orders/store';
 import type { VerifyOrQueueDeps } from '../../shared/payments/verifyOrQueue';
 import type { RetryMessage, RetryQueue } from '../../shared/queue/types';
-import { createOrderStoreFromConfig } from '../../shared/runtime/dynamo';
+import { createPorts, type Ports, verifyDeps, verifyPorts } from '../../shared/runtime/deps';
+import { createDispatchDeps } from '../../shared/runtime/events';
+import { RecordingTarget } from './recordingTarget';
+import { testConfig } from './testConfig';
 
 /** A queue that keeps what it was given; `failing` makes it refuse like an unreachable SQS. */
 export class RecordingQueue implements RetryQueue {
@@ -20,44 +24,62 @@ export class RecordingQueue implements RetryQueue {
 
 export interface TestStack {
   sandbox: SandboxHandle;
-  iamport: IamportClient;
+  config: Config;
+  iamport: IamportApi;
   orders: OrderStore;
   queue: RecordingQueue;
+  /** Every order event the verifications sent (order events are on, as deployed). */
+  events: RecordingTarget;
+  /** The dispatcher over `events` and the table's outbox, as the sweeper gets it. */
+  dispatch: DispatchDeps;
   deps: VerifyOrQueueDeps;
+  /** The ports as built (or given), for stacks that wire more functions on the same ones. */
+  ports: Pick<Ports, (typeof verifyPorts)[number]>;
   close(): Promise<void>;
 }
 
-/** The real thing on loopback: the shared dynalite, a fresh sandbox, our Iamport client over HTTP. */
-export async function startTestStack(
-  options: { webhookUrl?: string; timeoutMs?: number } = {},
-): Promise<TestStack> {
+export interface TestStackOptions {
+  webhookUrl?: string;
+  timeoutMs?: number;
+  /** More of the configuration (reconcile timings, …), as the environment would set it. */
+  env?: NodeJS.ProcessEnv;
+  /** Instead of the recording queue (the reconcile stack gives the local SQS). */
+  queue?: RetryQueue;
+}
+
+/**
+ * The real thing on loopback, wired as the deployed functions are (`createPorts`): the shared
+ * dynalite, a fresh sandbox, our Iamport client over HTTP; the queue and the event target are the
+ * test's own, so it can read what was sent.
+ */
+export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
   const sandbox = await startSandbox(options.webhookUrl ? { webhookUrl: options.webhookUrl } : {});
-  const iamport = createIamportClient({
-    baseUrl: sandbox.url,
-    apiKey: 'imp_apikey',
-    apiSecret: 'ekKoeW8RyKuT0zgaZsUtXXTLQ4AhPFW3ZGseDA6bkA5lamv9OqDMnxyeB9wqOsuO9W3Mx9YSJ4dTqJ3f',
-    timeoutMs: options.timeoutMs ?? 2000,
+  const config = testConfig({
+    IAMPORT_BASE_URL: sandbox.url,
+    IAMPORT_TIMEOUT_MS: String(options.timeoutMs ?? 2000),
+    RETRY_BASE_SECONDS: '1',
+    ...options.env,
   });
-  const orders = createOrderStoreFromConfig({
-    ordersTable: inject('ordersTable'),
-    dynamoEndpoint: inject('dynamoEndpoint'),
-  });
+  const logger = createLogger('test');
   const queue = new RecordingQueue();
-  const deps: VerifyOrQueueDeps = {
-    iamport,
-    orders,
-    queue,
-    acceptSandboxPayments: false,
-    retryBaseSeconds: 1,
-  };
+  const events = new RecordingTarget();
+  const dispatch = createDispatchDeps(config, [events], logger);
+  const ports = await createPorts(config, logger, verifyPorts, {
+    queue: options.queue ?? queue,
+    dispatch,
+  });
   return {
     sandbox,
-    iamport,
-    orders,
+    config,
+    iamport: ports.iamport,
+    orders: ports.orders,
     queue,
-    deps,
+    events,
+    dispatch,
+    deps: verifyDeps(config, ports),
+    ports,
     close: async () => {
-      await iamport.close();
+      await ports.close();
       await sandbox.close();
     },
   };

@@ -1,13 +1,12 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrderEvents, type DispatchDeps } from '../../shared/events/dispatchOutbox';
 import { sweepOutbox } from '../../shared/events/sweepOutbox';
-import type { EventTarget, OrderEvent } from '../../shared/events/types';
-import { createDynamoOrderStore } from '../../shared/orders/dynamodb/DynamoOrderStore';
-import { createDynamoOutboxStore } from '../../shared/orders/dynamodb/DynamoOutboxStore';
+import { createLogger } from '../../shared/logger';
 import type { OrderStore } from '../../shared/orders/store';
 import type { Order } from '../../shared/orders/types';
 import { type VerifyDeps, verifyPayment } from '../../shared/payments/verifyPayment';
-import { documentClient } from '../../shared/runtime/dynamo';
+import { createPorts, verifyDeps, verifyPorts } from '../../shared/runtime/deps';
+import type { RecordingTarget } from '../helpers/recordingTarget';
 import {
   payInSandbox,
   sandboxControl,
@@ -15,23 +14,7 @@ import {
   type TestStack,
   uniqueMerchantUid,
 } from '../helpers/stack';
-
-/** A target that records what it accepted and can be told to fail the next n deliveries. */
-class RecordingTarget implements EventTarget {
-  readonly name = 'recording';
-  readonly received: OrderEvent[] = [];
-  failNext = 0;
-  async deliver(event: OrderEvent): Promise<void> {
-    if (this.failNext > 0) {
-      this.failNext -= 1;
-      throw new Error('merchant endpoint down');
-    }
-    this.received.push(structuredClone(event));
-  }
-  of(merchantUid: string) {
-    return this.received.filter((event) => event.merchant_uid === merchantUid);
-  }
-}
+import { testConfig } from '../helpers/testConfig';
 
 let stack: TestStack;
 let orders: OrderStore;
@@ -40,24 +23,9 @@ let dispatch: DispatchDeps;
 let deps: VerifyDeps;
 
 beforeAll(async () => {
+  // Order events are on in the stack, as deployed: its own recording target over the table's outbox.
   stack = await startTestStack();
-  const config = { ordersTable: inject('ordersTable'), dynamoEndpoint: inject('dynamoEndpoint') };
-  orders = createDynamoOrderStore({
-    doc: documentClient(config),
-    tableName: config.ordersTable,
-    recordEvents: true,
-  });
-  target = new RecordingTarget();
-  dispatch = {
-    outbox: createDynamoOutboxStore({ doc: documentClient(config), tableName: config.ordersTable }),
-    targets: [target],
-  };
-  deps = {
-    iamport: stack.iamport,
-    orders,
-    acceptSandboxPayments: false,
-    events: createOrderEvents(dispatch),
-  };
+  ({ orders, events: target, dispatch, deps } = stack);
 });
 
 afterAll(async () => {
@@ -177,18 +145,16 @@ describe('order events', () => {
   });
 
   it('records nothing when no target is configured', async () => {
-    const quiet = createDynamoOrderStore({
-      doc: documentClient({ ordersTable: inject('ordersTable'), dynamoEndpoint: inject('dynamoEndpoint') }),
-      tableName: inject('ordersTable'),
-      recordEvents: false,
-    });
+    // Wired as a function of a stage without EVENT_BUS_NAME, MERCHANT_WEBHOOK_URL or EVENT_LOG.
+    const config = testConfig({ IAMPORT_BASE_URL: stack.sandbox.url });
+    const ports = await createPorts(config, createLogger('test'), verifyPorts, { queue: stack.queue });
+    const quiet = ports.orders;
+    expect(ports.dispatch.targets).toEqual([]);
     const merchantUid = uniqueMerchantUid('quiet');
     await quiet.create({ merchant_uid: merchantUid, amount: 1_000, currency: 'KRW' }, new Date());
     const payment = await payInSandbox(stack.sandbox, { merchant_uid: merchantUid, amount: 1_000 });
-    await verifyPayment(
-      { ...deps, orders: quiet, events: undefined },
-      { impUid: payment.imp_uid, source: 'complete' },
-    );
+    await verifyPayment(verifyDeps(config, ports), { impUid: payment.imp_uid, source: 'complete' });
+    await ports.close();
     const order = await stored(merchantUid);
     expect(order.status).toBe('paid');
     expect(order.outbox).toEqual({});

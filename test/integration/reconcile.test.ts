@@ -7,6 +7,7 @@ import { createWebhookHandler } from '../../functions/webhook/webhook';
 import { createLogger } from '../../shared/logger';
 import type { Order } from '../../shared/orders/types';
 import { MAX_SPECULATIVE_ATTEMPTS } from '../../shared/reconcile/schedule';
+import { registerDeps } from '../../shared/runtime/deps';
 import { formEvent, httpApiEvent, jsonEvent } from '../helpers/events';
 import { invoker } from '../helpers/invoke';
 import { serveHandlers } from '../helpers/lambdaHttp';
@@ -34,7 +35,7 @@ async function startStack(stackSettings: typeof settings) {
   complete = invoker(createCompleteHandler(stack.deps, logger, []));
   mobile = invoker(createMobileHandler(stack.deps, logger, new URL('https://shop.example.com/result')));
   webhook = invoker(createWebhookHandler(stack.deps, logger, { allowedIps: [] }));
-  createOrder = invoker(createCreateOrderHandler({ ...stack.deps, reconcileAfterSeconds: 1 }, logger));
+  createOrder = invoker(createCreateOrderHandler(registerDeps(stack.config, stack.ports, logger), logger));
   routes['POST /payments/webhook'] = webhook;
 }
 

@@ -6,6 +6,7 @@ import { createMobileHandler } from '../../functions/mobile/mobile';
 import { createWebhookHandler } from '../../functions/webhook/webhook';
 import { createLogger } from '../../shared/logger';
 import type { Order } from '../../shared/orders/types';
+import { registerDeps } from '../../shared/runtime/deps';
 import { formEvent, httpApiEvent, jsonEvent } from '../helpers/events';
 import { invoker } from '../helpers/invoke';
 import { serveHandlers } from '../helpers/lambdaHttp';
@@ -33,11 +34,14 @@ beforeAll(async () => {
   // The sandbox needs the webhook URL at start, and the handler needs the sandbox: route through a holder.
   const routes: Parameters<typeof serveHandlers>[0] = {};
   webhookServer = await serveHandlers(routes);
-  stack = await startTestStack({ webhookUrl: `${webhookServer.url}/payments/webhook` });
+  stack = await startTestStack({
+    webhookUrl: `${webhookServer.url}/payments/webhook`,
+    env: { RECONCILE_AFTER_SECONDS: '600' },
+  });
   complete = invoker(createCompleteHandler(stack.deps, logger, []));
   mobile = invoker(createMobileHandler(stack.deps, logger, resultPage));
   webhook = invoker(createWebhookHandler(stack.deps, logger, { allowedIps: [] }));
-  createOrder = invoker(createCreateOrderHandler({ ...stack.deps, reconcileAfterSeconds: 600 }, logger));
+  createOrder = invoker(createCreateOrderHandler(registerDeps(stack.config, stack.ports, logger), logger));
   getOrder = invoker(createGetOrderHandler(stack.orders, logger));
   routes['POST /payments/webhook'] = webhook;
 });

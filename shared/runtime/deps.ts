@@ -1,0 +1,122 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Config } from '../config';
+import { createOrderEvents, type DispatchDeps } from '../events/dispatchOutbox';
+import type { IamportApi } from '../iamport/types';
+import type { OrderStore } from '../orders/store';
+import type { VerifyOrQueueDeps } from '../payments/verifyOrQueue';
+import type { DeadLetterSink } from '../queue/deadLetters';
+import type { RetryQueue } from '../queue/types';
+import type { ReconcileDeps } from '../reconcile/types';
+import type { RegisterDeps } from '../register/registerOrder';
+import { createOrderStoreFromConfig } from './dynamo';
+import { createDispatchDeps, createEventTargetsFromConfig } from './events';
+import { createIamportFromConfig } from './iamport';
+import { createDeadLetterSinkFromConfig, createRetryQueueFromConfig } from './queue';
+
+/** The I/O every part of the product runs on. */
+export interface Ports {
+  iamport: IamportApi;
+  orders: OrderStore;
+  queue: RetryQueue;
+  deadLetters: DeadLetterSink;
+  /** Where the events of transitions go: the configured targets over the order table's outbox. */
+  dispatch: DispatchDeps;
+}
+
+export type PortName = keyof Ports;
+
+/**
+ * The one place dependencies are built: from configuration, each port a function needs and nothing
+ * else (a cold start pays for no client it does not use), unless the caller gives it (the test stacks,
+ * the chaos run and the benchmarks give what they fake or count, and take the rest as deployed).
+ * The order store records events exactly when this function dispatches them and there is a target
+ * to send them to (registration writes none; the order view reads).
+ */
+export async function createPorts<K extends PortName>(
+  config: Config,
+  logger: Logger,
+  needs: readonly K[],
+  given: Partial<Ports> = {},
+): Promise<Pick<Ports, K> & Closable> {
+  const need = (name: PortName) => (needs as readonly PortName[]).includes(name) && given[name] === undefined;
+  // Both may read SSM at a cold start: side by side, not one after the other.
+  const [targets, iamport] = await Promise.all([
+    need('dispatch') ? createEventTargetsFromConfig(config, logger) : undefined,
+    need('iamport') ? createIamportFromConfig(config) : undefined,
+  ]);
+  const dispatch =
+    given.dispatch ?? (targets === undefined ? undefined : createDispatchDeps(config, targets, logger));
+  const ports: Partial<Ports> = {
+    ...given,
+    ...(iamport ? { iamport } : {}),
+    ...(need('orders')
+      ? { orders: createOrderStoreFromConfig(config, { recordEvents: (dispatch?.targets.length ?? 0) > 0 }) }
+      : {}),
+    ...(need('queue') ? { queue: createRetryQueueFromConfig(config) } : {}),
+    ...(need('deadLetters') ? { deadLetters: createDeadLetterSinkFromConfig(config) } : {}),
+    ...(need('dispatch') && dispatch ? { dispatch } : {}),
+  };
+  for (const name of needs) {
+    if (ports[name] === undefined) throw new Error(`createPorts: could not build ${name}`);
+  }
+  // A function never closes what it built (the next invocation reuses it); a test run does.
+  const close = async () => {
+    await iamport?.close();
+  };
+  return { ...(ports as Pick<Ports, K>), close };
+}
+
+interface Closable {
+  /** Releases what this call built (the Iamport client's sockets), not what it was given. */
+  close(): Promise<void>;
+}
+
+/** Ports every verifying entry point (and the retry consumer) needs. */
+export const verifyPorts = ['iamport', 'orders', 'queue', 'dispatch'] as const;
+
+/** What a verifying entry point runs with. */
+export function verifyDeps(
+  config: Config,
+  ports: Pick<Ports, (typeof verifyPorts)[number]>,
+): VerifyOrQueueDeps {
+  return {
+    iamport: ports.iamport,
+    orders: ports.orders,
+    queue: ports.queue,
+    events: createOrderEvents(ports.dispatch),
+    acceptSandboxPayments: config.acceptSandboxPayments,
+    retryBaseSeconds: config.retryBaseSeconds,
+  };
+}
+
+/** What the retry consumer runs with. */
+export function reconcileDeps(
+  config: Config,
+  ports: Pick<Ports, (typeof verifyPorts)[number] | 'deadLetters'>,
+): ReconcileDeps {
+  return {
+    ...verifyDeps(config, ports),
+    deadLetters: ports.deadLetters,
+    settings: {
+      reconcileAfterSeconds: config.reconcileAfterSeconds,
+      reconcileMaxAgeSeconds: config.reconcileMaxAgeSeconds,
+      retryBaseSeconds: config.retryBaseSeconds,
+    },
+  };
+}
+
+/** What `POST /orders` runs with. */
+export function registerDeps(
+  config: Config,
+  ports: Pick<Ports, 'iamport' | 'orders' | 'queue'>,
+  logger: Logger,
+): RegisterDeps {
+  return {
+    orders: ports.orders,
+    iamport: ports.iamport,
+    queue: ports.queue,
+    reconcileAfterSeconds: config.reconcileAfterSeconds,
+    onScheduleFailure: (error) =>
+      logger.warn('lost-result check not queued; the sweeper will find it', { error }),
+  };
+}
