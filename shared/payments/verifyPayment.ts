@@ -53,8 +53,10 @@ export async function verifyPayment(deps: VerifyDeps, request: VerifyRequest): P
   }
   try {
     const outcome = await settle(deps, request, payment);
-    if (outcome.kind === 'decided' && outcome.changed && deps.events)
-      await deps.events.publish(outcome.order);
+    // Not only after a change: a forgery's event waits for its refund, and when the cancel failed the
+    // retry that finishes the refund changes no status but must send that waiting event. Publishing
+    // an order with nothing in its outbox costs nothing (no I/O).
+    if (outcome.kind === 'decided' && deps.events) await deps.events.publish(outcome.order);
     return outcome;
   } catch (error) {
     if (isTransientIamportError(error)) return { kind: 'retry_later', reason: error.message };

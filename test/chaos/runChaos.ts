@@ -520,6 +520,25 @@ async function runWithStack(
       legal,
       () => `${who}: ${stored.history.map((h) => `${h.from}→${h.to}`).join(', ')}`,
     );
+    // Order events are on, as deployed: every transition (versions 2…n) reached the merchant.
+    const expectedIds = Array.from(
+      { length: stored.version - 1 },
+      (_, i) => `${stored.merchant_uid}:${i + 2}`,
+    );
+    const received = stack.events.of(stored.merchant_uid);
+    const receivedIds = [...new Set(received.map((event) => event.id))];
+    invariants.check(
+      'every transition reached the merchant as an event, at least once',
+      receivedIds.length === expectedIds.length && expectedIds.every((id) => receivedIds.includes(id)),
+      () =>
+        `${who}: events ${receivedIds.join(', ') || 'none'}, expected ${expectedIds.join(', ') || 'none'}`,
+    );
+    const last = received.find((event) => event.id === `${stored.merchant_uid}:${stored.version}`);
+    invariants.check(
+      "the last event tells the order's final status",
+      stored.version === 1 || (last?.status === stored.status && last.type === `order.${stored.status}`),
+      () => `${who}: last event ${last?.type ?? 'missing'}, order ${stored.status}`,
+    );
     if (order.decisive !== undefined) {
       const decisive = impUids.get(attemptKey(order.index, order.decisive));
       invariants.check(

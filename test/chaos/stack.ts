@@ -16,17 +16,24 @@ import { createSweeper } from '../../functions/sweeper/sweeper';
 import { createWebhookHandler } from '../../functions/webhook/webhook';
 import { type EventSource, startEventSource, startLocalSqs } from '../../local/sqs';
 import { demoApiKey, demoApiSecret, type SandboxHandle, startSandbox } from '../../sandbox/index';
+import { loadConfig } from '../../shared/config';
 import { createIamportClient, type IamportClient } from '../../shared/iamport';
 import type { OrderStore } from '../../shared/orders/store';
-import type { VerifyOrQueueDeps } from '../../shared/payments/verifyOrQueue';
 import { createSqsDeadLetterSink, createSqsRetryQueue } from '../../shared/queue/SqsRetryQueue';
 import type { RetryQueue } from '../../shared/queue/types';
-import type { ReconcileDeps } from '../../shared/reconcile/processRetryMessage';
 import type { ReconcileSettings } from '../../shared/reconcile/schedule';
-import { createOrderStoreFromConfig } from '../../shared/runtime/dynamo';
+import {
+  reconcileDeps as buildReconcileDeps,
+  createPorts,
+  registerDeps,
+  verifyDeps,
+  verifyPorts,
+} from '../../shared/runtime/deps';
+import { createDispatchDeps } from '../../shared/runtime/events';
 import { invoker, lambdaContext } from '../helpers/invoke';
 import { serveHandlers } from '../helpers/lambdaHttp';
 import { queueDepth } from '../helpers/queueDepth';
+import { RecordingTarget } from '../helpers/recordingTarget';
 
 /** Counts by key, kept in insertion order for the report. */
 export class Tally {
@@ -118,6 +125,8 @@ export interface ChaosCounters {
 export interface ChaosStack {
   sandbox: SandboxHandle;
   orders: OrderStore;
+  /** Every order event the functions sent, as the merchant's receiver got them. */
+  events: RecordingTarget;
   /** A separate client for the final checks (never shares a token or a pool with the functions). */
   checker: IamportClient;
   complete: Invoke;
@@ -241,11 +250,6 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
     const consumerIamport = client(options.connections);
     const checker = client(options.connections, false);
 
-    const orders = createOrderStoreFromConfig({
-      ordersTable: options.ordersTable,
-      dynamoEndpoint: options.dynamoEndpoint,
-    });
-
     const local = await startLocalSqs({ port: 0 });
     closers.push(() => local.close());
     const sqs = new SQSClient({
@@ -265,13 +269,41 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
     });
     const sqsQueue = createSqsRetryQueue({ sqs, queueUrl });
 
-    const entryDeps: VerifyOrQueueDeps = {
-      iamport: entryIamport,
-      orders,
-      queue: countingQueue(sqsQueue, 'entry point', counters.enqueued),
-      acceptSandboxPayments: false,
-      retryBaseSeconds: options.settings.retryBaseSeconds,
-    };
+    // Every function wired as deployed (createPorts), with order events on: one recording target
+    // stands for the merchant. Each function gets its own Iamport client and a counting queue.
+    const config = loadConfig({
+      STAGE: 'chaos',
+      ORDERS_TABLE: options.ordersTable,
+      DYNAMODB_ENDPOINT: options.dynamoEndpoint,
+      RETRY_QUEUE_URL: queueUrl,
+      RESULT_PAGE_URL: resultPageUrl,
+      IAMPORT_BASE_URL: sandbox.url,
+      IAMPORT_API_KEY: demoApiKey,
+      IAMPORT_API_SECRET: demoApiSecret,
+      IAMPORT_TIMEOUT_MS: String(options.timeoutMs),
+      RECONCILE_AFTER_SECONDS: String(options.settings.reconcileAfterSeconds),
+      RECONCILE_MAX_AGE_SECONDS: String(options.settings.reconcileMaxAgeSeconds),
+      RETRY_BASE_SECONDS: String(options.settings.retryBaseSeconds),
+    });
+    const events = new RecordingTarget();
+    const dispatch = createDispatchDeps(config, [events], logger);
+    const portsOf = (role: string, iamport: IamportClient) =>
+      createPorts(config, logger, [...verifyPorts, 'deadLetters'], {
+        iamport,
+        queue: countingQueue(sqsQueue, role, counters.enqueued),
+        deadLetters: createSqsDeadLetterSink({ sqs, queueUrl: dlqUrl }),
+        dispatch,
+      });
+    const entryPorts = await portsOf('entry point', entryIamport);
+    const registerPorts = await portsOf('register', registerIamport);
+    const consumerPorts = await portsOf('consumer', consumerIamport);
+    const sweeperPorts = await createPorts(config, logger, ['orders', 'queue', 'dispatch'], {
+      queue: countingQueue(sqsQueue, 'sweeper', counters.enqueued),
+      dispatch,
+    });
+    const { orders } = entryPorts;
+
+    const entryDeps = verifyDeps(config, entryPorts);
     const complete = invoker(createCompleteHandler(entryDeps, logger, []));
     const mobile = invoker(createMobileHandler(entryDeps, logger, new URL(resultPageUrl)));
     const webhook = invoker(createWebhookHandler(entryDeps, logger, { allowedIps: [] }));
@@ -281,25 +313,10 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
       return answer;
     };
     const createOrder = invoker(
-      createCreateOrderHandler(
-        {
-          orders,
-          iamport: registerIamport,
-          queue: countingQueue(sqsQueue, 'register', counters.enqueued),
-          reconcileAfterSeconds: options.settings.reconcileAfterSeconds,
-        },
-        logger,
-      ),
+      createCreateOrderHandler(registerDeps(config, registerPorts, logger), logger),
     );
 
-    const reconcileDeps: ReconcileDeps = {
-      iamport: consumerIamport,
-      orders,
-      acceptSandboxPayments: false,
-      queue: countingQueue(sqsQueue, 'consumer', counters.enqueued),
-      deadLetters: createSqsDeadLetterSink({ sqs, queueUrl: dlqUrl }),
-      settings: options.settings,
-    };
+    const reconcileDeps = buildReconcileDeps(config, consumerPorts);
     const consumer = createRetryConsumer(reconcileDeps, logger, undefined, {
       onResult: (result) => counters.consumerResults.add(result.kind),
     });
@@ -329,7 +346,7 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
     });
 
     const sweep = createSweeper(
-      { orders, queue: countingQueue(sqsQueue, 'sweeper', counters.enqueued) },
+      { orders: sweeperPorts.orders, queue: sweeperPorts.queue, events: sweeperPorts.dispatch },
       logger,
     );
     let sweeping = true;
@@ -368,6 +385,7 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
     return {
       sandbox,
       orders,
+      events,
       checker,
       complete,
       mobile,
