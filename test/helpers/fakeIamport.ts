@@ -61,6 +61,7 @@ export class FakeIamport implements IamportApi {
   /** Every `preparePayment` request in order. */
   readonly prepares: PreparePaymentRequest[] = [];
   readonly state: SandboxState = createSandbox({ now: () => FIXED_NOW.getTime() });
+  private includingSandbox = false;
   private api = inProcessIamport(this.state);
   private readonly failures = new Map<IamportMethod, Required<FailOptions>[]>();
 
@@ -69,7 +70,11 @@ export class FakeIamport implements IamportApi {
   }
 
   /** Like the client's `includeSandbox` (production sets it to `acceptSandboxPayments`). @default false */
+  get includeSandbox(): boolean {
+    return this.includingSandbox;
+  }
   set includeSandbox(include: boolean) {
+    this.includingSandbox = include;
     this.api = inProcessIamport(this.state, { includeSandbox: include });
   }
 

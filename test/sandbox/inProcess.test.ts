@@ -11,7 +11,6 @@ import {
 import {
   createIamportClient,
   type IamportApi,
-  type IamportClient,
   IamportInvalidRequestError,
   IamportNotFoundError,
   IamportRefusedError,
@@ -31,17 +30,12 @@ async function settle(call: Promise<unknown>): Promise<unknown> {
 
 describe('sandbox: the in-process IamportApi', () => {
   let sandbox: SandboxHandle;
-  let http: IamportClient;
   let local: IamportApi;
 
   beforeAll(async () => {
     sandbox = await start();
-    http = createIamportClient({ baseUrl: sandbox.url, apiKey: demoApiKey, apiSecret: demoApiSecret });
   });
-  afterAll(async () => {
-    await http.close();
-    await sandbox.close();
-  });
+  afterAll(() => sandbox.close());
   beforeEach(() => {
     sandbox.state.reset();
     local = inProcessIamport(sandbox.state);
@@ -80,7 +74,9 @@ describe('sandbox: the in-process IamportApi', () => {
       api.getPrepared('order_unknown'),
       api.findPayment('order_test'),
     ];
+    const http = createIamportClient({ baseUrl: sandbox.url, apiKey: demoApiKey, apiSecret: demoApiSecret });
     const overHttp = await Promise.all(reads(http).map(settle));
+    await http.close();
     const inProcess = await Promise.all(reads(local).map(settle));
 
     expect(inProcess).toEqual(overHttp);
