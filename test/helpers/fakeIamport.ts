@@ -132,7 +132,8 @@ export class FakeIamport implements IamportApi {
       error: options.error ?? (() => faultError(method)),
       afterEffect: options.afterEffect ?? false,
     };
-    this.failures.set(method, [...(this.failures.get(method) ?? []), ...Array(times).fill(failure)]);
+    const queue = this.failures.get(method) ?? [];
+    this.failures.set(method, [...queue, ...Array.from({ length: times }, () => failure)]);
     return this;
   }
 
