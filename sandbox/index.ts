@@ -1,21 +1,20 @@
 import { z } from 'zod';
+import { apiRouter } from './apiCall';
 import type { WebhookFormat } from './payment';
 import { Router } from './router';
 import { controlAdminRoutes } from './routes/admin';
-import { authRoutes } from './routes/auth';
-import { cancelRoutes } from './routes/cancel';
 import { controlPaymentRoutes } from './routes/control';
-import { paymentRoutes } from './routes/payments';
-import { prepareRoutes } from './routes/prepare';
-import { statusRoutes } from './routes/status';
 import { createSandboxServer } from './server';
 import { createSandboxState, type SandboxState } from './state';
 import { httpUrl } from './validate';
 import { sdkRoutes, windowRoutes } from './window/routes';
 
+export { messages } from './envelope';
+export { faultError, type InProcessOptions, inProcessIamport } from './inProcess';
 export { cancelFromConsole, completeCheckout, depositVbank, notify } from './operations';
 export type { CancelHistoryEntry, IamportPayment, PaymentStatus, WebhookFormat } from './payment';
 export { checkPrepared, type Prepared } from './prepare';
+export { seedPayment } from './seed';
 export type { RequestLogEntry, SandboxConfig, SandboxState } from './state';
 export type { WebhookDelivery } from './webhooks';
 export type { RequestPayResponse } from './window/response';
@@ -77,6 +76,32 @@ const optionsSchema = z.strictObject({
   now: z.custom<() => number>((v) => typeof v === 'function', 'must be a function returning ms').optional(),
 });
 
+type ParsedOptions = z.output<typeof optionsSchema>;
+
+function parseOptions(options: SandboxOptions, caller: string): ParsedOptions {
+  const parsed = optionsSchema.safeParse(options);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new TypeError(`${caller}: invalid option ${issue?.path.join('.') ?? ''}: ${issue?.message ?? ''}`);
+}
+
+function stateOf(o: ParsedOptions): SandboxState {
+  return createSandboxState({
+    credentials: { apiKey: o.apiKey, apiSecret: o.apiSecret },
+    config: { webhookUrl: o.webhookUrl ?? null, webhookFormat: o.webhookFormat },
+    now: o.now ?? Date.now,
+    unauthorizedMessage: o.unauthorizedMessage,
+  });
+}
+
+/**
+ * The sandbox without a server: its in-memory state, which `inProcessIamport` answers from. Takes the
+ * options of {@link startSandbox}; `host` and `port` go unused. Webhooks are still sent for real.
+ */
+export function createSandbox(options: SandboxOptions = {}): SandboxState {
+  return stateOf(parseOptions(options, 'createSandbox'));
+}
+
 /**
  * Starts the Iamport sandbox: an api.iamport.kr look-alike, the `/__sandbox` control API, and the JS
  * SDK (`/v1/iamport.js`) with its payment window (`/__sandbox/window`).
@@ -92,27 +117,9 @@ const optionsSchema = z.strictObject({
  * await sandbox.close();
  */
 export async function startSandbox(options: SandboxOptions = {}): Promise<SandboxHandle> {
-  const parsed = optionsSchema.safeParse(options);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new TypeError(
-      `startSandbox: invalid option ${issue?.path.join('.') ?? ''}: ${issue?.message ?? ''}`,
-    );
-  }
-  const o = parsed.data;
-  const state = createSandboxState({
-    credentials: { apiKey: o.apiKey, apiSecret: o.apiSecret },
-    config: { webhookUrl: o.webhookUrl ?? null, webhookFormat: o.webhookFormat },
-    now: o.now ?? Date.now,
-    unauthorizedMessage: o.unauthorizedMessage,
-  });
-  const api = new Router([
-    ...authRoutes(state),
-    ...cancelRoutes(state),
-    ...prepareRoutes(state),
-    ...statusRoutes(state),
-    ...paymentRoutes(state),
-  ]);
+  const o = parseOptions(options, 'startSandbox');
+  const state = stateOf(o);
+  const api = apiRouter(state);
   const control = new Router([
     ...windowRoutes(state),
     ...controlPaymentRoutes(state),

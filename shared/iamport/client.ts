@@ -1,19 +1,10 @@
+import { iamportApiOver } from './calls';
 import { IamportUnauthorizedError } from './errors';
 import { listAllPayments } from './listAllPayments';
 import { createDefaultDispatcher, type IamportClientOptions, resolveOptions } from './options';
-import { pathSegment } from './paths';
-import { cancelBody, findAllQuery, prepareBody } from './requests';
 import { createTokenCache } from './tokenCache';
 import { createTransport, type IamportRequest } from './transport';
-import {
-  type IamportApi,
-  type KnownPaymentStatus,
-  type Payment,
-  paymentPageSchema,
-  paymentSchema,
-  preparedSchema,
-  tokenResponseSchema,
-} from './types';
+import { type IamportApi, type KnownPaymentStatus, type Payment, tokenResponseSchema } from './types';
 
 /** The Iamport V1 client: the {@link IamportApi} calls plus token access, paging and shutdown. */
 export interface IamportClient extends IamportApi {
@@ -79,62 +70,9 @@ export function createIamportClient(options: IamportClientOptions): IamportClien
 
   let closing: Promise<void> | undefined;
   const client: IamportClient = {
+    ...iamportApiOver(authorized, { includeSandbox: config.includeSandbox }),
     getToken: () => tokens.get(),
-
-    getPayment: async (impUid) =>
-      authorized({
-        operation: 'getPayment',
-        method: 'GET',
-        path: `/payments/${pathSegment(impUid, 'imp_uid')}`,
-        query: config.includeSandbox ? { include_sandbox: 'true' } : undefined,
-        schema: paymentSchema,
-      }),
-
-    findPayment: async (merchantUid, status) =>
-      authorized({
-        operation: 'findPayment',
-        method: 'GET',
-        path: `/payments/find/${pathSegment(merchantUid, 'merchant_uid')}${statusSuffix(status)}`,
-        schema: paymentSchema,
-      }),
-
-    findAllPayments: async (merchantUid, findOptions = {}) =>
-      authorized({
-        operation: 'findAllPayments',
-        method: 'GET',
-        path: `/payments/findAll/${pathSegment(merchantUid, 'merchant_uid')}${statusSuffix(findOptions.status)}`,
-        query: findAllQuery(findOptions),
-        schema: paymentPageSchema,
-      }),
-
     listAllPayments: (merchantUid, status) => listAllPayments(client, merchantUid, status),
-
-    cancelPayment: async (request) =>
-      authorized({
-        operation: 'cancelPayment',
-        method: 'POST',
-        path: '/payments/cancel',
-        body: cancelBody(request),
-        schema: paymentSchema,
-      }),
-
-    preparePayment: async (request) =>
-      authorized({
-        operation: 'preparePayment',
-        method: 'POST',
-        path: '/payments/prepare',
-        body: prepareBody(request),
-        schema: preparedSchema,
-      }),
-
-    getPrepared: async (merchantUid) =>
-      authorized({
-        operation: 'getPrepared',
-        method: 'GET',
-        path: `/payments/prepare/${pathSegment(merchantUid, 'merchant_uid')}`,
-        schema: preparedSchema,
-      }),
-
     close: () => {
       // Idempotent: shutdown paths (a SIGTERM hook, a test's afterEach) may both call it.
       closing ??= (async () => {
@@ -145,9 +83,4 @@ export function createIamportClient(options: IamportClientOptions): IamportClien
     },
   };
   return client;
-}
-
-/** `/{status}` when a status filter is given; the status is encoded like any other caller value. */
-function statusSuffix(status: KnownPaymentStatus | undefined): string {
-  return status === undefined ? '' : `/${pathSegment(status, 'status')}`;
 }

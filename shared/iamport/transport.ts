@@ -32,7 +32,8 @@ export interface IamportRequest<T> {
 /** Sends one request and returns the endpoint's validated `response`. @internal */
 export type Send = <T>(request: IamportRequest<T>) => Promise<T>;
 
-function headersFor(request: IamportRequest<unknown>): Record<string, string> {
+/** @internal */
+export function headersFor(request: IamportRequest<unknown>): Record<string, string> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (request.body !== undefined) headers['content-type'] = 'application/json';
   if (request.token !== undefined) headers.authorization = `Bearer ${request.token}`;

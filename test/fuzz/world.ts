@@ -13,15 +13,7 @@ import { createMobileHandler } from '../../functions/mobile/mobile';
 import { createRetryConsumer } from '../../functions/retryConsumer/retryConsumer';
 import { createWebhookHandler } from '../../functions/webhook/webhook';
 import type { HttpResult } from '../../shared/http/responses';
-import { pathSegment } from '../../shared/iamport/paths';
-import { findAllQuery } from '../../shared/iamport/requests';
-import type {
-  FindAllOptions,
-  KnownPaymentStatus,
-  Payment,
-  PaymentPage,
-  Prepared,
-} from '../../shared/iamport/types';
+import type { Payment } from '../../shared/iamport/types';
 import type { TransitionWrite } from '../../shared/orders/store';
 import type { Order, Refund } from '../../shared/orders/types';
 import type { VerifyOrQueueDeps } from '../../shared/payments/verifyOrQueue';
@@ -34,7 +26,6 @@ import {
   FakeIamport,
   FakeRetryQueue,
   FIXED_NOW,
-  type IamportMethod,
   MemoryOrderStore,
 } from '../helpers/fakes';
 import { invoker, lambdaContext } from '../helpers/invoke';
@@ -46,49 +37,6 @@ export const silentLogger = (): Logger => logger;
 export const RESULT_PAGE = 'https://shop.example.com/pay/result?lang=ko';
 export const ALLOWED_ORIGINS = ['https://shop.example.com', 'https://m.shop.example.com'] as const;
 export const IAMPORT_IPS = ['52.78.100.19', '52.78.48.223', '52.78.5.241'] as const;
-
-/**
- * `FakeIamport` plus what the real client (`createIamportClient`) does before anything is sent: every
- * caller-supplied id goes through `pathSegment` (blank, `.` and `..` are refused with
- * `IamportInvalidRequestError`) and findAll options through `findAllQuery`. Without this the fake would
- * accept ids the deployed client refuses, and the fuzzer could not see what such ids do to a route.
- * Also records every id it was asked about.
- */
-export class ClientRulesIamport extends FakeIamport {
-  /** `method id` for every call, in order. */
-  readonly asked: string[] = [];
-
-  override async getPayment(impUid: string): Promise<Payment> {
-    this.asked.push(`getPayment ${impUid}`);
-    pathSegment(impUid, 'imp_uid');
-    return super.getPayment(impUid);
-  }
-
-  override async findPayment(merchantUid: string, status?: KnownPaymentStatus): Promise<Payment> {
-    this.asked.push(`findPayment ${merchantUid}`);
-    pathSegment(merchantUid, 'merchant_uid');
-    if (status !== undefined) pathSegment(status, 'status');
-    return super.findPayment(merchantUid, status);
-  }
-
-  override async findAllPayments(merchantUid: string, options: FindAllOptions = {}): Promise<PaymentPage> {
-    this.asked.push(`findAllPayments ${merchantUid}`);
-    pathSegment(merchantUid, 'merchant_uid');
-    findAllQuery(options);
-    return super.findAllPayments(merchantUid, options);
-  }
-
-  override async getPrepared(merchantUid: string): Promise<Prepared> {
-    this.asked.push(`getPrepared ${merchantUid}`);
-    pathSegment(merchantUid, 'merchant_uid');
-    return super.getPrepared(merchantUid);
-  }
-
-  /** Every call to Iamport, failed or not. */
-  get totalCalls(): number {
-    return Object.values(this.calls).reduce((sum, count) => sum + count, 0);
-  }
-}
 
 /** What DynamoDB throws when it cannot be reached: an error of ours, not of the message. */
 export class StoreUnavailableError extends Error {
@@ -230,18 +178,9 @@ export interface Weather {
 
 export const FAIR: Weather = { iamportDown: false, queueDown: false };
 
-const IAMPORT_METHODS: IamportMethod[] = [
-  'getPayment',
-  'findPayment',
-  'findAllPayments',
-  'cancelPayment',
-  'preparePayment',
-  'getPrepared',
-];
-
 export interface World {
   orders: RecordingOrderStore;
-  iamport: ClientRulesIamport;
+  iamport: FakeIamport;
   queue: FakeRetryQueue;
   deadLetters: FakeDeadLetters;
   deps: VerifyOrQueueDeps;
@@ -258,7 +197,7 @@ export interface StoreSnapshot {
 export function createWorld(weather: Weather = FAIR): World {
   const orders = new RecordingOrderStore(...seedOrders());
   orders.failing = weather.storeDown ?? false;
-  const iamport = new ClientRulesIamport(...seedPayments());
+  const iamport = new FakeIamport(...seedPayments());
   const queue = new FakeRetryQueue();
   const deadLetters = new FakeDeadLetters();
   deadLetters.failing = weather.deadLettersDown ?? false;
@@ -266,7 +205,8 @@ export function createWorld(weather: Weather = FAIR): World {
   for (const order of seedOrders()) {
     iamport.addPrepared({ merchant_uid: order.merchant_uid, amount: order.amount, currency: order.currency });
   }
-  if (weather.iamportDown) for (const method of IAMPORT_METHODS) iamport.failNext(method, 1_000);
+  // The sandbox's own fault model, as `POST /__sandbox/faults {rate: 1}`: every call answers 503.
+  if (weather.iamportDown) iamport.state.faults.set({ rate: 1, status: null, delay_ms: 0, seed: null });
   if (weather.queueDown) queue.failNext(1_000);
   const deps: VerifyOrQueueDeps = {
     iamport,

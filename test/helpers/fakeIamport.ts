@@ -1,47 +1,30 @@
 import {
-  IamportNotFoundError,
-  IamportRefusedError,
-  IamportUnavailableError,
-} from '../../shared/iamport/errors';
-import { cancelBody, prepareBody } from '../../shared/iamport/requests';
-import type {
-  CancelPaymentRequest,
-  FindAllOptions,
-  IamportApi,
-  KnownPaymentStatus,
-  Payment,
-  PaymentPage,
-  PaymentSorting,
-  Prepared,
-  PreparePaymentRequest,
+  cancelFromConsole,
+  createSandbox,
+  faultError,
+  inProcessIamport,
+  messages,
+  type SandboxState,
+  seedPayment,
+} from '../../sandbox/index';
+import { IamportRefusedError } from '../../shared/iamport/errors';
+import {
+  type CancelPaymentRequest,
+  type IamportApi,
+  type Payment,
+  type Prepared,
+  type PreparePaymentRequest,
+  paymentSchema,
 } from '../../shared/iamport/types';
-import { FIXED_UNIX, turn } from './fixtures';
-// ---------------------------------------------------------------------------------------------------
-// FakeIamport
-// ---------------------------------------------------------------------------------------------------
+import { FIXED_NOW, turn } from './fixtures';
 
 export type IamportMethod = keyof IamportApi;
 
-/** Messages as the sandbox (and, where known, Iamport) words them. */
-export const IAMPORT_MESSAGES = {
-  paymentNotFound: '존재하지 않는 결제정보입니다.',
-  preparedNotFound: '사전등록된 결제정보가 존재하지 않습니다.',
-  prepareDuplicate: '결제정보 사전등록에 실패하였습니다(이미 등록된 merchant_uid입니다).',
-  cancelNotFound: '취소할 결제건이 존재하지 않습니다.',
-  alreadyCancelled: '이미 전액취소된 주문입니다.',
-  checksumMismatch: '[checksum] 요청하신 취소가능잔액(checksum)이 실제 취소가능잔액과 일치하지 않습니다.',
-  cancelTooMuch: '취소요청금액이 취소가능잔액보다 큽니다.',
-  notCancellable: '결제완료 상태인 결제건만 취소할 수 있습니다.',
-} as const;
-
-interface ScriptedFailure {
-  error: () => Error;
-  /** The call takes effect at Iamport and only the answer is lost (a timeout after the work was done). */
-  afterEffect: boolean;
-}
+/** The sandbox's wordings, under the name the tests know. */
+export const IAMPORT_MESSAGES = messages;
 
 export interface FailOptions {
-  /** The error to throw; an `IamportUnavailableError` (HTTP 503) by default. */
+  /** The error to throw; by default what the client throws when the sandbox answers HTTP 503. */
   error?: () => Error;
   /** Apply the call first, then fail: the request reached Iamport but its answer never came back. */
   afterEffect?: boolean;
@@ -55,11 +38,12 @@ export interface CancelCall {
 }
 
 /**
- * `IamportApi` over a map of payments by imp_uid. Cancels are applied as Iamport applies them:
- * a fully cancelled payment is refused with "이미 전액취소된 주문입니다.", a `checksum` other than
- * `amount - cancel_amount` is refused (code 1), and an accepted cancel moves the payment to `cancelled`
- * with its `cancel_amount` and a `cancel_history` entry carrying a fresh `cancellation_id`.
- * `failNext()` scripts errors per method; `calls` counts every call, failed or not.
+ * A recorder around the sandbox's in-process `IamportApi` (`sandbox/inProcess.ts`), as undici's MockAgent
+ * is a Dispatcher: every answer (shapes, sorting, paging, 404s, cancel and prepare refusals, hidden
+ * test-channel payments) and every refusal of a bad request is the sandbox's and the real client's. The
+ * fake adds what tests read and stage: `calls` per method (failed or not), `asked` ids, the `cancels` and
+ * `prepares` logs, and `failNext()` faults per method. `state` is the sandbox itself, on a clock fixed at
+ * FIXED_NOW: its `faults` apply as over HTTP.
  */
 export class FakeIamport implements IamportApi {
   readonly calls: Record<IamportMethod, number> = {
@@ -70,48 +54,64 @@ export class FakeIamport implements IamportApi {
     preparePayment: 0,
     getPrepared: 0,
   };
+  /** `method id` for every call, in order. */
+  readonly asked: string[] = [];
   /** Every `cancelPayment` call in order, with what became of it. */
   readonly cancels: CancelCall[] = [];
   /** Every `preparePayment` request in order. */
   readonly prepares: PreparePaymentRequest[] = [];
-  private readonly payments = new Map<string, Payment>();
-  private readonly prepared = new Map<string, Prepared>();
-  private readonly failures = new Map<IamportMethod, ScriptedFailure[]>();
-  private cancellationSeq = 0;
-  /** Iamport's clock in unix seconds; cancels are stamped with it. */
-  nowSeconds = FIXED_UNIX;
+  readonly state: SandboxState = createSandbox({ now: () => FIXED_NOW.getTime() });
+  private includingSandbox = false;
+  private api = inProcessIamport(this.state);
+  private readonly failures = new Map<IamportMethod, Required<FailOptions>[]>();
 
   constructor(...payments: Payment[]) {
     this.add(...payments);
   }
 
+  /** Like the client's `includeSandbox` (production sets it to `acceptSandboxPayments`). @default false */
+  get includeSandbox(): boolean {
+    return this.includingSandbox;
+  }
+  set includeSandbox(include: boolean) {
+    this.includingSandbox = include;
+    this.api = inProcessIamport(this.state, { includeSandbox: include });
+  }
+
+  /** Iamport's clock in unix seconds (the sandbox clock); cancels are stamped with it. */
+  get nowSeconds(): number {
+    return this.state.clock.nowSeconds();
+  }
+  set nowSeconds(seconds: number) {
+    this.state.clock.set(seconds * 1000);
+  }
+
+  /** Every call to Iamport, failed or not. */
+  get totalCalls(): number {
+    return Object.values(this.calls).reduce((sum, count) => sum + count, 0);
+  }
+
   /** Adds or replaces payments (a buyer finishing the window, a vbank deposit, an admin action). */
   add(...payments: Payment[]): this {
-    for (const payment of payments) this.payments.set(payment.imp_uid, structuredClone(payment));
+    for (const payment of payments) seedPayment(this.state, payment);
     return this;
   }
 
   /** Registers a prepared amount as if another system had already called prepare. */
   addPrepared(prepared: Prepared): this {
-    this.prepared.set(prepared.merchant_uid, { ...prepared });
+    const entry = { ...prepared, currency: prepared.currency ?? null };
+    if (!this.state.prepared.register(entry)) this.state.prepared.update(entry);
     return this;
   }
 
-  /** The payment as Iamport now holds it (uncounted). */
+  /** The payment as Iamport now holds it, as the client reads it (uncounted). */
   payment(impUid: string): Payment {
-    const payment = this.payments.get(impUid);
-    if (!payment) throw new Error(`no payment ${impUid} in the fake`);
-    return structuredClone(payment);
+    return paymentSchema.parse(this.record(impUid).payment);
   }
 
-  /** Makes the next `times` calls of `method` fail (after the calls already scripted). */
-  failNext(method: IamportMethod, times = 1, options: FailOptions = {}): this {
-    const error =
-      options.error ?? (() => new IamportUnavailableError(`${method}: HTTP 503`, { httpStatus: 503 }));
-    const queue = this.failures.get(method) ?? [];
-    for (let i = 0; i < times; i++) queue.push({ error, afterEffect: options.afterEffect ?? false });
-    this.failures.set(method, queue);
-    return this;
+  /** The `cancellation_id`s the sandbox issued for `impUid`'s cancels (random, as Iamport's), in order. */
+  cancellationIds(impUid: string): string[] {
+    return this.record(impUid).payment.cancel_history.map((entry) => entry.cancellation_id);
   }
 
   /** Cancels accepted by Iamport. */
@@ -119,162 +119,74 @@ export class FakeIamport implements IamportApi {
     return this.cancels.filter((call) => call.outcome === 'cancelled');
   }
 
-  /** A cancel made in Iamport's admin console: no checksum, not counted as an API call. */
+  /** A cancel made in Iamport's admin console (the sandbox's): no checksum, not an API call. */
   cancelFromConsole(impUid: string, amount?: number): Payment {
-    const payment = this.payments.get(impUid);
-    if (!payment) throw new Error(`no payment ${impUid} in the fake`);
-    return structuredClone(this.applyCancel(payment, amount ?? 0, 'console'));
+    const outcome = cancelFromConsole(this.state, this.record(impUid), { amount, notify: true });
+    if (!outcome.ok) throw new Error(`console cancel of ${impUid} refused: ${outcome.message}`);
+    return this.payment(impUid);
   }
 
-  async getPayment(impUid: string): Promise<Payment> {
-    return this.call('getPayment', () => {
-      const payment = this.payments.get(impUid);
-      if (!payment) throw notFound('getPayment', IAMPORT_MESSAGES.paymentNotFound);
-      return structuredClone(payment);
-    });
+  /** Makes the next `times` calls of `method` fail (after the calls already scripted). */
+  failNext(method: IamportMethod, times = 1, options: FailOptions = {}): this {
+    const failure = {
+      error: options.error ?? (() => faultError(method)),
+      afterEffect: options.afterEffect ?? false,
+    };
+    const queue = this.failures.get(method) ?? [];
+    this.failures.set(method, [...queue, ...Array.from({ length: times }, () => failure)]);
+    return this;
   }
 
-  async findPayment(merchantUid: string, status?: KnownPaymentStatus): Promise<Payment> {
-    return this.call('findPayment', () => {
-      const first = this.attempts(merchantUid, status, '-started')[0];
-      if (!first) throw notFound('findPayment', IAMPORT_MESSAGES.paymentNotFound);
-      return structuredClone(first);
-    });
-  }
+  getPayment: IamportApi['getPayment'] = (impUid) =>
+    this.call('getPayment', impUid, () => this.api.getPayment(impUid));
 
-  async findAllPayments(merchantUid: string, options: FindAllOptions = {}): Promise<PaymentPage> {
-    return this.call('findAllPayments', () => {
-      const list = this.attempts(merchantUid, options.status, options.sorting ?? '-started');
-      // Like the sandbox: no attempt at all is a 404, not an empty page.
-      if (list.length === 0) throw notFound('findAllPayments', IAMPORT_MESSAGES.paymentNotFound);
-      const page = options.page ?? 1;
-      const limit = options.limit ?? 20;
-      const start = (page - 1) * limit;
-      return {
-        total: list.length,
-        previous: page > 1 ? page - 1 : 0,
-        next: start + limit < list.length ? page + 1 : 0,
-        list: list.slice(start, start + limit).map((payment) => structuredClone(payment)),
-      };
-    });
-  }
+  findPayment: IamportApi['findPayment'] = (merchantUid, status) =>
+    this.call('findPayment', merchantUid, () => this.api.findPayment(merchantUid, status));
 
-  async cancelPayment(request: CancelPaymentRequest): Promise<Payment> {
+  findAllPayments: IamportApi['findAllPayments'] = (merchantUid, options) =>
+    this.call('findAllPayments', merchantUid, () => this.api.findAllPayments(merchantUid, options));
+
+  getPrepared: IamportApi['getPrepared'] = (merchantUid) =>
+    this.call('getPrepared', merchantUid, () => this.api.getPrepared(merchantUid));
+
+  preparePayment: IamportApi['preparePayment'] = (request) => {
+    this.prepares.push({ ...request });
+    return this.call('preparePayment', request.merchant_uid, () => this.api.preparePayment(request));
+  };
+
+  cancelPayment: IamportApi['cancelPayment'] = (request) => {
     const record: CancelCall = { request: { ...request }, outcome: 'failed' };
     this.cancels.push(record);
-    return this.call('cancelPayment', () => {
-      // The real client refuses a request that could only be wrong before anything is sent.
-      cancelBody(request);
-      const payment = this.payments.get(request.imp_uid);
-      if (!payment) throw refused(IAMPORT_MESSAGES.cancelNotFound);
-      const balance = money(payment.amount - payment.cancel_amount);
-      // In this order, so that a retried full cancel is "already cancelled" whatever its checksum.
-      const refusal =
-        payment.status === 'cancelled' && balance <= 0
-          ? IAMPORT_MESSAGES.alreadyCancelled
-          : payment.status !== 'paid' && payment.status !== 'cancelled'
-            ? IAMPORT_MESSAGES.notCancellable
-            : money(request.checksum) !== balance
-              ? IAMPORT_MESSAGES.checksumMismatch
-              : request.amount !== undefined && money(request.amount) > balance
-                ? IAMPORT_MESSAGES.cancelTooMuch
-                : undefined;
-      if (refusal) {
-        record.outcome = 'refused';
-        throw refused(refusal);
+    return this.call('cancelPayment', request.imp_uid, async () => {
+      try {
+        const payment = await this.api.cancelPayment(request);
+        record.outcome = 'cancelled';
+        const cancellationId = payment.cancel_history?.at(-1)?.cancellation_id;
+        if (cancellationId) record.cancellation_id = cancellationId;
+        return payment;
+      } catch (error) {
+        if (error instanceof IamportRefusedError) record.outcome = 'refused';
+        throw error;
       }
-      const after = this.applyCancel(payment, request.amount ?? 0, request.reason);
-      record.outcome = 'cancelled';
-      const cancellationId = after.cancel_history?.at(-1)?.cancellation_id;
-      if (cancellationId) record.cancellation_id = cancellationId;
-      return structuredClone(after);
     });
-  }
+  };
 
-  async preparePayment(request: PreparePaymentRequest): Promise<Prepared> {
-    this.prepares.push({ ...request });
-    return this.call('preparePayment', () => {
-      prepareBody(request);
-      if (this.prepared.has(request.merchant_uid)) throw refused(IAMPORT_MESSAGES.prepareDuplicate);
-      const prepared: Prepared = {
-        merchant_uid: request.merchant_uid,
-        amount: request.amount,
-        currency: request.currency ?? 'KRW',
-      };
-      this.prepared.set(request.merchant_uid, prepared);
-      return { ...prepared };
-    });
-  }
-
-  async getPrepared(merchantUid: string): Promise<Prepared> {
-    return this.call('getPrepared', () => {
-      const prepared = this.prepared.get(merchantUid);
-      if (!prepared) throw notFound('getPrepared', IAMPORT_MESSAGES.preparedNotFound);
-      return { ...prepared };
-    });
-  }
-
-  private async call<T>(method: IamportMethod, work: () => T): Promise<T> {
+  private async call<T>(method: IamportMethod, id: string, work: () => Promise<T>): Promise<T> {
     this.calls[method] += 1;
+    this.asked.push(`${method} ${id}`);
     const failure = this.failures.get(method)?.shift();
-    await turn();
-    if (failure && !failure.afterEffect) throw failure.error();
-    const result = work();
-    if (failure) throw failure.error();
-    return result;
+    if (failure === undefined) return work();
+    if (!failure.afterEffect) {
+      await turn();
+      throw failure.error();
+    }
+    await work();
+    throw failure.error();
   }
 
-  private attempts(merchantUid: string, status: string | undefined, sorting: PaymentSorting): Payment[] {
-    const descending = sorting.startsWith('-');
-    const field = descending ? sorting.slice(1) : sorting;
-    const key = (payment: Payment): number =>
-      field === 'paid'
-        ? (payment.paid_at ?? 0)
-        : field === 'updated'
-          ? Math.max(payment.started_at ?? 0, payment.paid_at ?? 0, payment.cancelled_at ?? 0)
-          : (payment.started_at ?? 0);
-    const indexed = [...this.payments.values()]
-      .filter((payment) => payment.merchant_uid === merchantUid && (!status || payment.status === status))
-      .map((payment, seq) => ({ payment, seq }));
-    const sign = descending ? -1 : 1;
-    // Ties (attempts in the same second) keep insertion order in the direction of the sort, as the sandbox.
-    indexed.sort((a, b) => sign * (key(a.payment) - key(b.payment) || a.seq - b.seq));
-    return indexed.map(({ payment }) => payment);
+  private record(impUid: string) {
+    const record = this.state.payments.get(impUid);
+    if (!record) throw new Error(`no payment ${impUid} in the fake`);
+    return record;
   }
-
-  private applyCancel(payment: Payment, amount: number, reason: string): Payment {
-    const balance = money(payment.amount - payment.cancel_amount);
-    const cancelled = amount > 0 ? money(amount) : balance;
-    this.cancellationSeq += 1;
-    const cancellationId = `cancel_${String(this.cancellationSeq).padStart(6, '0')}`;
-    payment.cancel_amount = money(payment.cancel_amount + cancelled);
-    payment.status = 'cancelled';
-    payment.cancelled_at = this.nowSeconds;
-    payment.cancel_reason = reason;
-    payment.cancel_history = [
-      ...(payment.cancel_history ?? []),
-      {
-        pg_tid: `cancel_tid_${this.cancellationSeq}`,
-        amount: cancelled,
-        cancelled_at: this.nowSeconds,
-        reason,
-        cancellation_id: cancellationId,
-        receipt_url: null,
-      },
-    ];
-    return payment;
-  }
-}
-
-/** Decimal currencies: rounding keeps 0.1 + 0.2 from leaving a phantom balance (as the sandbox does). */
-function money(value: number): number {
-  return Math.round(value * 1e6) / 1e6;
-}
-
-function notFound(operation: string, message: string): IamportNotFoundError {
-  return new IamportNotFoundError(`${operation}: ${message}`, { httpStatus: 404 });
-}
-
-function refused(message: string): IamportRefusedError {
-  return new IamportRefusedError(1, message, { httpStatus: 200 });
 }

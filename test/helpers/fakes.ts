@@ -5,8 +5,8 @@
  *
  * - `MemoryOrderStore` follows `createDynamoOrderStore`: every change is one version-conditioned write,
  *   items are validated with `orderSchema` on the way out, and callers only ever see copies.
- * - `FakeIamport` follows the sandbox (`sandbox/cancel.ts`, `sandbox/routes/payments.ts`): checksum and
- *   "already fully cancelled" rules, 404 on unknown ids, and the client's own request validation.
+ * - `FakeIamport` is the sandbox itself, in process (`sandbox/inProcess.ts`): its routes answer, the real
+ *   client's code builds, checks and reads every call; the fake only records calls and scripts faults.
  */
 export * from './fakeIamport';
 export * from './fakeRetryQueue';

@@ -40,7 +40,7 @@ describe('Function: executeRefund', () => {
         status: 'done',
         requested_at: FIXED_NOW.toISOString(),
         completed_at: FIXED_NOW.toISOString(),
-        cancellation_id: 'cancel_000001',
+        cancellation_id: iamport.cancellationIds(IMP)[0],
       },
     ]);
     expect(order.revision).toBe(claimed.revision + 1);

@@ -37,7 +37,7 @@ describe('Function: verifyOrQueue', () => {
     });
 
     // Assess
-    expect(outcome).toEqual({ kind: 'queued', reason: 'getPayment: HTTP 503' });
+    expect(outcome).toEqual({ kind: 'queued', reason: 'getPayment: Iamport answered HTTP 503' });
     expect(queue.sent).toStrictEqual([
       {
         message: {
@@ -91,8 +91,8 @@ describe('Function: verifyOrQueue', () => {
       { orderHint: 'order_not_ours', vouched: true },
     );
 
-    expect(named).toEqual({ kind: 'order_not_held', reason: 'getPayment: HTTP 503' });
-    expect(hinted).toEqual({ kind: 'order_not_held', reason: 'getPayment: HTTP 503' });
+    expect(named).toEqual({ kind: 'order_not_held', reason: 'getPayment: Iamport answered HTTP 503' });
+    expect(hinted).toEqual({ kind: 'order_not_held', reason: 'getPayment: Iamport answered HTTP 503' });
     expect(queue.sent).toEqual([]);
   });
 
@@ -115,7 +115,7 @@ describe('Function: verifyOrQueue', () => {
 
     expect(outcome).toEqual({
       kind: 'queue_failed',
-      reason: 'getPayment: HTTP 503; enqueue failed: SQS throttled',
+      reason: 'getPayment: Iamport answered HTTP 503; enqueue failed: SQS throttled',
     });
   });
 

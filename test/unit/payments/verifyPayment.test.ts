@@ -22,6 +22,8 @@ const OTHER_IMP = 'imp_200000000002';
 function setup(orders: Order[], payments: Payment[], extra: Partial<VerifyDeps> = {}) {
   const store = new MemoryOrderStore(...orders);
   const iamport = new FakeIamport(...payments);
+  // As deployed (shared/runtime/iamport.ts): the client asks for test-channel payments only when accepting them.
+  iamport.includeSandbox = extra.acceptSandboxPayments ?? false;
   const deps: VerifyDeps = {
     iamport,
     orders: store,
@@ -144,7 +146,7 @@ describe('Function: verifyPayment', () => {
         status: 'done',
         requested_at: FIXED_NOW.toISOString(),
         completed_at: FIXED_NOW.toISOString(),
-        cancellation_id: 'cancel_000001',
+        cancellation_id: iamport.cancellationIds(IMP)[0],
       });
       expect(store.stored(MERCHANT_UID).refunds).toEqual([outcome.refund]);
       expect(iamport.payment(IMP)).toMatchObject({ status: 'cancelled', cancel_amount: 100 });
@@ -176,7 +178,7 @@ describe('Function: verifyPayment', () => {
       const stored = store.stored(MERCHANT_UID);
       expect(stored.history.filter((h) => h.to === 'forgery')).toHaveLength(1);
       expect(stored.refunds).toMatchObject([
-        { imp_uid: IMP, status: 'done', cancellation_id: 'cancel_000001' },
+        { imp_uid: IMP, status: 'done', cancellation_id: iamport.cancellationIds(IMP)[0] },
       ]);
     });
 
@@ -189,7 +191,7 @@ describe('Function: verifyPayment', () => {
       const first = await verify();
 
       // Assess
-      expect(first).toEqual({ kind: 'retry_later', reason: 'cancelPayment: HTTP 503' });
+      expect(first).toEqual({ kind: 'retry_later', reason: 'cancelPayment: Iamport answered HTTP 503' });
       expect(store.stored(MERCHANT_UID)).toMatchObject({
         status: 'forgery',
         refunds: [{ imp_uid: IMP, status: 'requested', requested_at: new Date(0).toISOString() }],
@@ -200,7 +202,10 @@ describe('Function: verifyPayment', () => {
       const second = decided(await verify({ source: 'reconcile' }));
 
       // Assess
-      expect(second.refund).toMatchObject({ status: 'done', cancellation_id: 'cancel_000001' });
+      expect(second.refund).toMatchObject({
+        status: 'done',
+        cancellation_id: iamport.cancellationIds(IMP)[0],
+      });
       expect(iamport.cancels.map((c) => c.outcome)).toEqual(['failed', 'cancelled']);
       expect(iamport.successfulCancels.map((c) => c.request)).toEqual([tamperedCancel]);
       expect(store.stored(MERCHANT_UID).refunds).toMatchObject([
@@ -216,7 +221,10 @@ describe('Function: verifyPayment', () => {
       const second = decided(await verify({ source: 'webhook' }));
 
       expect(iamport.calls.cancelPayment).toBe(1);
-      expect(second.refund).toMatchObject({ status: 'done', cancellation_id: 'cancel_000001' });
+      expect(second.refund).toMatchObject({
+        status: 'done',
+        cancellation_id: iamport.cancellationIds(IMP)[0],
+      });
       expect(store.stored(MERCHANT_UID).refunds).toHaveLength(1);
     });
 
@@ -387,7 +395,7 @@ describe('Function: verifyPayment', () => {
 
       const outcome = await verify();
 
-      expect(outcome).toEqual({ kind: 'retry_later', reason: 'getPayment: HTTP 503' });
+      expect(outcome).toEqual({ kind: 'retry_later', reason: 'getPayment: Iamport answered HTTP 503' });
       expect(store.writeCalls + store.calls.get).toBe(0);
       expect(store.stored(MERCHANT_UID).status).toBe('pending');
     });
@@ -400,10 +408,13 @@ describe('Function: verifyPayment', () => {
     });
 
     it('refuses a test-channel payment without writing', async () => {
-      const { store, verify } = setup([anOrder()], [aPayment({ sandbox: true })]);
+      const { store, verify, deps } = setup([anOrder()], [aPayment({ sandbox: true })]);
 
-      const outcome = await verify();
+      // By imp_uid Iamport hides it from a client without includeSandbox; findAll shows it with its flag.
+      const hidden = await verify();
+      const outcome = await verifyPayment(deps, { merchantUid: MERCHANT_UID, source: 'reconcile' });
 
+      expect(hidden).toEqual({ kind: 'payment_not_found' });
       expect(outcome).toMatchObject({ kind: 'sandbox_refused', order: { status: 'pending' } });
       expect(store.writes).toBe(0);
       expect(store.calls.transitionFromPending).toBe(0);
