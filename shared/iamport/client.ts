@@ -1,17 +1,14 @@
 import { iamportApiOver } from './calls';
 import { IamportUnauthorizedError } from './errors';
-import { listAllPayments } from './listAllPayments';
 import { createDefaultDispatcher, type IamportClientOptions, resolveOptions } from './options';
 import { createTokenCache } from './tokenCache';
 import { createTransport, type IamportRequest } from './transport';
-import { type IamportApi, type KnownPaymentStatus, type Payment, tokenResponseSchema } from './types';
+import { type IamportApi, tokenResponseSchema } from './types';
 
-/** The Iamport V1 client: the {@link IamportApi} calls plus token access, paging and shutdown. */
+/** The Iamport V1 client: the {@link IamportApi} calls plus token access and shutdown. */
 export interface IamportClient extends IamportApi {
   /** A valid access token: cached, or fetched once for all concurrent callers. */
   getToken(): Promise<string>;
-  /** Every attempt for a `merchant_uid`, across all findAll pages; see {@link listAllPayments}. */
-  listAllPayments(merchantUid: string, status?: KnownPaymentStatus): Promise<Payment[]>;
   /**
    * Closes the client's own connection pool (an injected dispatcher stays open: its owner closes it) and
    * drops the token. Idempotent.
@@ -72,7 +69,6 @@ export function createIamportClient(options: IamportClientOptions): IamportClien
   const client: IamportClient = {
     ...iamportApiOver(authorized, { includeSandbox: config.includeSandbox }),
     getToken: () => tokens.get(),
-    listAllPayments: (merchantUid, status) => listAllPayments(client, merchantUid, status),
     close: () => {
       // Idempotent: shutdown paths (a SIGTERM hook, a test's afterEach) may both call it.
       closing ??= (async () => {
