@@ -2,7 +2,10 @@ import { IamportNotFoundError, IamportUnavailableError } from '../iamport/errors
 import type { IamportApi, KnownPaymentStatus, Payment, PaymentPage } from '../iamport/types';
 import { isAcceptable } from './decide';
 
-/** Iamport's largest findAll page: one request holds every attempt of a real checkout. */
+/**
+ * Attempts per findAll page (Iamport allows up to 1,000): a hundred hold every attempt of a real
+ * checkout in one request and keep the answer small.
+ */
 export const ATTEMPT_PAGE_LIMIT = 100;
 /**
  * Pages read per status once one page is not enough (1,000 attempts in one status). Past it the
