@@ -8,16 +8,19 @@ import type { Path, UpdatePlan } from './writePlan';
 const INDEX_KEYS: readonly Path[] = [['outbox_bucket'], ['outbox_since']];
 
 /**
- * A delivered event leaves the outbox. With `last`, the order leaves the index in the same write, but
- * only if this is the one event waiting: one that a concurrent transition just added keeps its entry.
+ * A delivered event leaves the outbox: the plans to try in order, until one applies. With `last`, the
+ * first also takes the order out of the index in the same write, but only if this is the one event
+ * waiting: one that a concurrent transition just added keeps its entry. If none applies, another
+ * delivery of the same event won and nothing is left to do.
  */
-export function removeEventPlan(key: string, last: boolean): UpdatePlan {
-  return {
+export function removeEventPlans(key: string, last: boolean): UpdatePlan[] {
+  const plan = (alone: boolean): UpdatePlan => ({
     kind: 'update',
     set: [],
-    remove: [['outbox', key], ...(last ? INDEX_KEYS : [])],
-    condition: { kind: 'outboxEntry', key, only: last },
-  };
+    remove: [['outbox', key], ...(alone ? INDEX_KEYS : [])],
+    condition: { kind: 'outboxEntry', key, only: alone },
+  });
+  return last ? [plan(true), plan(false)] : [plan(false)];
 }
 
 /** Keeps an event for later; the index entry moves to the retry time, so backoff does not crowd out due ones. */

@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { clearOutboxIndexPlan, postponeEventPlan, removeEventPlan } from '../outboxPlans';
+import { clearOutboxIndexPlan, postponeEventPlan, removeEventPlans } from '../outboxPlans';
 import type { OutboxStore } from '../outboxStore';
 import { OUTBOX_BUCKET, OUTBOX_INDEX } from '../types';
 import type { UpdatePlan } from '../writePlan';
@@ -34,9 +34,7 @@ export function createDynamoOutboxStore({
   return {
     async remove(merchantUid, key, last) {
       // One write when this was the only event waiting (the hot path).
-      const removedAll = last && (await conditional(merchantUid, removeEventPlan(key, true)));
-      // Already gone means another delivery of the same event won: nothing left to do.
-      if (!removedAll) await conditional(merchantUid, removeEventPlan(key, false));
+      for (const plan of removeEventPlans(key, last)) if (await conditional(merchantUid, plan)) return;
     },
 
     async postpone(merchantUid, key, progress) {
