@@ -82,6 +82,23 @@ export function hotPathExpected(expected: { amount: number; currency: string }) 
 }
 
 /**
+ * The order the hot path's condition stands for: the decision rules are asked about it first, and the
+ * blind write is tried only when they would move it to `paid` or `vbank_issued`.
+ */
+export function hotPathProbe(merchantUid: string, expected: { amount: number; currency: string }): Order {
+  const at = new Date(0).toISOString();
+  return {
+    merchant_uid: merchantUid,
+    ...hotPathExpected(expected),
+    created_at: at,
+    updated_at: at,
+    revision: 0,
+    history: [],
+    refunds: [],
+  };
+}
+
+/**
  * The hot path's condition. The amount rule lives in it: the stored amount must equal what Iamport
  * says was paid. An event goes into the outbox map, which must therefore exist (items the merchant
  * wrote have none and take the full rules instead).
