@@ -10,14 +10,7 @@ import {
 } from '../../shared/orders/store';
 import { CHECK_BUCKET, type Order, OUTBOX_BUCKET, orderSchema, type Refund } from '../../shared/orders/types';
 import type { Condition, Path, UpdatePlan, WritePlan } from '../../shared/orders/writePlan';
-import {
-  createPlan,
-  leaseCheckPlan,
-  saveRefundPlan,
-  scheduleCheckPlan,
-  transitionFromPendingPlan,
-  transitionPlan,
-} from '../../shared/orders/writePlans';
+import * as plans from '../../shared/orders/writePlans';
 import { FIXED_NOW, turn } from './fixtures';
 // ---------------------------------------------------------------------------------------------------
 // MemoryOrderStore
@@ -135,7 +128,7 @@ export class MemoryOrderStore implements OrderStore {
   concurrentTransition(merchantUid: string, write: TransitionWrite, now: Date = FIXED_NOW): Order {
     const current = this.items.get(merchantUid);
     if (!current) throw new Error(`no order ${merchantUid} to change concurrently`);
-    return this.applyAtRevision(merchantUid, transitionPlan(current, write, now, this.recordEvents));
+    return this.applyAtRevision(merchantUid, plans.transitionPlan(current, write, now, this.recordEvents));
   }
 
   /** Another writer changed something unrelated (a rescheduled check): only the version moves on. */
@@ -156,7 +149,7 @@ export class MemoryOrderStore implements OrderStore {
   async create(input: NewOrder, now: Date, checkDueAt?: number): Promise<{ created: boolean; order: Order }> {
     this.calls.create += 1;
     await turn();
-    const created = this.apply(input.merchant_uid, createPlan(input, now, checkDueAt));
+    const created = this.apply(input.merchant_uid, plans.createPlan(input, now, checkDueAt));
     // A repeat returns the stored order untouched.
     const order = created ?? this.items.get(input.merchant_uid);
     if (!order) throw new OrderConflictError(input.merchant_uid);
@@ -166,7 +159,10 @@ export class MemoryOrderStore implements OrderStore {
   async transition(order: Order, write: TransitionWrite, now: Date): Promise<Order> {
     this.calls.transition += 1;
     await this.runInterleavings();
-    return this.applyAtRevision(order.merchant_uid, transitionPlan(order, write, now, this.recordEvents));
+    return this.applyAtRevision(
+      order.merchant_uid,
+      plans.transitionPlan(order, write, now, this.recordEvents),
+    );
   }
 
   async transitionFromPending(
@@ -179,7 +175,7 @@ export class MemoryOrderStore implements OrderStore {
     await turn();
     const next = this.apply(
       merchantUid,
-      transitionFromPendingPlan(merchantUid, expected, write, now, this.recordEvents),
+      plans.transitionFromPendingPlan(merchantUid, expected, write, now, this.recordEvents),
     );
     return next && structuredClone(next);
   }
@@ -187,7 +183,7 @@ export class MemoryOrderStore implements OrderStore {
   async saveRefund(order: Order, refund: Refund, now: Date): Promise<Order> {
     this.calls.saveRefund += 1;
     await this.runInterleavings();
-    return this.applyAtRevision(order.merchant_uid, saveRefundPlan(order, refund, now));
+    return this.applyAtRevision(order.merchant_uid, plans.saveRefundPlan(order, refund, now));
   }
 
   async scheduleCheck(
@@ -197,7 +193,7 @@ export class MemoryOrderStore implements OrderStore {
   ): Promise<Order> {
     this.calls.scheduleCheck += 1;
     await this.runInterleavings();
-    return this.applyAtRevision(order.merchant_uid, scheduleCheckPlan(order, check, now));
+    return this.applyAtRevision(order.merchant_uid, plans.scheduleCheckPlan(order, check, now));
   }
 
   async findDueChecks(nowSeconds: number, limit: number): Promise<DueCheck[]> {
@@ -220,7 +216,7 @@ export class MemoryOrderStore implements OrderStore {
     this.calls.leaseCheck += 1;
     await turn();
     // Like the real store, neither version nor updated_at moves.
-    return this.apply(merchantUid, leaseCheckPlan(dueAt, nextDueAt)) !== undefined;
+    return this.apply(merchantUid, plans.leaseCheckPlan(dueAt, nextDueAt)) !== undefined;
   }
 
   private async runInterleavings(): Promise<void> {

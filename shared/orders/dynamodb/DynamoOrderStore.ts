@@ -1,11 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type DueCheck, OrderConflictError, OrderCorruptError, type OrderStore } from '../store';
 import { CHECK_BUCKET, DUE_CHECKS_INDEX, type Order, orderSchema } from '../types';
 import type { UpdatePlan } from '../writePlan';
@@ -18,6 +12,14 @@ import {
   transitionPlan,
 } from '../writePlans';
 import { toConditionParts, toUpdateParts } from './planExpressions';
+import { queryDue, type SparseIndex } from './queryIndex';
+
+const DUE_CHECKS: SparseIndex = {
+  name: DUE_CHECKS_INDEX,
+  partitionKey: 'check_bucket',
+  bucket: CHECK_BUCKET,
+  sortKey: 'check_due_at',
+};
 
 export interface DynamoOrderStoreOptions {
   doc: DynamoDBDocumentClient;
@@ -105,17 +107,8 @@ export function createDynamoOrderStore({
     scheduleCheck: (order, check, now) => update(order.merchant_uid, scheduleCheckPlan(order, check, now)),
 
     async findDueChecks(nowSeconds: number, limit: number): Promise<DueCheck[]> {
-      const { Items = [] } = await doc.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: DUE_CHECKS_INDEX,
-          KeyConditionExpression: '#bucket = :bucket AND #due <= :now',
-          ExpressionAttributeNames: { '#bucket': 'check_bucket', '#due': 'check_due_at' },
-          ExpressionAttributeValues: { ':bucket': CHECK_BUCKET, ':now': nowSeconds },
-          Limit: limit,
-        }),
-      );
-      return Items.flatMap((item) =>
+      const items = await queryDue(doc, tableName, DUE_CHECKS, nowSeconds, limit);
+      return items.flatMap((item) =>
         typeof item.merchant_uid === 'string' && typeof item.check_due_at === 'number'
           ? [
               {

@@ -1,10 +1,18 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { clearOutboxIndexPlan, postponeEventPlan, removeEventPlans } from '../outboxPlans';
 import type { OutboxStore } from '../outboxStore';
 import { OUTBOX_BUCKET, OUTBOX_INDEX } from '../types';
 import type { UpdatePlan } from '../writePlan';
 import { toUpdateParts } from './planExpressions';
+import { queryDue, type SparseIndex } from './queryIndex';
+
+const OUTBOX_PENDING: SparseIndex = {
+  name: OUTBOX_INDEX,
+  partitionKey: 'outbox_bucket',
+  bucket: OUTBOX_BUCKET,
+  sortKey: 'outbox_since',
+};
 
 /** OutboxStore on the orders table: the plans of `outboxPlans.ts` as conditional UpdateItems. */
 export function createDynamoOutboxStore({
@@ -46,17 +54,8 @@ export function createDynamoOutboxStore({
     },
 
     async findWaiting(beforeSeconds, limit) {
-      const { Items = [] } = await doc.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: OUTBOX_INDEX,
-          KeyConditionExpression: '#bucket = :bucket AND #since <= :before',
-          ExpressionAttributeNames: { '#bucket': 'outbox_bucket', '#since': 'outbox_since' },
-          ExpressionAttributeValues: { ':bucket': OUTBOX_BUCKET, ':before': beforeSeconds },
-          Limit: limit,
-        }),
-      );
-      return Items.flatMap((item) => (typeof item.merchant_uid === 'string' ? [item.merchant_uid] : []));
+      const items = await queryDue(doc, tableName, OUTBOX_PENDING, beforeSeconds, limit);
+      return items.flatMap((item) => (typeof item.merchant_uid === 'string' ? [item.merchant_uid] : []));
     },
   };
 }

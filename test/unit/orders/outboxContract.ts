@@ -26,7 +26,7 @@ const partlyCancelled: TransitionWrite = {
   patch: { imp_uid: 'imp_1', cancel_amount: 1_000 },
 };
 
-/** The event the outbox keeps for `merchantUid`'s transition to `version`, as recorded (nothing sent yet). */
+/** The event the outbox keeps for a transition to `version`, as recorded: nothing sent yet. */
 function recorded(
   merchantUid: string,
   version: number,
@@ -34,17 +34,18 @@ function recorded(
   write: TransitionWrite,
   at: Date,
 ) {
+  const { to: status, patch } = write;
+  const notSent = { delivered_to: [], attempts: 0, next_attempt_at: 0 };
+  const id = `${merchantUid}:${version}`;
   return {
-    id: `${merchantUid}:${version}`,
-    type: `order.${write.to}`,
-    previous_status: previous,
-    status: write.to,
-    imp_uid: write.patch.imp_uid ?? null,
+    id,
     version,
+    status,
+    previous_status: previous,
+    type: `order.${status}`,
+    ...notSent,
+    imp_uid: patch.imp_uid ?? null,
     occurred_at: at.toISOString(),
-    delivered_to: [],
-    attempts: 0,
-    next_attempt_at: 0,
   };
 }
 
@@ -178,31 +179,20 @@ export function describeOutboxContract(makeStores: () => ContractStores, uid: ()
       expect(await waiting(stores, order.merchant_uid, muchLater)).toBe(false);
     });
 
-    it('keeps the index entry while another event waits, even when told the removed one was the last', async () => {
+    it.each([
+      ['told the removed one was the last', 'v2', true, ['v3']],
+      ['removing one of several', 'v3', false, ['v2']],
+    ] as const)('keeps the index entry while another event waits: %s', async (_label, key, last, left) => {
       const stores = makeStores();
-      const order = await created(stores);
-      const paid = await stores.orders.transition(order, paidBy('imp_1'), later);
+      const paid = await stores.orders.transition(await created(stores), paidBy('imp_1'), later);
       // A transition that landed after the sender read the order: its event must not lose the index.
       await stores.orders.transition(paid, partlyCancelled, later);
 
-      await stores.outbox.remove(order.merchant_uid, 'v2', true);
+      await stores.outbox.remove(paid.merchant_uid, key, last);
 
-      const after = await stored(stores, order.merchant_uid);
-      expect(Object.keys(after.outbox ?? {})).toEqual(['v3']);
+      const after = await stored(stores, paid.merchant_uid);
+      expect(Object.keys(after.outbox ?? {})).toEqual(left);
       expect(after).toMatchObject({ outbox_bucket: 'pending', outbox_since: seconds(later) });
-    });
-
-    it('removes one event of several without touching the index', async () => {
-      const stores = makeStores();
-      const order = await created(stores);
-      const paid = await stores.orders.transition(order, paidBy('imp_1'), later);
-      await stores.orders.transition(paid, partlyCancelled, later);
-
-      await stores.outbox.remove(order.merchant_uid, 'v3', false);
-
-      const after = await stored(stores, order.merchant_uid);
-      expect(Object.keys(after.outbox ?? {})).toEqual(['v2']);
-      expect(after.outbox_bucket).toBe('pending');
     });
 
     it('postpones an event with its progress and moves the index entry to the retry time', async () => {
