@@ -76,7 +76,7 @@ export function transitionPlan(
 }
 
 /** The hot path's expectation of the stored order: pending as created here, with exactly this money. */
-export function hotPathExpected(expected: { amount: number; currency: string }) {
+function hotPathExpected(expected: { amount: number; currency: string }) {
   // Version 1 is an order created here with no transition yet, so the event id is known without reading.
   return { status: 'pending', version: 1, amount: expected.amount, currency: expected.currency } as const;
 }
@@ -103,7 +103,7 @@ export function hotPathProbe(merchantUid: string, expected: { amount: number; cu
  * says was paid. An event goes into the outbox map, which must therefore exist (items the merchant
  * wrote have none and take the full rules instead).
  */
-export function hotPathCondition(expected: { amount: number; currency: string }, recordEvents: boolean) {
+function hotPathCondition(expected: { amount: number; currency: string }, recordEvents: boolean) {
   return {
     kind: 'equals',
     equals: hotPathExpected(expected),

@@ -45,7 +45,7 @@ export class MemoryOrderStore implements OrderStore {
     findDueChecks: 0,
     leaseCheck: 0,
   };
-  /** Calls that changed an item (a created order, an applied transition, a saved refund). */
+  /** Calls that changed an item (a created order, an applied transition, a saved refund, the outbox bookkeeping). */
   writes = 0;
   /** Conditional writes refused because the item was not at the caller's version. */
   conflicts = 0;
