@@ -4,6 +4,7 @@ import type { IamportApi, Payment } from '../iamport/types';
 import { retryOnConflict } from '../orders/retryOnConflict';
 import type { OrderStore } from '../orders/store';
 import type { Order, Refund } from '../orders/types';
+import { hotPathProbe } from '../orders/writePlans';
 import { type Decision, decide, isAcceptable } from './decide';
 import { executeRefund } from './executeRefund';
 import { findBestAttempt } from './findBestAttempt';
@@ -86,7 +87,9 @@ async function settle(deps: VerifyDeps, request: VerifyRequest, payment: Payment
 /** One conditional UpdateItem: pending → paid / vbank_issued when status, amount and currency hold. */
 async function tryHotPath(deps: VerifyDeps, request: VerifyRequest, payment: Payment, now: Date) {
   if (!isAcceptable(payment, deps)) return undefined;
-  const probe = decide(pendingProbe(payment), payment, {
+  const expected = { amount: payment.amount, currency: payment.currency };
+  // The order the store's condition stands for (writePlans.ts): the condition is written down once.
+  const probe = decide(hotPathProbe(payment.merchant_uid, expected), payment, {
     acceptSandboxPayments: true,
     refundLeaseMs: 0,
     now,
@@ -94,27 +97,10 @@ async function tryHotPath(deps: VerifyDeps, request: VerifyRequest, payment: Pay
   if (probe.kind !== 'transition' || (probe.to !== 'paid' && probe.to !== 'vbank_issued')) return undefined;
   return deps.orders.transitionFromPending(
     payment.merchant_uid,
-    { amount: payment.amount, currency: payment.currency },
+    expected,
     { to: probe.to, source: request.source, patch: probe.patch },
     now,
   );
-}
-
-/** The order the hot path's condition stands for: pending, with exactly the amount Iamport reports. */
-function pendingProbe(payment: Payment): Order {
-  const at = new Date(0).toISOString();
-  return {
-    merchant_uid: payment.merchant_uid,
-    amount: payment.amount,
-    currency: payment.currency,
-    status: 'pending',
-    created_at: at,
-    updated_at: at,
-    version: 0,
-    revision: 0,
-    history: [],
-    refunds: [],
-  };
 }
 
 async function apply(

@@ -1,3 +1,5 @@
+import { clearOutboxIndexPlan, postponeEventPlan, removeEventPlans } from '../../shared/orders/outboxPlans';
+import type { OutboxStore } from '../../shared/orders/outboxStore';
 import {
   type DueCheck,
   type NewOrder,
@@ -6,16 +8,9 @@ import {
   type OrderStore,
   type TransitionWrite,
 } from '../../shared/orders/store';
-import { awaitsResult } from '../../shared/orders/transitions';
-import {
-  CHECK_BUCKET,
-  HISTORY_LIMIT,
-  type HistoryEntry,
-  OPEN_REFUND_CHECK_SECONDS,
-  type Order,
-  orderSchema,
-  type Refund,
-} from '../../shared/orders/types';
+import { CHECK_BUCKET, type Order, OUTBOX_BUCKET, orderSchema, type Refund } from '../../shared/orders/types';
+import type { Condition, Path, UpdatePlan, WritePlan } from '../../shared/orders/writePlan';
+import * as plans from '../../shared/orders/writePlans';
 import { FIXED_NOW, turn } from './fixtures';
 // ---------------------------------------------------------------------------------------------------
 // MemoryOrderStore
@@ -27,13 +22,17 @@ export type OrderStoreMethod = keyof OrderStore;
 export type Interleaving = (store: MemoryOrderStore) => void | Promise<void>;
 
 /**
- * `OrderStore` in memory with the DynamoDB store's semantics (see `createDynamoOrderStore`):
- * `transition` and `saveRefund` apply only at the caller's `version` (else `OrderConflictError`),
- * `transitionFromPending` only when the item is pending with exactly the expected amount and currency
- * (else `undefined`), `create` never overwrites, and `history` is bounded where the real store bounds it.
+ * `OrderStore` in memory with the DynamoDB store's semantics, because it carries out the very same
+ * write plans (`shared/orders/writePlans.ts`): it evaluates each plan's condition on the stored item
+ * and applies its set and remove to a copy. So `transition` and `saveRefund` apply only at the
+ * caller's `revision` (else `OrderConflictError`), `transitionFromPending` only when the item is
+ * pending with exactly the expected amount and currency (else `undefined`), `create` never
+ * overwrites, and `history` is bounded where the real store bounds it.
  *
  * `calls` counts every call per method; `writes` counts the calls that changed an item.
  * `interleave()` stages a concurrent writer that runs just before the next conditional write.
+ * `withEvents()` records each transition's event in the outbox, as production does with an event
+ * target; `outbox` is the outbox bookkeeping on the same items (the `OutboxStore` of that table).
  */
 export class MemoryOrderStore implements OrderStore {
   readonly calls: Record<OrderStoreMethod, number> = {
@@ -46,15 +45,49 @@ export class MemoryOrderStore implements OrderStore {
     findDueChecks: 0,
     leaseCheck: 0,
   };
-  /** Calls that changed an item (a created order, an applied transition, a saved refund). */
+  /** Calls that changed an item (a created order, an applied transition, a saved refund, the outbox bookkeeping). */
   writes = 0;
   /** Conditional writes refused because the item was not at the caller's version. */
   conflicts = 0;
   private readonly items = new Map<string, Order>();
   private readonly interleavings: Interleaving[] = [];
+  private recordEvents = false;
+
+  /** The outbox bookkeeping (DynamoOutboxStore's plans) on this store's items. */
+  readonly outbox: OutboxStore = {
+    remove: async (merchantUid, key, last) => {
+      await turn();
+      for (const plan of removeEventPlans(key, last)) if (this.apply(merchantUid, plan)) return;
+    },
+    postpone: async (merchantUid, key, progress) => {
+      await turn();
+      this.apply(merchantUid, postponeEventPlan(key, progress));
+    },
+    clearIfEmpty: async (merchantUid) => {
+      await turn();
+      this.apply(merchantUid, clearOutboxIndexPlan());
+    },
+    findWaiting: async (beforeSeconds, limit) => {
+      await turn();
+      return [...this.items.values()]
+        .filter(
+          (order) =>
+            order.outbox_bucket === OUTBOX_BUCKET && (order.outbox_since ?? Infinity) <= beforeSeconds,
+        )
+        .sort((a, b) => (a.outbox_since ?? 0) - (b.outbox_since ?? 0))
+        .slice(0, limit)
+        .map((order) => order.merchant_uid);
+    },
+  };
 
   constructor(...orders: Order[]) {
     for (const order of orders) this.put(order);
+  }
+
+  /** Records each transition's event in the outbox from now on (DynamoOrderStore's `recordEvents`). */
+  withEvents(): this {
+    this.recordEvents = true;
+    return this;
   }
 
   /** Stores an item as another system would write it: no counters, no condition, no version bump. */
@@ -95,7 +128,7 @@ export class MemoryOrderStore implements OrderStore {
   concurrentTransition(merchantUid: string, write: TransitionWrite, now: Date = FIXED_NOW): Order {
     const current = this.items.get(merchantUid);
     if (!current) throw new Error(`no order ${merchantUid} to change concurrently`);
-    return structuredClone(this.applyTransition(current, write, now));
+    return this.applyAtRevision(merchantUid, plans.transitionPlan(current, write, now, this.recordEvents));
   }
 
   /** Another writer changed something unrelated (a rescheduled check): only the version moves on. */
@@ -116,34 +149,20 @@ export class MemoryOrderStore implements OrderStore {
   async create(input: NewOrder, now: Date, checkDueAt?: number): Promise<{ created: boolean; order: Order }> {
     this.calls.create += 1;
     await turn();
-    const existing = this.items.get(input.merchant_uid);
-    // One order per merchant_uid, ever (attribute_not_exists): a repeat returns the stored one untouched.
-    if (existing) return { created: false, order: structuredClone(existing) };
-    const at = now.toISOString();
-    const order = parse(input.merchant_uid, {
-      ...defined({ ...input }),
-      ...(checkDueAt === undefined
-        ? {}
-        : { check_due_at: checkDueAt, check_attempt: 1, check_bucket: CHECK_BUCKET }),
-      status: 'pending',
-      created_at: at,
-      updated_at: at,
-      version: 1,
-      revision: 1,
-      history: [{ at, from: null, to: 'pending', imp_uid: null, source: 'register' }],
-      refunds: [],
-      outbox: {},
-    });
-    this.items.set(order.merchant_uid, order);
-    this.writes += 1;
-    return { created: true, order: structuredClone(order) };
+    const created = this.apply(input.merchant_uid, plans.createPlan(input, now, checkDueAt));
+    // A repeat returns the stored order untouched.
+    const order = created ?? this.items.get(input.merchant_uid);
+    if (!order) throw new OrderConflictError(input.merchant_uid);
+    return { created: created !== undefined, order: structuredClone(order) };
   }
 
   async transition(order: Order, write: TransitionWrite, now: Date): Promise<Order> {
     this.calls.transition += 1;
     await this.runInterleavings();
-    this.requireVersion(order);
-    return structuredClone(this.applyTransition(order, write, now));
+    return this.applyAtRevision(
+      order.merchant_uid,
+      plans.transitionPlan(order, write, now, this.recordEvents),
+    );
   }
 
   async transitionFromPending(
@@ -154,47 +173,17 @@ export class MemoryOrderStore implements OrderStore {
   ): Promise<Order | undefined> {
     this.calls.transitionFromPending += 1;
     await turn();
-    const current = this.items.get(merchantUid);
-    // The real condition: status = pending AND amount = :amount AND currency = :currency (no read first).
-    if (
-      current?.status !== 'pending' ||
-      // A pending order we created has had no transition yet: the event id is known without a read.
-      current.version !== 1 ||
-      current.amount !== expected.amount ||
-      current.currency !== expected.currency
-    ) {
-      return undefined;
-    }
-    const at = now.toISOString();
-    const next = parse(merchantUid, {
-      ...withoutCheck(current, write),
-      ...transitionFields(write, at),
-      // A blind list_append, as in DynamoDB: a pending order holds a handful of entries.
-      history: [...current.history, historyEntry('pending', write, at)],
-      version: 2,
-      revision: current.revision + 1,
-    });
-    this.items.set(merchantUid, next);
-    this.writes += 1;
-    return structuredClone(next);
+    const next = this.apply(
+      merchantUid,
+      plans.transitionFromPendingPlan(merchantUid, expected, write, now, this.recordEvents),
+    );
+    return next && structuredClone(next);
   }
 
   async saveRefund(order: Order, refund: Refund, now: Date): Promise<Order> {
     this.calls.saveRefund += 1;
     await this.runInterleavings();
-    this.requireVersion(order);
-    const current = this.items.get(order.merchant_uid);
-    if (!current) throw new OrderConflictError(order.merchant_uid);
-    const refunds = upsertRefund(order.refunds, refund);
-    const next = parse(order.merchant_uid, {
-      ...withCheckAfter(current, current.status, refunds, now),
-      refunds,
-      revision: order.revision + 1,
-      updated_at: now.toISOString(),
-    });
-    this.items.set(order.merchant_uid, next);
-    this.writes += 1;
-    return structuredClone(next);
+    return this.applyAtRevision(order.merchant_uid, plans.saveRefundPlan(order, refund, now));
   }
 
   async scheduleCheck(
@@ -204,21 +193,7 @@ export class MemoryOrderStore implements OrderStore {
   ): Promise<Order> {
     this.calls.scheduleCheck += 1;
     await this.runInterleavings();
-    this.requireVersion(order);
-    const current = this.items.get(order.merchant_uid);
-    if (!current) throw new OrderConflictError(order.merchant_uid);
-    const { check_due_at: _due, check_attempt: _attempt, check_bucket: _bucket, ...rest } = current;
-    const next = parse(order.merchant_uid, {
-      ...rest,
-      ...(check
-        ? { check_due_at: check.dueAt, check_attempt: check.attempt, check_bucket: CHECK_BUCKET }
-        : {}),
-      revision: order.revision + 1,
-      updated_at: now.toISOString(),
-    });
-    this.items.set(order.merchant_uid, next);
-    this.writes += 1;
-    return structuredClone(next);
+    return this.applyAtRevision(order.merchant_uid, plans.scheduleCheckPlan(order, check, now));
   }
 
   async findDueChecks(nowSeconds: number, limit: number): Promise<DueCheck[]> {
@@ -240,12 +215,8 @@ export class MemoryOrderStore implements OrderStore {
   async leaseCheck(merchantUid: string, dueAt: number, nextDueAt: number): Promise<boolean> {
     this.calls.leaseCheck += 1;
     await turn();
-    const current = this.items.get(merchantUid);
-    // Condition `check_due_at = :due` only; like the real store, neither version nor updated_at moves.
-    if (!current || current.check_due_at !== dueAt) return false;
-    this.items.set(merchantUid, { ...current, check_due_at: nextDueAt });
-    this.writes += 1;
-    return true;
+    // Like the real store, neither version nor updated_at moves.
+    return this.apply(merchantUid, plans.leaseCheckPlan(dueAt, nextDueAt)) !== undefined;
   }
 
   private async runInterleavings(): Promise<void> {
@@ -254,72 +225,99 @@ export class MemoryOrderStore implements OrderStore {
     if (writer) await writer(this);
   }
 
-  /** attribute_exists(merchant_uid) AND revision = :rev (a missing revision reads as 0). */
-  private requireVersion(order: Order): void {
-    const current = this.items.get(order.merchant_uid);
-    if (!current || current.revision !== order.revision) {
+  /** A plan conditioned on the caller's revision: refused, it counts as a conflict. */
+  private applyAtRevision(merchantUid: string, plan: WritePlan): Order {
+    const next = this.apply(merchantUid, plan);
+    if (!next) {
       this.conflicts += 1;
-      throw new OrderConflictError(order.merchant_uid);
+      throw new OrderConflictError(merchantUid);
     }
+    return structuredClone(next);
   }
 
-  private applyTransition(order: Order, write: TransitionWrite, now: Date): Order {
-    const current = this.items.get(order.merchant_uid);
-    if (!current) throw new OrderConflictError(order.merchant_uid);
-    const at = now.toISOString();
-    const refunds = write.refund ? upsertRefund(order.refunds, write.refund) : current.refunds;
-    const next = parse(order.merchant_uid, {
-      ...withCheckAfter(current, write.to, refunds, now),
-      ...transitionFields(write, at),
-      version: order.version + 1,
-      revision: order.revision + 1,
-      // The whole list is rewritten from the caller's copy, which is where it is bounded.
-      history: [...order.history, historyEntry(order.status, write, at)].slice(-HISTORY_LIMIT),
-      refunds,
-    });
-    this.items.set(order.merchant_uid, next);
+  /** Carries out one plan: its condition on the stored item, then its writes. Undefined when refused. */
+  private apply(merchantUid: string, plan: WritePlan): Order | undefined {
+    const current = this.items.get(merchantUid);
+    if (!holds(plan.condition, current)) return undefined;
+    const next = parse(
+      merchantUid,
+      plan.kind === 'put' ? structuredClone(plan.item) : updated(current, plan),
+    );
+    this.items.set(merchantUid, next);
     this.writes += 1;
     return next;
   }
+}
+
+/** A plan's condition evaluated as DynamoDB evaluates its translation (`planExpressions.ts`). */
+function holds(condition: Condition, item: Order | undefined): boolean {
+  const fields: Record<string, unknown> = item ?? {};
+  switch (condition.kind) {
+    case 'absent':
+      return item === undefined;
+    case 'revision':
+      // A stored item always has a revision here: orderSchema reads a missing one as 0.
+      return item?.revision === condition.revision;
+    case 'equals':
+      return (
+        item !== undefined &&
+        Object.entries(condition.equals).every(
+          ([key, value]) => value === undefined || fields[key] === value,
+        ) &&
+        condition.exists.every((key) => fields[key] !== undefined)
+      );
+    case 'outboxEntry': {
+      const outbox = item?.outbox ?? {};
+      return outbox[condition.key] !== undefined && (!condition.only || Object.keys(outbox).length === 1);
+    }
+    case 'outboxIdle':
+      return item?.outbox_bucket !== undefined && Object.keys(item.outbox ?? {}).length === 0;
+  }
+}
+
+/** The item after an update plan's SET and REMOVE clauses; no path is written twice by one plan. */
+function updated(item: Order | undefined, plan: UpdatePlan): Record<string, unknown> {
+  if (!item) throw new Error('an update plan must require the item to exist');
+  const next: Record<string, unknown> = structuredClone(item);
+  for (const assignment of plan.set) {
+    const [parent, key] = locate(next, assignment.path);
+    const old = parent[key];
+    switch (assignment.op) {
+      case 'set':
+        parent[key] = structuredClone(assignment.value);
+        break;
+      case 'setIfAbsent':
+        if (old === undefined) parent[key] = structuredClone(assignment.value);
+        break;
+      case 'append':
+        parent[key] = [...(Array.isArray(old) ? old : []), ...structuredClone(assignment.items)];
+        break;
+      case 'increment':
+        parent[key] = (typeof old === 'number' ? old : 0) + assignment.by;
+        break;
+    }
+  }
+  for (const path of plan.remove) {
+    const [parent, key] = locate(next, path);
+    Reflect.deleteProperty(parent, key);
+  }
+  return next;
+}
+
+/** The map holding a path's last key; DynamoDB refuses a path through a missing map, and so do we. */
+function locate(item: Record<string, unknown>, path: Path): [Record<string, unknown>, string] {
+  let parent = item;
+  for (const key of path.slice(0, -1)) {
+    const child = parent[key];
+    if (typeof child !== 'object' || child === null || Array.isArray(child))
+      throw new Error(`no map at ${path.join('.')}`);
+    parent = child as Record<string, unknown>;
+  }
+  return [parent, path[path.length - 1] ?? path[0]];
 }
 
 function parse(merchantUid: string, item: Record<string, unknown>): Order {
   const parsed = orderSchema.safeParse(item);
   if (!parsed.success) throw new OrderCorruptError(merchantUid, { cause: parsed.error });
   return parsed.data;
-}
-
-function defined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-/** Leaving an awaiting status removes the lost-result check (the real store's REMOVE clause). */
-/**
- * The real store's `checkAfter`: an open (`requested`) refund keeps the order in the sweeper's index,
- * due 120 s on; otherwise leaving an awaiting status removes the check.
- */
-function withCheckAfter(order: Order, status: Order['status'], refunds: readonly Refund[], now: Date): Order {
-  if (refunds.some((refund) => refund.status === 'requested')) {
-    const dueAt = Math.floor(now.getTime() / 1000) + OPEN_REFUND_CHECK_SECONDS;
-    return { ...order, check_due_at: dueAt, check_attempt: 1, check_bucket: CHECK_BUCKET };
-  }
-  return withoutCheck(order, { to: status });
-}
-
-function withoutCheck(order: Order, write: Pick<TransitionWrite, 'to'>): Order {
-  if (awaitsResult(write.to)) return order;
-  const { check_due_at: _due, check_attempt: _attempt, check_bucket: _bucket, ...rest } = order;
-  return rest;
-}
-
-function transitionFields(write: TransitionWrite, at: string): Record<string, unknown> {
-  return { status: write.to, updated_at: at, ...defined(write.patch) };
-}
-
-function historyEntry(from: Order['status'], write: TransitionWrite, at: string): HistoryEntry {
-  return { at, from, to: write.to, imp_uid: write.patch.imp_uid ?? null, source: write.source };
-}
-
-function upsertRefund(refunds: readonly Refund[], refund: Refund): Refund[] {
-  return [...refunds.filter((existing) => existing.imp_uid !== refund.imp_uid), refund];
 }

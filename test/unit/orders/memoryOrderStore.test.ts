@@ -1,12 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { OrderConflictError } from '../../../shared/orders/store';
+import { orderSchema } from '../../../shared/orders/types';
 import { anOrder, FIXED_NOW, MemoryOrderStore } from '../../helpers/fakes';
 import { describeOrderStoreContract } from './orderStoreContract';
 
 let seq = 0;
 describeOrderStoreContract(
   'MemoryOrderStore',
-  () => new MemoryOrderStore(),
+  () => {
+    // The outbox on, as in production: the same plans record the events.
+    const store = new MemoryOrderStore().withEvents();
+    return {
+      orders: store,
+      outbox: store.outbox,
+      seed: async (item) => {
+        store.put(orderSchema.parse(item));
+      },
+    };
+  },
   () => `order_mem_${++seq}`,
 );
 

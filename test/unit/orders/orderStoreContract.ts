@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { OrderConflictError, type OrderStore, type TransitionWrite } from '../../../shared/orders/store';
 import { HISTORY_LIMIT, type Order } from '../../../shared/orders/types';
 import { aRefund, FIXED_NOW } from '../../helpers/fakes';
+import { type ContractStores, describeOutboxContract } from './outboxContract';
 
 const later = new Date(FIXED_NOW.getTime() + 1_000);
 const paidBy = (imp_uid: string): TransitionWrite => ({
@@ -11,10 +12,16 @@ const paidBy = (imp_uid: string): TransitionWrite => ({
 });
 
 /**
- * What every OrderStore must do, written against the port only, so that the memory fake can be held to
- * the same semantics as the DynamoDB store. `uid()` must return a merchant_uid no other test used.
+ * What every OrderStore (and the OutboxStore on its items) must do, written against the ports only, so
+ * that the memory fake can be held to the same semantics as the DynamoDB store. `uid()` must return a
+ * merchant_uid no other test used.
  */
-export function describeOrderStoreContract(name: string, makeStore: () => OrderStore, uid: () => string) {
+export function describeOrderStoreContract(
+  name: string,
+  makeStores: () => ContractStores,
+  uid: () => string,
+) {
+  const makeStore = () => makeStores().orders;
   describe(`OrderStore contract: ${name}`, () => {
     async function created(store: OrderStore, amount = 14_000, currency = 'KRW'): Promise<Order> {
       const { order } = await store.create({ merchant_uid: uid(), amount, currency }, FIXED_NOW);
@@ -348,5 +355,7 @@ export function describeOrderStoreContract(name: string, makeStore: () => OrderS
         await expect(store.scheduleCheck(order, undefined, later)).rejects.toBeInstanceOf(OrderConflictError);
       });
     });
+
+    describeOutboxContract(makeStores, uid);
   });
 }
