@@ -6,8 +6,8 @@ import { type SweepDeps, type SweepResult, sweepDueChecks } from '../../shared/r
 
 export interface SweeperDeps extends SweepDeps {
   orders: SweepDeps['orders'] & Pick<OrderStore, 'get'>;
-  /** Absent when this deployment has no event target. */
-  events?: DispatchDeps;
+  /** The outbox dispatcher; with no target configured its sweep finds nothing (nothing is recorded). */
+  events: DispatchDeps;
 }
 
 /**
@@ -15,13 +15,13 @@ export interface SweeperDeps extends SweepDeps {
  * event that stayed in an outbox.
  */
 export function createSweeper(deps: SweeperDeps, logger: Logger, now: () => Date = () => new Date()) {
-  return async function sweeper(): Promise<{ checks: SweepResult; events?: OutboxSweepResult }> {
+  return async function sweeper(): Promise<{ checks: SweepResult; events: OutboxSweepResult }> {
     const at = now();
     const checks = await sweepDueChecks(deps, at);
-    const events = deps.events ? await sweepOutbox({ ...deps.events, orders: deps.orders }, at) : undefined;
-    if (checks.found > 0 || (events?.orders ?? 0) > 0) logger.info('sweep', { checks, events });
+    const events = await sweepOutbox({ ...deps.events, orders: deps.orders }, at);
+    if (checks.found > 0 || events.orders > 0) logger.info('sweep', { checks, events });
     // A failed enqueue keeps its lease and comes back next time; an error makes the alarm see it now.
     if (checks.failed > 0) throw new Error(`sweeper could not queue ${checks.failed} checks`);
-    return { checks, ...(events ? { events } : {}) };
+    return { checks, events };
   };
 }

@@ -18,7 +18,7 @@ export interface VerifyDeps {
   /** How long a claimed refund is left to the verification that claimed it. @default 60000 */
   refundLeaseMs?: number;
   /** Where the events of a transition go once it is written (the outbox keeps them until then). */
-  events?: OrderEvents;
+  events: OrderEvents;
 }
 
 /**
@@ -57,7 +57,7 @@ export async function verifyPayment(deps: VerifyDeps, request: VerifyRequest): P
     // Not only after a change: a forgery's event waits for its refund, and when the cancel failed the
     // retry that finishes the refund changes no status but must send that waiting event. Publishing
     // an order with nothing in its outbox costs nothing (no I/O).
-    if (outcome.kind === 'decided' && deps.events) await deps.events.publish(outcome.order);
+    if (outcome.kind === 'decided') await deps.events.publish(outcome.order);
     return outcome;
   } catch (error) {
     if (isTransientIamportError(error)) return { kind: 'retry_later', reason: error.message };

@@ -78,6 +78,6 @@ async function expire(
 ): Promise<ProcessResult> {
   // Conditional on the version just read: a payment that lands at this instant wins over expiry.
   const expired = await deps.orders.transition(order, { to: 'expired', source, patch: {} }, now);
-  await deps.events?.publish(expired);
+  await deps.events.publish(expired);
   return { kind: 'expired' };
 }

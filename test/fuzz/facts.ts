@@ -10,6 +10,7 @@ import { canTransition } from '../../shared/orders/transitions';
 import type { Order, TransitionSource } from '../../shared/orders/types';
 import type { VerifyRequest } from '../../shared/payments/types';
 import { type VerifyDeps, verifyPayment } from '../../shared/payments/verifyPayment';
+import { memoryEvents } from '../helpers/fakeEvents';
 import { anOrder, aPayment, aVbankPayment, FakeIamport, FIXED_NOW, MemoryOrderStore } from '../helpers/fakes';
 
 export const MERCHANT_UID = 'order_sm';
@@ -140,10 +141,13 @@ export interface Run {
 export function freshRun(attempts: readonly AttemptKind[], wrap?: Wrap): Run {
   const orders = new MemoryOrderStore(anOrder({ merchant_uid: MERCHANT_UID, amount: ORDER_AMOUNT }));
   const iamport = new FakeIamport(...attempts.map((kind, index) => paymentOf(kind, index)));
+  // Order events on, as deployed: every transition's event is recorded and delivered.
+  const { events } = memoryEvents(orders);
   const deps: VerifyDeps = {
     iamport: wrap ? wrap.iamport(iamport) : iamport,
     orders: wrap ? wrap.orders(orders) : orders,
     acceptSandboxPayments: false,
+    events,
     now: () => FIXED_NOW,
   };
   return { orders, iamport, deps };

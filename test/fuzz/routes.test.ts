@@ -20,6 +20,7 @@ import {
   routesOf,
   SEEDED_MERCHANT_UIDS,
   type StoreSnapshot,
+  seedOrders,
   type Weather,
   type World,
 } from './world';
@@ -94,7 +95,28 @@ function expectSafeStatus(result: HttpResult, world: World, weatherNow: Weather)
     expect(expectErrorBody(result).code).toBe('UNAVAILABLE');
   }
   expect(world.queue.sent.length).toBeLessThanOrEqual(1);
+  expectEventsKept(world);
   return status;
+}
+
+const SEEDED_VERSIONS = new Map(seedOrders().map((order) => [order.merchant_uid, order.version]));
+
+/**
+ * Order events are on: every transition a request made has its event, under its own id, delivered or
+ * still waiting in the order's outbox (for the sweeper); no event names a version that was never written.
+ */
+function expectEventsKept(world: World) {
+  for (const [merchantUid, seeded] of SEEDED_VERSIONS) {
+    const order = world.orders.peek(merchantUid);
+    if (!order) continue;
+    const expected = Array.from(
+      { length: order.version - seeded },
+      (_, i) => `${merchantUid}:${seeded + i + 1}`,
+    );
+    const delivered = world.events.of(merchantUid).map((event) => event.id);
+    const waiting = Object.values(order.outbox ?? {}).map((entry) => entry.id);
+    expect([...new Set([...delivered, ...waiting])].sort(), merchantUid).toEqual(expected.sort());
+  }
 }
 
 function expectUnchanged(world: World, before: StoreSnapshot) {

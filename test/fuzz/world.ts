@@ -12,6 +12,8 @@ import { createGetOrderHandler } from '../../functions/getOrder/getOrder';
 import { createMobileHandler } from '../../functions/mobile/mobile';
 import { createRetryConsumer } from '../../functions/retryConsumer/retryConsumer';
 import { createWebhookHandler } from '../../functions/webhook/webhook';
+import { demoApiKey, demoApiSecret } from '../../sandbox';
+import { loadConfig } from '../../shared/config';
 import type { HttpResult } from '../../shared/http/responses';
 import type { Payment } from '../../shared/iamport/types';
 import type { TransitionWrite } from '../../shared/orders/store';
@@ -19,6 +21,14 @@ import type { Order, Refund } from '../../shared/orders/types';
 import type { VerifyOrQueueDeps } from '../../shared/payments/verifyOrQueue';
 import type { DeadLetterSink } from '../../shared/queue/deadLetters';
 import type { ReconcileDeps } from '../../shared/reconcile/processRetryMessage';
+import {
+  type Ports,
+  reconcileDeps,
+  registerDeps,
+  verifyDeps,
+  type verifyPorts,
+} from '../../shared/runtime/deps';
+import { memoryEvents } from '../helpers/fakeEvents';
 import {
   anOrder,
   aPayment,
@@ -29,6 +39,20 @@ import {
   MemoryOrderStore,
 } from '../helpers/fakes';
 import { invoker, lambdaContext } from '../helpers/invoke';
+import type { RecordingTarget } from '../helpers/recordingTarget';
+
+/** The configuration every world runs with, read as a deployed function reads its environment. */
+export const FUZZ_CONFIG = loadConfig({
+  STAGE: 'fuzz',
+  ORDERS_TABLE: 'fuzz-orders',
+  RETRY_QUEUE_URL: 'http://127.0.0.1:9/unused',
+  RESULT_PAGE_URL: 'https://shop.example.com/pay/result?lang=ko',
+  IAMPORT_API_KEY: demoApiKey,
+  IAMPORT_API_SECRET: demoApiSecret,
+  RETRY_BASE_SECONDS: '30',
+  RECONCILE_AFTER_SECONDS: '600',
+  RECONCILE_MAX_AGE_SECONDS: '86400',
+});
 
 /** Fuzzing floods the handlers with refusals; their warnings are not what these tests read. */
 const logger = new Logger({ serviceName: 'fuzz', logLevel: 'SILENT' });
@@ -183,6 +207,9 @@ export interface World {
   iamport: FakeIamport;
   queue: FakeRetryQueue;
   deadLetters: FakeDeadLetters;
+  /** Every order event the functions sent. */
+  events: RecordingTarget;
+  ports: Pick<Ports, (typeof verifyPorts)[number] | 'deadLetters'>;
   deps: VerifyOrQueueDeps;
   /** Every seeded order as stored now, plus write counters: equal snapshots mean nothing moved. */
   snapshot(): StoreSnapshot;
@@ -208,19 +235,18 @@ export function createWorld(weather: Weather = FAIR): World {
   // The sandbox's own fault model, as `POST /__sandbox/faults {rate: 1}`: every call answers 503.
   if (weather.iamportDown) iamport.state.faults.set({ rate: 1, status: null, delay_ms: 0, seed: null });
   if (weather.queueDown) queue.failNext(1_000);
-  const deps: VerifyOrQueueDeps = {
-    iamport,
-    orders,
-    queue,
-    acceptSandboxPayments: false,
-    retryBaseSeconds: 30,
-    now: () => FIXED_NOW,
-  };
+  // Order events on, as deployed: the store records each transition's event, a target receives it.
+  const { dispatch, target: events } = memoryEvents(orders);
+  // Every port is a fake here, so nothing is built: the deps are assembled by the deployed rules.
+  const ports = { iamport, orders, queue, deadLetters, dispatch };
+  const deps: VerifyOrQueueDeps = { ...verifyDeps(FUZZ_CONFIG, ports), now: () => FIXED_NOW };
   return {
     orders,
     iamport,
     queue,
     deadLetters,
+    events,
+    ports,
     deps,
     snapshot: () => ({
       items: SEEDED_MERCHANT_UIDS.map((merchantUid) => orders.peek(merchantUid)),
@@ -250,13 +276,7 @@ export function routesOf(world: World): Routes {
     guardedWebhook: invoker(createWebhookHandler(world.deps, logger, { allowedIps: [...IAMPORT_IPS] })),
     createOrder: invoker(
       createCreateOrderHandler(
-        {
-          orders: world.orders,
-          iamport: world.iamport,
-          queue: world.queue,
-          reconcileAfterSeconds: 600,
-          now: () => FIXED_NOW,
-        },
+        { ...registerDeps(FUZZ_CONFIG, world.ports, logger), now: () => FIXED_NOW },
         logger,
       ),
     ),
@@ -264,14 +284,8 @@ export function routesOf(world: World): Routes {
   };
 }
 
-export const RECONCILE_SETTINGS = {
-  reconcileAfterSeconds: 600,
-  reconcileMaxAgeSeconds: 86_400,
-  retryBaseSeconds: 30,
-};
-
 export function reconcileDepsOf(world: World): ReconcileDeps {
-  return { ...world.deps, deadLetters: world.deadLetters, settings: RECONCILE_SETTINGS };
+  return { ...reconcileDeps(FUZZ_CONFIG, world.ports), now: () => FIXED_NOW };
 }
 
 export function consumerOf(world: World, deps: ReconcileDeps = reconcileDepsOf(world)) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type VerifyOrQueueDeps, verifyOrQueue } from '../../../shared/payments/verifyOrQueue';
+import { memoryEvents } from '../../helpers/fakeEvents';
 import {
   anOrder,
   aPayment,
@@ -16,6 +17,7 @@ function setup(queue = new FakeRetryQueue()) {
     iamport,
     orders,
     queue,
+    events: memoryEvents(orders).events,
     acceptSandboxPayments: false,
     retryBaseSeconds: 45,
     now: () => FIXED_NOW,

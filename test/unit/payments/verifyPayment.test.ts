@@ -4,6 +4,7 @@ import type { Payment } from '../../../shared/iamport/types';
 import type { Order } from '../../../shared/orders/types';
 import type { VerifyOutcome, VerifyRequest } from '../../../shared/payments/types';
 import { type VerifyDeps, verifyPayment } from '../../../shared/payments/verifyPayment';
+import { noEvents } from '../../helpers/fakeEvents';
 import {
   anOrder,
   aPayment,
@@ -28,6 +29,8 @@ function setup(orders: Order[], payments: Payment[], extra: Partial<VerifyDeps> 
     iamport,
     orders: store,
     acceptSandboxPayments: false,
+    // The decision alone: its round trips are counted, so no event bookkeeping rides along.
+    events: noEvents,
     now: () => FIXED_NOW,
     ...extra,
   };

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { IamportUnavailableError } from '../../../shared/iamport/errors';
 import { processRetryMessage } from '../../../shared/reconcile/processRetryMessage';
 import { MAX_SPECULATIVE_ATTEMPTS, MAX_TRANSIENT_ATTEMPTS } from '../../../shared/reconcile/schedule';
+import { memoryEvents } from '../../helpers/fakeEvents';
 import { aPayment, FakeIamport, FakeRetryQueue, MemoryOrderStore } from '../../helpers/fakes';
 
 function setup() {
@@ -14,6 +15,7 @@ function setup() {
     iamport,
     orders,
     queue,
+    events: memoryEvents(orders).events,
     acceptSandboxPayments: false,
     deadLetters: { send: async () => undefined },
     settings: { reconcileAfterSeconds: 1, reconcileMaxAgeSeconds: 3600, retryBaseSeconds: 1 },
