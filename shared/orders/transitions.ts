@@ -1,4 +1,21 @@
-import type { OrderStatus } from './types';
+/**
+ * Order statuses of docs/design.md §3, and with them below all a status is to the state machine: a
+ * new status is added here (its edges, whether it awaits a result), in `payments/messages.ts` (the
+ * buyer's text) and in `payments/decide.ts` (the rule that leads to it); the compiler names what is
+ * missing in the first two, and its event type follows from this list. `partially_cancelled` keeps a
+ * partial refund apart from a full one.
+ */
+export const orderStatuses = [
+  'pending',
+  'paid',
+  'vbank_issued',
+  'failed',
+  'forgery',
+  'cancelled',
+  'partially_cancelled',
+  'expired',
+] as const;
+export type OrderStatus = (typeof orderStatuses)[number];
 
 /**
  * The state machine of docs/design.md §3. An order never moves backwards: a late `ready` or `failed`
@@ -32,5 +49,16 @@ export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
  * same merchant_uid, and that payment's redirect and webhook can be lost like any other.
  */
 export function awaitsResult(status: OrderStatus): boolean {
-  return status === 'pending' || status === 'vbank_issued' || status === 'failed';
+  return awaiting[status];
 }
+
+const awaiting: Readonly<Record<OrderStatus, boolean>> = {
+  pending: true,
+  vbank_issued: true,
+  failed: true,
+  paid: false,
+  partially_cancelled: false,
+  expired: false,
+  forgery: false,
+  cancelled: false,
+};

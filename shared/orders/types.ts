@@ -1,20 +1,7 @@
 import { z } from 'zod';
+import { orderStatuses } from './transitions';
 
-/**
- * Order statuses of docs/design.md §3. `partially_cancelled` keeps a partial refund apart from a full
- * one.
- */
-export const orderStatuses = [
-  'pending',
-  'paid',
-  'vbank_issued',
-  'failed',
-  'forgery',
-  'cancelled',
-  'partially_cancelled',
-  'expired',
-] as const;
-export type OrderStatus = (typeof orderStatuses)[number];
+export { type OrderStatus, orderStatuses } from './transitions';
 
 /** What told us about the payment; kept on every history entry. */
 export const transitionSources = ['complete', 'mobile', 'webhook', 'reconcile', 'sweep', 'register'] as const;
@@ -113,18 +100,3 @@ export type Order = z.infer<typeof orderSchema>;
 
 /** Orders keep at most this many transitions; older ones are dropped first. */
 export const HISTORY_LIMIT = 50;
-
-/**
- * The one partition of the sparse `due-checks` index. A single value keeps the sweeper to one Query;
- * it bounds index writes to one partition's throughput, far above a shop's checkout rate.
- */
-export const CHECK_BUCKET = 'due';
-export const DUE_CHECKS_INDEX = 'due-checks';
-/** A claimed refund is checked again this long after the claim: past its 60 s lease plus a margin. */
-export const OPEN_REFUND_CHECK_SECONDS = 120;
-export const OUTBOX_BUCKET = 'pending';
-export const OUTBOX_INDEX = 'outbox-pending';
-
-export function outboxKey(version: number): string {
-  return `v${version}`;
-}

@@ -1,16 +1,7 @@
+import { CHECK_BUCKET, OPEN_REFUND_CHECK_SECONDS, OUTBOX_BUCKET, outboxKey } from './indexes';
 import type { NewOrder, TransitionWrite } from './store';
 import { awaitsResult } from './transitions';
-import {
-  CHECK_BUCKET,
-  HISTORY_LIMIT,
-  type HistoryEntry,
-  OPEN_REFUND_CHECK_SECONDS,
-  type Order,
-  OUTBOX_BUCKET,
-  type OutboxEntry,
-  outboxKey,
-  type Refund,
-} from './types';
+import { HISTORY_LIMIT, type HistoryEntry, type Order, type OutboxEntry, type Refund } from './types';
 import type { Assignment, Condition, Path, PutPlan, UpdatePlan } from './writePlan';
 
 /**

@@ -1,3 +1,4 @@
+import { CHECK_BUCKET, OUTBOX_BUCKET } from '../../shared/orders/indexes';
 import { clearOutboxIndexPlan, postponeEventPlan, removeEventPlans } from '../../shared/orders/outboxPlans';
 import type { OutboxStore } from '../../shared/orders/outboxStore';
 import {
@@ -8,7 +9,7 @@ import {
   type OrderStore,
   type TransitionWrite,
 } from '../../shared/orders/store';
-import { CHECK_BUCKET, type Order, OUTBOX_BUCKET, orderSchema, type Refund } from '../../shared/orders/types';
+import { type Order, orderSchema, type Refund } from '../../shared/orders/types';
 import type { Condition, Path, UpdatePlan, WritePlan } from '../../shared/orders/writePlan';
 import * as plans from '../../shared/orders/writePlans';
 import { FIXED_NOW, turn } from './fixtures';

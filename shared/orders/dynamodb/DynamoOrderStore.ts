@@ -1,7 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { CHECK_BUCKET, DUE_CHECKS_INDEX } from '../indexes';
 import { type DueCheck, OrderConflictError, OrderCorruptError, type OrderStore } from '../store';
-import { CHECK_BUCKET, DUE_CHECKS_INDEX, type Order, orderSchema } from '../types';
+import { type Order, orderSchema } from '../types';
 import type { UpdatePlan } from '../writePlan';
 import {
   createPlan,

@@ -1,8 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { OUTBOX_BUCKET, OUTBOX_INDEX } from '../indexes';
 import { clearOutboxIndexPlan, postponeEventPlan, removeEventPlans } from '../outboxPlans';
 import type { OutboxStore } from '../outboxStore';
-import { OUTBOX_BUCKET, OUTBOX_INDEX } from '../types';
 import type { UpdatePlan } from '../writePlan';
 import { toUpdateParts } from './planExpressions';
 import { queryDue, type SparseIndex } from './queryIndex';
