@@ -38,7 +38,7 @@ function makeCompleteHandler(deps: VerifyOrQueueDeps, logger: Logger) {
 function answer(outcome: EntryOutcome): HttpResult {
   switch (outcome.kind) {
     case 'decided':
-      return json(200, paymentAnswer(outcome.order, outcome.payment.imp_uid));
+      return json(200, paymentAnswer(outcome.order, outcome.attempt.id));
     case 'queued':
       return json(202, { status: 'pending', message: statusMessage('pending') });
     case 'sandbox_refused':

@@ -1,7 +1,7 @@
-import type { Payment } from '../iamport/types';
 import type { OrderPatch } from '../orders/store';
 import { canTransition } from '../orders/transitions';
-import type { Order, OrderStatus, Refund, VbankAccount } from '../orders/types';
+import type { Order, OrderStatus, Refund } from '../orders/types';
+import { type Attempt, balanceOf } from './attempt';
 
 /** A cancel we must make at Iamport: the whole remaining balance of one attempt. */
 export interface RefundPlan {
@@ -29,12 +29,13 @@ export interface DecideOptions {
  * The verification rules of docs/design.md §4 as a pure function of the stored order and Iamport's answer.
  * The payment's `merchant_uid` has already been matched to `order` by the caller.
  */
-export function decide(order: Order, payment: Payment, options: DecideOptions): Decision {
+export function decide(order: Order, payment: Attempt, options: DecideOptions): Decision {
   if (!isAcceptable(payment, options)) return { kind: 'sandbox_refused' };
-  switch (payment.status) {
+  switch (payment.state) {
     case 'paid':
       return decidePaid(order, payment, options);
-    case 'ready':
+    case 'awaiting_deposit':
+    case 'abandoned':
       return decideReady(order, payment);
     case 'failed':
       return order.status === 'pending'
@@ -42,28 +43,30 @@ export function decide(order: Order, payment: Payment, options: DecideOptions): 
         : { kind: 'unchanged', reason: `a failed attempt never overrides ${order.status}` };
     case 'cancelled':
       return decideCancelled(order, payment, options);
-    default:
+    case 'in_progress':
+      return { kind: 'unchanged', reason: `payment still ${payment.providerStatus} at the provider` };
+    case 'unknown':
       // A status PortOne adds later is not evidence of anything we know how to act on.
-      return { kind: 'unchanged', reason: `unknown payment status ${payment.status}` };
+      return { kind: 'unchanged', reason: `unknown payment status ${payment.providerStatus}` };
   }
 }
 
 /** Whether an attempt may decide an order at all: a test-channel payment only where the stage accepts them. */
 export function isAcceptable(
-  payment: Payment,
+  attempt: Pick<Attempt, 'test'>,
   options: Pick<DecideOptions, 'acceptSandboxPayments'>,
 ): boolean {
-  return !payment.sandbox || options.acceptSandboxPayments;
+  return !attempt.test || options.acceptSandboxPayments;
 }
 
 /** Exact comparison: KRW amounts are integers and even other currencies must match to the unit. */
-export function matchesOrder(order: Order, payment: Payment): boolean {
+export function matchesOrder(order: Order, payment: Attempt): boolean {
   return payment.amount === order.amount && payment.currency === order.currency;
 }
 
-function decidePaid(order: Order, payment: Payment, options: DecideOptions): Decision {
-  const balance = payment.amount - payment.cancel_amount;
-  const earlier = order.refunds.find((refund) => refund.imp_uid === payment.imp_uid);
+function decidePaid(order: Order, payment: Attempt, options: DecideOptions): Decision {
+  const balance = balanceOf(payment);
+  const earlier = order.refunds.find((refund) => refund.imp_uid === payment.id);
   if (earlier) return decideEarlierRefund(earlier, balance, options);
 
   const matches = matchesOrder(order, payment);
@@ -73,7 +76,7 @@ function decidePaid(order: Order, payment: Payment, options: DecideOptions): Dec
     const forgery = transition('forgery', payment);
     return balance > 0 ? { ...forgery, refund: plan(payment, balance, 'forgery') } : forgery;
   }
-  if (order.imp_uid === payment.imp_uid && order.status !== 'forgery') {
+  if (order.imp_uid === payment.id && order.status !== 'forgery') {
     return { kind: 'unchanged', reason: `already ${order.status} by this payment` };
   }
   // Settled by another attempt (a second charge), or a deposit into an account flagged as forged.
@@ -91,8 +94,8 @@ function decideEarlierRefund(earlier: Refund, balance: number, options: DecideOp
   return { kind: 'refund', refund: { imp_uid: earlier.imp_uid, balance, reason: earlier.reason } };
 }
 
-function decideReady(order: Order, payment: Payment): Decision {
-  if (payment.pay_method !== 'vbank') {
+function decideReady(order: Order, payment: Attempt): Decision {
+  if (payment.state === 'abandoned') {
     // An opened-and-abandoned window: not money, and never a reason to undo anything better.
     return order.status === 'pending'
       ? transition('failed', payment)
@@ -108,34 +111,33 @@ function decideReady(order: Order, payment: Payment): Decision {
   if (!canTransition(order.status, 'vbank_issued')) {
     return { kind: 'unchanged', reason: `a vbank issue never overrides ${order.status}` };
   }
-  const vbank = vbankAccount(payment);
+  const { vbank } = payment;
   if (!vbank) return { kind: 'unchanged', reason: 'vbank issued without account details' };
   return { kind: 'transition', to: 'vbank_issued', patch: { ...patchOf(payment), vbank } };
 }
 
-function decideCancelled(order: Order, payment: Payment, options: DecideOptions): Decision {
-  const balance = payment.amount - payment.cancel_amount;
-  const ours = order.refunds.find((refund) => refund.imp_uid === payment.imp_uid);
+function decideCancelled(order: Order, payment: Attempt, options: DecideOptions): Decision {
+  const balance = balanceOf(payment);
+  const ours = order.refunds.find((refund) => refund.imp_uid === payment.id);
   if (ours) {
     if (ours.status === 'done') return { kind: 'unchanged', reason: 'refund already recorded' };
     // Only a full cancel settles our refund: a partial one (the console, meanwhile) leaves money owed.
     if (balance > 0) return decideEarlierRefund(ours, balance, options);
-    const last = payment.cancel_history?.at(-1);
     return {
       kind: 'refund_settled',
-      imp_uid: payment.imp_uid,
-      cancellation_id: last?.cancellation_id ?? undefined,
+      imp_uid: payment.id,
+      cancellation_id: payment.lastCancellationId,
     };
   }
-  if (order.imp_uid === payment.imp_uid) {
+  if (order.imp_uid === payment.id) {
     // The attempt that decided the order was refunded, in part or in full.
-    const full = payment.cancel_amount >= payment.amount;
+    const full = payment.cancelledAmount >= payment.amount;
     const to: OrderStatus = full ? 'cancelled' : 'partially_cancelled';
-    const sameAsStored = order.status === to && (full || order.cancel_amount === payment.cancel_amount);
+    const sameAsStored = order.status === to && (full || order.cancel_amount === payment.cancelledAmount);
     if (sameAsStored || !canTransition(order.status, to)) {
       return { kind: 'unchanged', reason: `cancel already reflected in ${order.status}` };
     }
-    return { kind: 'transition', to, patch: { ...patchOf(payment), cancel_amount: payment.cancel_amount } };
+    return { kind: 'transition', to, patch: { ...patchOf(payment), cancel_amount: payment.cancelledAmount } };
   }
   // Any other attempt: fully refunded, it holds no money and decides nothing, whatever order the
   // notices come in. Partly refunded, it still holds money and is judged like a paid attempt.
@@ -145,7 +147,7 @@ function decideCancelled(order: Order, payment: Payment, options: DecideOptions)
     return {
       kind: 'transition',
       to: 'partially_cancelled',
-      patch: { ...patchOf(payment), cancel_amount: payment.cancel_amount },
+      patch: { ...patchOf(payment), cancel_amount: payment.cancelledAmount },
     };
   }
   if (!matches && canTransition(order.status, 'forgery')) {
@@ -159,26 +161,14 @@ function acceptedMoney(status: OrderStatus): boolean {
   return status === 'paid' || status === 'partially_cancelled' || status === 'cancelled';
 }
 
-function transition(to: OrderStatus, payment: Payment): Decision & { kind: 'transition' } {
+function transition(to: OrderStatus, payment: Attempt): Decision & { kind: 'transition' } {
   return { kind: 'transition', to, patch: patchOf(payment) };
 }
 
-function patchOf(payment: Payment): OrderPatch {
-  return payment.pay_method
-    ? { imp_uid: payment.imp_uid, pay_method: payment.pay_method }
-    : { imp_uid: payment.imp_uid };
+function patchOf(payment: Attempt): OrderPatch {
+  return payment.method ? { imp_uid: payment.id, pay_method: payment.method } : { imp_uid: payment.id };
 }
 
-function plan(payment: Payment, balance: number, reason: Refund['reason']): RefundPlan {
-  return { imp_uid: payment.imp_uid, balance, reason };
-}
-
-function vbankAccount(payment: Payment): VbankAccount | undefined {
-  if (!payment.vbank_num || !payment.vbank_date) return undefined;
-  return {
-    num: payment.vbank_num,
-    bank: payment.vbank_name ?? payment.vbank_code ?? '',
-    holder: payment.vbank_holder ?? '',
-    due: payment.vbank_date,
-  };
+function plan(payment: Attempt, balance: number, reason: Refund['reason']): RefundPlan {
+  return { imp_uid: payment.id, balance, reason };
 }

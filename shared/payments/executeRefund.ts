@@ -1,31 +1,29 @@
-import { IamportRefusedError, isTransientIamportError } from '../iamport/errors';
-import type { IamportApi } from '../iamport/types';
 import { retryOnConflict } from '../orders/retryOnConflict';
 import type { OrderStore } from '../orders/store';
 import type { Order, Refund } from '../orders/types';
 import type { RefundPlan } from './decide';
-
-/** Iamport's answer when the payment has no balance left: the refund we wanted already happened. */
-const ALREADY_CANCELLED = '이미 전액취소된 주문입니다.';
+import { isProviderUnavailable, type PaymentProvider } from './provider';
 
 export interface RefundDeps {
-  iamport: IamportApi;
+  provider: PaymentProvider;
   orders: OrderStore;
   now: () => Date;
 }
 
 /**
  * Cancels the whole remaining balance of one attempt, after the claim (`status: requested`) is stored.
- * `checksum` = the balance Iamport reported: if anyone cancelled meanwhile, Iamport refuses instead
- * of refunding twice. Returns the order with the refund's result recorded.
+ * `checksum` = the balance the provider reported: if anyone cancelled meanwhile, the provider refuses
+ * instead of refunding twice. Returns the order with the refund's result recorded.
  * A transient failure releases the claim and rethrows, so the retry queue can try again.
  */
 export async function executeRefund(deps: RefundDeps, order: Order, plan: RefundPlan): Promise<Order> {
   const claim = order.refunds.find((refund) => refund.imp_uid === plan.imp_uid);
   if (!claim) throw new Error(`refund of ${plan.imp_uid} was not claimed before cancelling`);
+  let result: Awaited<ReturnType<PaymentProvider['cancel']>>;
   try {
-    const after = await deps.iamport.cancelPayment({
-      imp_uid: plan.imp_uid,
+    result = await deps.provider.cancel({
+      attemptId: plan.imp_uid,
+      orderId: order.merchant_uid,
       amount: plan.balance,
       checksum: plan.balance,
       reason:
@@ -33,26 +31,25 @@ export async function executeRefund(deps: RefundDeps, order: Order, plan: Refund
           ? 'amount mismatch (tampered payment)'
           : 'duplicate payment for a settled order',
     });
-    const cancellation = after.cancel_history?.at(-1)?.cancellation_id ?? undefined;
-    return await record(deps, order, {
-      ...claim,
-      status: 'done',
-      ...(cancellation ? { cancellation_id: cancellation } : {}),
-    });
   } catch (error) {
-    if (error instanceof IamportRefusedError && error.iamportMessage === ALREADY_CANCELLED) {
-      return record(deps, order, { ...claim, status: 'done' });
-    }
-    if (isTransientIamportError(error)) {
+    if (isProviderUnavailable(error)) {
       // Release the lease at once so the queued retry does not wait for it to lapse.
       await record(deps, order, { ...claim, requested_at: new Date(0).toISOString() });
-      throw error;
-    }
-    if (error instanceof IamportRefusedError) {
-      // A permanent refusal (stale checksum, vbank without refund account): a person must look.
-      return record(deps, order, { ...claim, status: 'failed', message: error.iamportMessage });
     }
     throw error;
+  }
+  switch (result.kind) {
+    case 'cancelled':
+      return record(deps, order, {
+        ...claim,
+        status: 'done',
+        ...(result.cancellationId ? { cancellation_id: result.cancellationId } : {}),
+      });
+    case 'already_cancelled':
+      return record(deps, order, { ...claim, status: 'done' });
+    case 'refused':
+      // A permanent refusal (stale checksum, vbank without refund account): a person must look.
+      return record(deps, order, { ...claim, status: 'failed', message: result.message });
   }
 }
 

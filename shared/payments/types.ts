@@ -1,4 +1,4 @@
-import type { Payment } from '../iamport/types';
+import type { Attempt } from './attempt';
 import type { Order, Refund, TransitionSource } from '../orders/types';
 
 /** What an entry point knows: identifiers only. Nothing else in a request is ever trusted. */
@@ -11,12 +11,12 @@ export interface VerifyRequest {
 
 /**
  * The answer of one verification. These are outcomes, not errors: the entry points map each to their
- * own response (docs/design.md §5). `retry_later` means Iamport could not be asked; nothing was decided.
+ * own response (docs/design.md §5). `retry_later` means the provider could not be asked; nothing was decided.
  */
 export type VerifyOutcome =
-  | { kind: 'decided'; order: Order; payment: Payment; changed: boolean; refund?: Refund }
-  | { kind: 'sandbox_refused'; order: Order; payment: Payment }
-  | { kind: 'unknown_order'; payment: Payment }
-  | { kind: 'merchant_uid_mismatch'; payment: Payment; requestedMerchantUid: string }
+  | { kind: 'decided'; order: Order; attempt: Attempt; changed: boolean; refund?: Refund }
+  | { kind: 'sandbox_refused'; order: Order; attempt: Attempt }
+  | { kind: 'unknown_order'; attempt: Attempt }
+  | { kind: 'merchant_uid_mismatch'; attempt: Attempt; requestedMerchantUid: string }
   | { kind: 'payment_not_found' }
   | { kind: 'retry_later'; reason: string };

@@ -1,17 +1,17 @@
 import type { OrderEvents } from '../events/dispatchOutbox';
-import { IamportInvalidRequestError, IamportNotFoundError, isTransientIamportError } from '../iamport/errors';
-import type { IamportApi, Payment } from '../iamport/types';
 import { retryOnConflict } from '../orders/retryOnConflict';
 import type { OrderStore } from '../orders/store';
 import type { Order, Refund } from '../orders/types';
 import { hotPathProbe } from '../orders/writePlans';
+import type { Attempt } from './attempt';
 import { type Decision, decide, isAcceptable } from './decide';
 import { executeRefund } from './executeRefund';
-import { findBestAttempt } from './findBestAttempt';
+import { AttemptNotFoundError, isProviderUnavailable, type PaymentProvider } from './provider';
 import type { VerifyOutcome, VerifyRequest } from './types';
 
 export interface VerifyDeps {
-  iamport: IamportApi;
+  /** The payment API that holds the truth (V1 here; V2 beside it): the core never learns which. */
+  provider: PaymentProvider;
   orders: OrderStore;
   acceptSandboxPayments: boolean;
   now?: () => Date;
@@ -25,7 +25,7 @@ export interface VerifyDeps {
  * The one verification every entry point calls (docs/design.md §4): ask Iamport, find OUR order through
  * Iamport's merchant_uid, decide, and apply the decision with conditional writes.
  *
- * Round trips on the hot path (a first `paid` or vbank `ready` for a pending order): one Iamport
+ * Round trips on the hot path (a first `paid` or vbank `ready` for a pending order): one provider
  * lookup (the token is cached) and one DynamoDB UpdateItem whose condition checks status, amount and
  * currency. Anything else costs one consistent GetItem plus one conditional write per round.
  *
@@ -34,69 +34,68 @@ export interface VerifyDeps {
  * if (outcome.kind === 'retry_later') await queue.send(...);
  */
 export async function verifyPayment(deps: VerifyDeps, request: VerifyRequest): Promise<VerifyOutcome> {
-  let payment: Payment;
+  let attempt: Attempt;
   try {
-    // Iamport round trip: the only source of truth about the payment.
-    payment = request.impUid
-      ? await deps.iamport.getPayment(request.impUid)
-      : await findBestAttempt(deps.iamport, requireMerchantUid(request), deps);
+    // Provider round trip: the only source of truth about the payment.
+    attempt = request.impUid
+      ? await deps.provider.getAttempt(request.impUid)
+      : await deps.provider.findDecisiveAttempt(requireMerchantUid(request), {
+          acceptTestPayments: deps.acceptSandboxPayments,
+        });
   } catch (error) {
-    // An id the client refuses to put in a URL cannot name a payment at Iamport either.
-    if (error instanceof IamportNotFoundError || error instanceof IamportInvalidRequestError) {
-      return { kind: 'payment_not_found' };
-    }
-    if (isTransientIamportError(error)) return { kind: 'retry_later', reason: error.message };
+    if (error instanceof AttemptNotFoundError) return { kind: 'payment_not_found' };
+    if (isProviderUnavailable(error)) return { kind: 'retry_later', reason: error.message };
     throw error;
   }
-  if (request.merchantUid !== undefined && request.merchantUid !== payment.merchant_uid) {
+  if (request.merchantUid !== undefined && request.merchantUid !== attempt.orderId) {
     // A paid imp_uid replayed against another order: that order must not move.
-    return { kind: 'merchant_uid_mismatch', payment, requestedMerchantUid: request.merchantUid };
+    return { kind: 'merchant_uid_mismatch', attempt, requestedMerchantUid: request.merchantUid };
   }
   try {
-    const outcome = await settle(deps, request, payment);
+    const outcome = await settle(deps, request, attempt);
     // Not only after a change: a forgery's event waits for its refund, and when the cancel failed the
     // retry that finishes the refund changes no status but must send that waiting event. Publishing
     // an order with nothing in its outbox costs nothing (no I/O).
     if (outcome.kind === 'decided') await deps.events.publish(outcome.order);
     return outcome;
   } catch (error) {
-    if (isTransientIamportError(error)) return { kind: 'retry_later', reason: error.message };
+    if (isProviderUnavailable(error)) return { kind: 'retry_later', reason: error.message };
     throw error;
   }
 }
 
-async function settle(deps: VerifyDeps, request: VerifyRequest, payment: Payment): Promise<VerifyOutcome> {
+async function settle(deps: VerifyDeps, request: VerifyRequest, attempt: Attempt): Promise<VerifyOutcome> {
   const now = deps.now ?? (() => new Date());
-  const fast = await tryHotPath(deps, request, payment, now());
-  if (fast) return { kind: 'decided', order: fast, payment, changed: true };
+  const fast = await tryHotPath(deps, request, attempt, now());
+  if (fast) return { kind: 'decided', order: fast, attempt, changed: true };
 
   // Someone else may change the order between our read and write: each round decides on what is there.
-  return retryOnConflict(payment.merchant_uid, 'verification', async () => {
+  return retryOnConflict(attempt.orderId, 'verification', async () => {
     // DynamoDB round trip: the full rules need the stored order (status, amount, refunds).
-    const order = await deps.orders.get(payment.merchant_uid);
-    if (!order) return { kind: 'unknown_order', payment };
-    const decision = decide(order, payment, {
+    const order = await deps.orders.get(attempt.orderId);
+    if (!order) return { kind: 'unknown_order', attempt };
+    const decision = decide(order, attempt, {
       acceptSandboxPayments: deps.acceptSandboxPayments,
       refundLeaseMs: deps.refundLeaseMs ?? 60_000,
       now: now(),
     });
-    return apply(deps, request, payment, order, decision, now);
+    return apply(deps, request, attempt, order, decision, now);
   });
 }
 
 /** One conditional UpdateItem: pending → paid / vbank_issued when status, amount and currency hold. */
-async function tryHotPath(deps: VerifyDeps, request: VerifyRequest, payment: Payment, now: Date) {
-  if (!isAcceptable(payment, deps)) return undefined;
-  const expected = { amount: payment.amount, currency: payment.currency };
+async function tryHotPath(deps: VerifyDeps, request: VerifyRequest, attempt: Attempt, now: Date) {
+  if (!isAcceptable(attempt, deps)) return undefined;
+  const expected = { amount: attempt.amount, currency: attempt.currency };
   // The order the store's condition stands for (writePlans.ts): the condition is written down once.
-  const probe = decide(hotPathProbe(payment.merchant_uid, expected), payment, {
+  const probe = decide(hotPathProbe(attempt.orderId, expected), attempt, {
     acceptSandboxPayments: true,
     refundLeaseMs: 0,
     now,
   });
   if (probe.kind !== 'transition' || (probe.to !== 'paid' && probe.to !== 'vbank_issued')) return undefined;
   return deps.orders.transitionFromPending(
-    payment.merchant_uid,
+    attempt.orderId,
     expected,
     { to: probe.to, source: request.source, patch: probe.patch },
     now,
@@ -106,19 +105,19 @@ async function tryHotPath(deps: VerifyDeps, request: VerifyRequest, payment: Pay
 async function apply(
   deps: VerifyDeps,
   request: VerifyRequest,
-  payment: Payment,
+  attempt: Attempt,
   order: Order,
   decision: Decision,
   now: () => Date,
 ): Promise<VerifyOutcome> {
   switch (decision.kind) {
     case 'unchanged':
-      return { kind: 'decided', order, payment, changed: false };
+      return { kind: 'decided', order, attempt, changed: false };
     case 'sandbox_refused':
-      return { kind: 'sandbox_refused', order, payment };
+      return { kind: 'sandbox_refused', order, attempt };
     case 'refund_settled': {
       const claim = order.refunds.find((refund) => refund.imp_uid === decision.imp_uid);
-      if (!claim) return { kind: 'decided', order, payment, changed: false };
+      if (!claim) return { kind: 'decided', order, attempt, changed: false };
       const settled: Refund = {
         ...claim,
         status: 'done',
@@ -126,7 +125,7 @@ async function apply(
         ...(decision.cancellation_id ? { cancellation_id: decision.cancellation_id } : {}),
       };
       const saved = await deps.orders.saveRefund(order, settled, now());
-      return { kind: 'decided', order: saved, payment, changed: false, refund: settled };
+      return { kind: 'decided', order: saved, attempt, changed: false, refund: settled };
     }
     case 'transition': {
       const claim = decision.refund ? claimOf(decision.refund, now()) : undefined;
@@ -140,14 +139,14 @@ async function apply(
         },
         now(),
       );
-      if (!decision.refund) return { kind: 'decided', order: written, payment, changed: true };
+      if (!decision.refund) return { kind: 'decided', order: written, attempt, changed: true };
       const refunded = await executeRefund({ ...deps, now }, written, decision.refund);
       return {
         kind: 'decided',
         order: refunded,
-        payment,
+        attempt,
         changed: true,
-        refund: refundOf(refunded, payment),
+        refund: refundOf(refunded, attempt),
       };
     }
     case 'refund': {
@@ -156,9 +155,9 @@ async function apply(
       return {
         kind: 'decided',
         order: refunded,
-        payment,
+        attempt,
         changed: false,
-        refund: refundOf(refunded, payment),
+        refund: refundOf(refunded, attempt),
       };
     }
   }
@@ -174,8 +173,8 @@ function claimOf(plan: { imp_uid: string; balance: number; reason: Refund['reaso
   };
 }
 
-function refundOf(order: Order, payment: Payment): Refund | undefined {
-  return order.refunds.find((refund) => refund.imp_uid === payment.imp_uid);
+function refundOf(order: Order, attempt: Attempt): Refund | undefined {
+  return order.refunds.find((refund) => refund.imp_uid === attempt.id);
 }
 
 function requireMerchantUid(request: VerifyRequest): string {

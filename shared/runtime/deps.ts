@@ -7,6 +7,7 @@ import type { VerifyOrQueueDeps } from '../payments/verifyOrQueue';
 import type { DeadLetterSink } from '../queue/deadLetters';
 import type { RetryQueue } from '../queue/types';
 import type { ReconcileDeps } from '../reconcile/types';
+import { iamportProvider } from '../providers/iamportProvider';
 import type { RegisterDeps } from '../register/registerOrder';
 import { createOrderStoreFromConfig } from './dynamo';
 import { createDispatchDeps, createEventTargetsFromConfig } from './events';
@@ -80,7 +81,7 @@ export function verifyDeps(
   ports: Pick<Ports, (typeof verifyPorts)[number]>,
 ): VerifyOrQueueDeps {
   return {
-    iamport: ports.iamport,
+    provider: iamportProvider(ports.iamport),
     orders: ports.orders,
     queue: ports.queue,
     events: createOrderEvents(ports.dispatch),

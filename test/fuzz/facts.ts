@@ -10,6 +10,7 @@ import { canTransition } from '../../shared/orders/transitions';
 import type { Order, TransitionSource } from '../../shared/orders/types';
 import type { VerifyRequest } from '../../shared/payments/types';
 import { type VerifyDeps, verifyPayment } from '../../shared/payments/verifyPayment';
+import { iamportProvider } from '../../shared/providers/iamportProvider';
 import { memoryEvents } from '../helpers/fakeEvents';
 import { anOrder, aPayment, aVbankPayment, FakeIamport, FIXED_NOW, MemoryOrderStore } from '../helpers/fakes';
 
@@ -144,7 +145,7 @@ export function freshRun(attempts: readonly AttemptKind[], wrap?: Wrap): Run {
   // Order events on, as deployed: every transition's event is recorded and delivered.
   const { events } = memoryEvents(orders);
   const deps: VerifyDeps = {
-    iamport: wrap ? wrap.iamport(iamport) : iamport,
+    provider: iamportProvider(wrap ? wrap.iamport(iamport) : iamport),
     orders: wrap ? wrap.orders(orders) : orders,
     acceptSandboxPayments: false,
     events,

@@ -165,7 +165,7 @@ describe('lost results are reconciled', () => {
   it('retries junk ids posted while Iamport fails a few times only, and pages nobody for them', async () => {
     const junk = Array.from({ length: 5 }, (_, i) => `imp_9${String(Date.now() + i).slice(-11)}`);
     // A token first, so that every call counted below is a lookup of one of these ids.
-    await stack.deps.iamport.getPayment('imp_000000000000').catch(() => undefined);
+    await stack.iamport.getPayment('imp_000000000000').catch(() => undefined);
     const answers = await withFaults({ rate: 1, status: 429 }, async () => {
       const results = await Promise.all(junk.map((impUid) => complete(formEvent({ imp_uid: impUid }))));
       // Longer than every retry a speculative message may have (at 1 s, 2 s and 4 s).

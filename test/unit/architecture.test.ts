@@ -22,6 +22,8 @@ const mayImport: Record<string, readonly string[]> = {
   'shared/payments': ['shared/orders', 'shared/iamport', 'shared/events', 'shared/queue'],
   'shared/reconcile': ['shared/orders', 'shared/payments', 'shared/queue', 'shared/iamport', 'shared/events'],
   'shared/register': ['shared/orders', 'shared/iamport', 'shared/queue', 'shared/reconcile'],
+  // Adapters from a payment API to the core's provider port: the only place both meet.
+  'shared/providers': ['shared/iamport', 'shared/payments', 'shared/orders'],
   'shared/runtime': [
     'shared/config',
     'shared/events',
@@ -31,6 +33,7 @@ const mayImport: Record<string, readonly string[]> = {
     'shared/queue',
     'shared/reconcile',
     'shared/register',
+    'shared/providers',
   ],
   // Handlers may use all of the domain, but never one another.
   functions: ['shared/*'],

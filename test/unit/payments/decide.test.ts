@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import type { Payment } from '../../../shared/iamport/types';
+import type { Order } from '../../../shared/orders/types';
 import { type DecideOptions, decide, matchesOrder } from '../../../shared/payments/decide';
+import { attemptFromIamport } from '../../../shared/providers/iamportAttempt';
 import { anOrder, aPayment, aRefund, aVbankPayment, FIXED_NOW } from '../../helpers/fakes';
+
+/** The rules applied to an Iamport (V1) payment, as the V1 provider hands it to the core. */
+const decideV1 = (order: Order, payment: Payment, options: DecideOptions) =>
+  decide(order, attemptFromIamport(payment), options);
 
 const options: DecideOptions = { acceptSandboxPayments: false, refundLeaseMs: 60_000, now: FIXED_NOW };
 const paidImp = 'imp_100000000001';
@@ -18,7 +25,7 @@ describe('Function: decide', () => {
         const order = anOrder({ status });
 
         // Act
-        const decision = decide(order, aPayment(), options);
+        const decision = decideV1(order, aPayment(), options);
 
         // Assess
         expect(decision).toEqual({
@@ -32,13 +39,13 @@ describe('Function: decide', () => {
     it('leaves an order already paid by the same attempt unchanged', () => {
       const order = anOrder({ status: 'paid', imp_uid: paidImp, pay_method: 'card' });
 
-      const decision = decide(order, aPayment(), options);
+      const decision = decideV1(order, aPayment(), options);
 
       expect(decision).toEqual({ kind: 'unchanged', reason: 'already paid by this payment' });
     });
 
     it('marks an amount mismatch as forgery and plans a refund of everything paid', () => {
-      const decision = decide(anOrder(), aPayment({ amount: 100 }), options);
+      const decision = decideV1(anOrder(), aPayment({ amount: 100 }), options);
 
       expect(decision).toEqual({
         kind: 'transition',
@@ -49,7 +56,7 @@ describe('Function: decide', () => {
     });
 
     it('plans the refund of the balance left (amount - cancel_amount), not of the amount', () => {
-      const decision = decide(anOrder(), aPayment({ amount: 1_000, cancel_amount: 300 }), options);
+      const decision = decideV1(anOrder(), aPayment({ amount: 1_000, cancel_amount: 300 }), options);
 
       expect(decision).toMatchObject({
         kind: 'transition',
@@ -59,7 +66,7 @@ describe('Function: decide', () => {
     });
 
     it('marks a currency mismatch (same number, other currency) as forgery with a refund', () => {
-      const decision = decide(anOrder(), aPayment({ currency: 'USD' }), options);
+      const decision = decideV1(anOrder(), aPayment({ currency: 'USD' }), options);
 
       expect(decision).toMatchObject({
         kind: 'transition',
@@ -69,21 +76,21 @@ describe('Function: decide', () => {
     });
 
     it('compares amounts exactly: 14000.0000001 is not 14000', () => {
-      const decision = decide(anOrder(), aPayment({ amount: 14_000.0000001 }), options);
+      const decision = decideV1(anOrder(), aPayment({ amount: 14_000.0000001 }), options);
 
       expect(decision).toMatchObject({ kind: 'transition', to: 'forgery' });
-      expect(matchesOrder(anOrder(), aPayment({ amount: 14_000.0000001 }))).toBe(false);
-      expect(matchesOrder(anOrder(), aPayment({ amount: 14_000 }))).toBe(true);
+      expect(matchesOrder(anOrder(), attemptFromIamport(aPayment({ amount: 14_000.0000001 })))).toBe(false);
+      expect(matchesOrder(anOrder(), attemptFromIamport(aPayment({ amount: 14_000 })))).toBe(true);
     });
 
     it('matches decimal currencies to the unit', () => {
       const order = anOrder({ amount: 10.5, currency: 'USD' });
 
-      expect(decide(order, aPayment({ amount: 10.5, currency: 'USD' }), options)).toMatchObject({
+      expect(decideV1(order, aPayment({ amount: 10.5, currency: 'USD' }), options)).toMatchObject({
         kind: 'transition',
         to: 'paid',
       });
-      expect(decide(order, aPayment({ amount: 10.49, currency: 'USD' }), options)).toMatchObject({
+      expect(decideV1(order, aPayment({ amount: 10.49, currency: 'USD' }), options)).toMatchObject({
         kind: 'transition',
         to: 'forgery',
       });
@@ -94,7 +101,7 @@ describe('Function: decide', () => {
       (status) => {
         const order = anOrder({ status, imp_uid: otherImp });
 
-        const decision = decide(order, aPayment(), options);
+        const decision = decideV1(order, aPayment(), options);
 
         expect(decision).toEqual({
           kind: 'refund',
@@ -106,7 +113,7 @@ describe('Function: decide', () => {
     it('refunds a second charge of another amount on a paid order as forgery, without a transition', () => {
       const order = anOrder({ status: 'paid', imp_uid: otherImp });
 
-      const decision = decide(order, aPayment({ amount: 500 }), options);
+      const decision = decideV1(order, aPayment({ amount: 500 }), options);
 
       expect(decision).toEqual({
         kind: 'refund',
@@ -119,7 +126,7 @@ describe('Function: decide', () => {
       const order = anOrder({ status: 'forgery', imp_uid: paidImp, pay_method: 'vbank' });
       const deposit = aVbankPayment({ status: 'paid', amount: 100, paid_at: 1_760_000_000 });
 
-      const decision = decide(order, deposit, options);
+      const decision = decideV1(order, deposit, options);
 
       expect(decision).toEqual({
         kind: 'refund',
@@ -130,7 +137,7 @@ describe('Function: decide', () => {
     it('does not plan a refund for a second charge with nothing left to refund', () => {
       const order = anOrder({ status: 'paid', imp_uid: otherImp });
 
-      const decision = decide(order, aPayment({ cancel_amount: 14_000 }), options);
+      const decision = decideV1(order, aPayment({ cancel_amount: 14_000 }), options);
 
       expect(decision).toEqual({ kind: 'unchanged', reason: 'nothing left to refund' });
     });
@@ -145,13 +152,13 @@ describe('Function: decide', () => {
       });
 
     it('is left to the verification that claimed it while the claim is fresh', () => {
-      const decision = decide(forged(ago(59_999)), aPayment({ amount: 100 }), options);
+      const decision = decideV1(forged(ago(59_999)), aPayment({ amount: 100 }), options);
 
       expect(decision).toEqual({ kind: 'unchanged', reason: 'refund in progress elsewhere' });
     });
 
     it('is made again once the claim is stale, for the balance Iamport now reports', () => {
-      const decision = decide(forged(ago(60_000)), aPayment({ amount: 100, cancel_amount: 40 }), options);
+      const decision = decideV1(forged(ago(60_000)), aPayment({ amount: 100, cancel_amount: 40 }), options);
 
       expect(decision).toEqual({
         kind: 'refund',
@@ -160,7 +167,7 @@ describe('Function: decide', () => {
     });
 
     it('is made again at once after a released claim (requested_at = epoch)', () => {
-      const decision = decide(forged(new Date(0).toISOString()), aPayment({ amount: 100 }), options);
+      const decision = decideV1(forged(new Date(0).toISOString()), aPayment({ amount: 100 }), options);
 
       expect(decision).toMatchObject({ kind: 'refund', refund: { balance: 100 } });
     });
@@ -172,13 +179,17 @@ describe('Function: decide', () => {
         refunds: [aRefund({ status, requested_at: ago(3_600_000) })],
       });
 
-      const decision = decide(order, aPayment({ amount: 100 }), options);
+      const decision = decideV1(order, aPayment({ amount: 100 }), options);
 
       expect(decision).toEqual({ kind: 'unchanged', reason: `refund already ${status}` });
     });
 
     it('is not made again when Iamport reports no balance left', () => {
-      const decision = decide(forged(ago(3_600_000)), aPayment({ amount: 100, cancel_amount: 100 }), options);
+      const decision = decideV1(
+        forged(ago(3_600_000)),
+        aPayment({ amount: 100, cancel_amount: 100 }),
+        options,
+      );
 
       expect(decision).toEqual({ kind: 'unchanged', reason: 'refund already requested' });
     });
@@ -198,7 +209,7 @@ describe('Function: decide', () => {
         ],
       });
 
-      const decision = decide(order, cancelled, options);
+      const decision = decideV1(order, cancelled, options);
 
       expect(decision).toEqual({ kind: 'refund_settled', imp_uid: paidImp, cancellation_id: 'cancel_2' });
     });
@@ -206,7 +217,7 @@ describe('Function: decide', () => {
     it('is settled without a cancellation_id when the PG gives none', () => {
       const order = anOrder({ status: 'forgery', imp_uid: paidImp, refunds: [aRefund()] });
 
-      const decision = decide(order, aPayment({ status: 'cancelled', cancel_amount: 14_000 }), options);
+      const decision = decideV1(order, aPayment({ status: 'cancelled', cancel_amount: 14_000 }), options);
 
       expect(decision).toEqual({ kind: 'refund_settled', imp_uid: paidImp, cancellation_id: undefined });
     });
@@ -214,7 +225,7 @@ describe('Function: decide', () => {
     it('is not settled twice', () => {
       const order = anOrder({ status: 'forgery', imp_uid: paidImp, refunds: [aRefund({ status: 'done' })] });
 
-      const decision = decide(order, aPayment({ status: 'cancelled', cancel_amount: 14_000 }), options);
+      const decision = decideV1(order, aPayment({ status: 'cancelled', cancel_amount: 14_000 }), options);
 
       expect(decision).toEqual({ kind: 'unchanged', reason: 'refund already recorded' });
     });
@@ -222,7 +233,7 @@ describe('Function: decide', () => {
 
   describe('a ready payment', () => {
     it('with vbank and the ordered amount issues the account', () => {
-      const decision = decide(anOrder(), aVbankPayment(), options);
+      const decision = decideV1(anOrder(), aVbankPayment(), options);
 
       expect(decision).toEqual({
         kind: 'transition',
@@ -241,26 +252,26 @@ describe('Function: decide', () => {
     });
 
     it('with vbank issues the account on a failed order (the buyer retried)', () => {
-      expect(decide(anOrder({ status: 'failed' }), aVbankPayment(), options)).toMatchObject({
+      expect(decideV1(anOrder({ status: 'failed' }), aVbankPayment(), options)).toMatchObject({
         kind: 'transition',
         to: 'vbank_issued',
       });
     });
 
     it('with vbank falls back to the bank code when the bank name is missing', () => {
-      const decision = decide(anOrder(), aVbankPayment({ vbank_name: null, vbank_holder: null }), options);
+      const decision = decideV1(anOrder(), aVbankPayment({ vbank_name: null, vbank_holder: null }), options);
 
       expect(decision).toMatchObject({ patch: { vbank: { bank: '004', holder: '' } } });
     });
 
     it('with vbank but no account number changes nothing', () => {
-      const decision = decide(anOrder(), aVbankPayment({ vbank_num: null }), options);
+      const decision = decideV1(anOrder(), aVbankPayment({ vbank_num: null }), options);
 
       expect(decision).toEqual({ kind: 'unchanged', reason: 'vbank issued without account details' });
     });
 
     it('with vbank for another amount is forgery, without a refund (no money moved yet)', () => {
-      const decision = decide(anOrder(), aVbankPayment({ amount: 100 }), options);
+      const decision = decideV1(anOrder(), aVbankPayment({ amount: 100 }), options);
 
       expect(decision).toEqual({
         kind: 'transition',
@@ -270,13 +281,13 @@ describe('Function: decide', () => {
     });
 
     it.each(['vbank_issued', 'paid', 'cancelled'] as const)('with vbank never overrides %s', (status) => {
-      const decision = decide(anOrder({ status, imp_uid: paidImp }), aVbankPayment(), options);
+      const decision = decideV1(anOrder({ status, imp_uid: paidImp }), aVbankPayment(), options);
 
       expect(decision).toEqual({ kind: 'unchanged', reason: `a vbank issue never overrides ${status}` });
     });
 
     it('for another method fails a pending order (an abandoned window)', () => {
-      const decision = decide(anOrder(), aPayment({ status: 'ready', paid_at: 0 }), options);
+      const decision = decideV1(anOrder(), aPayment({ status: 'ready', paid_at: 0 }), options);
 
       expect(decision).toEqual({
         kind: 'transition',
@@ -288,7 +299,7 @@ describe('Function: decide', () => {
     it('for another method never overrides paid', () => {
       const order = anOrder({ status: 'paid', imp_uid: otherImp });
 
-      const decision = decide(order, aPayment({ status: 'ready' }), options);
+      const decision = decideV1(order, aPayment({ status: 'ready' }), options);
 
       expect(decision).toEqual({ kind: 'unchanged', reason: 'a ready attempt never overrides paid' });
     });
@@ -296,13 +307,13 @@ describe('Function: decide', () => {
 
   describe('a failed payment', () => {
     it('fails a pending order', () => {
-      const decision = decide(anOrder(), aPayment({ status: 'failed', pay_method: null }), options);
+      const decision = decideV1(anOrder(), aPayment({ status: 'failed', pay_method: null }), options);
 
       expect(decision).toEqual({ kind: 'transition', to: 'failed', patch: { imp_uid: paidImp } });
     });
 
     it.each(['paid', 'vbank_issued', 'failed'] as const)('never overrides %s', (status) => {
-      const decision = decide(
+      const decision = decideV1(
         anOrder({ status, imp_uid: otherImp }),
         aPayment({ status: 'failed' }),
         options,
@@ -316,7 +327,7 @@ describe('Function: decide', () => {
     const paidOrder = anOrder({ status: 'paid', imp_uid: paidImp, pay_method: 'card' });
 
     it('fully cancelled on the decisive attempt cancels the order', () => {
-      const decision = decide(paidOrder, aPayment({ status: 'cancelled', cancel_amount: 14_000 }), options);
+      const decision = decideV1(paidOrder, aPayment({ status: 'cancelled', cancel_amount: 14_000 }), options);
 
       expect(decision).toEqual({
         kind: 'transition',
@@ -326,7 +337,7 @@ describe('Function: decide', () => {
     });
 
     it('partially cancelled on the decisive attempt keeps the partial cancel as such', () => {
-      const decision = decide(paidOrder, aPayment({ status: 'cancelled', cancel_amount: 4_000 }), options);
+      const decision = decideV1(paidOrder, aPayment({ status: 'cancelled', cancel_amount: 4_000 }), options);
 
       expect(decision).toEqual({
         kind: 'transition',
@@ -338,7 +349,7 @@ describe('Function: decide', () => {
     it('repeated (same partial amount) changes nothing', () => {
       const order = anOrder({ status: 'partially_cancelled', imp_uid: paidImp, cancel_amount: 4_000 });
 
-      const decision = decide(order, aPayment({ status: 'cancelled', cancel_amount: 4_000 }), options);
+      const decision = decideV1(order, aPayment({ status: 'cancelled', cancel_amount: 4_000 }), options);
 
       expect(decision).toEqual({
         kind: 'unchanged',
@@ -349,7 +360,7 @@ describe('Function: decide', () => {
     it('repeated (full) changes nothing', () => {
       const order = anOrder({ status: 'cancelled', imp_uid: paidImp, cancel_amount: 14_000 });
 
-      const decision = decide(order, aPayment({ status: 'cancelled', cancel_amount: 14_000 }), options);
+      const decision = decideV1(order, aPayment({ status: 'cancelled', cancel_amount: 14_000 }), options);
 
       expect(decision).toEqual({ kind: 'unchanged', reason: 'cancel already reflected in cancelled' });
     });
@@ -357,7 +368,7 @@ describe('Function: decide', () => {
     it('a second partial cancel with a bigger cancel_amount records it', () => {
       const order = anOrder({ status: 'partially_cancelled', imp_uid: paidImp, cancel_amount: 4_000 });
 
-      const decision = decide(order, aPayment({ status: 'cancelled', cancel_amount: 9_000 }), options);
+      const decision = decideV1(order, aPayment({ status: 'cancelled', cancel_amount: 9_000 }), options);
 
       expect(decision).toEqual({
         kind: 'transition',
@@ -369,7 +380,7 @@ describe('Function: decide', () => {
     it('the rest cancelled after a partial cancel cancels the order', () => {
       const order = anOrder({ status: 'partially_cancelled', imp_uid: paidImp, cancel_amount: 4_000 });
 
-      const decision = decide(order, aPayment({ status: 'cancelled', cancel_amount: 14_000 }), options);
+      const decision = decideV1(order, aPayment({ status: 'cancelled', cancel_amount: 14_000 }), options);
 
       expect(decision).toMatchObject({
         kind: 'transition',
@@ -381,7 +392,7 @@ describe('Function: decide', () => {
     it('of an attempt that did not decide the order changes nothing', () => {
       const order = anOrder({ status: 'paid', imp_uid: otherImp });
 
-      const decision = decide(order, aPayment({ status: 'cancelled', cancel_amount: 14_000 }), options);
+      const decision = decideV1(order, aPayment({ status: 'cancelled', cancel_amount: 14_000 }), options);
 
       expect(decision).toEqual({ kind: 'unchanged', reason: 'a fully refunded attempt decides nothing' });
     });
@@ -389,7 +400,7 @@ describe('Function: decide', () => {
     it('of another attempt that still holds money refunds the rest as a second charge', () => {
       const order = anOrder({ status: 'paid', imp_uid: otherImp });
 
-      const decision = decide(order, aPayment({ status: 'cancelled', cancel_amount: 4_000 }), options);
+      const decision = decideV1(order, aPayment({ status: 'cancelled', cancel_amount: 4_000 }), options);
 
       expect(decision).toMatchObject({
         kind: 'refund',
@@ -398,7 +409,7 @@ describe('Function: decide', () => {
     });
 
     it('makes a failed order partially_cancelled when the attempt seen is partly refunded', () => {
-      const decision = decide(
+      const decision = decideV1(
         anOrder({ status: 'failed', imp_uid: otherImp }),
         aPayment({ status: 'cancelled', cancel_amount: 4_000 }),
         options,
@@ -411,14 +422,14 @@ describe('Function: decide', () => {
   describe('a test-channel payment', () => {
     it('is refused unless sandbox payments are accepted, whatever its status', () => {
       for (const status of ['paid', 'ready', 'failed', 'cancelled']) {
-        expect(decide(anOrder(), aPayment({ sandbox: true, status }), options)).toEqual({
+        expect(decideV1(anOrder(), aPayment({ sandbox: true, status }), options)).toEqual({
           kind: 'sandbox_refused',
         });
       }
     });
 
     it('is decided like any other when sandbox payments are accepted', () => {
-      const decision = decide(anOrder(), aPayment({ sandbox: true }), {
+      const decision = decideV1(anOrder(), aPayment({ sandbox: true }), {
         ...options,
         acceptSandboxPayments: true,
       });
@@ -428,7 +439,7 @@ describe('Function: decide', () => {
   });
 
   it('leaves the order alone on a status PortOne adds later', () => {
-    const decision = decide(anOrder(), aPayment({ status: 'partial_refunded' }), options);
+    const decision = decideV1(anOrder(), aPayment({ status: 'partial_refunded' }), options);
 
     expect(decision).toEqual({ kind: 'unchanged', reason: 'unknown payment status partial_refunded' });
   });
@@ -457,7 +468,7 @@ describe('Function: decide (regressions)', () => {
       cancel_amount: 30,
     });
 
-    expect(decide(order, payment, options)).toEqual({
+    expect(decideV1(order, payment, options)).toEqual({
       kind: 'refund',
       refund: { imp_uid: 'imp_100000000001', balance: 70, reason: 'forgery' },
     });
@@ -476,11 +487,11 @@ describe('Function: decide (regressions)', () => {
       cancel_amount: 30,
     });
 
-    expect(decide(order, payment, options).kind).toBe('unchanged');
+    expect(decideV1(order, payment, options).kind).toBe('unchanged');
   });
 
   it('flags a paid amount of 0 as forgery without planning a refund of nothing', () => {
-    const decision = decide(anOrder(), aPayment({ amount: 0 }), options);
+    const decision = decideV1(anOrder(), aPayment({ amount: 0 }), options);
 
     expect(decision).toMatchObject({ kind: 'transition', to: 'forgery' });
     expect(decision).not.toHaveProperty('refund');
@@ -489,7 +500,7 @@ describe('Function: decide (regressions)', () => {
   it('refunds the rest of a tampered payment first seen already partly cancelled', () => {
     const payment = aPayment({ amount: 100, status: 'cancelled', cancel_amount: 30 });
 
-    expect(decide(anOrder({ amount: 14_000 }), payment, options)).toMatchObject({
+    expect(decideV1(anOrder({ amount: 14_000 }), payment, options)).toMatchObject({
       kind: 'transition',
       to: 'forgery',
       refund: { balance: 70, reason: 'forgery' },
@@ -499,7 +510,7 @@ describe('Function: decide (regressions)', () => {
   it('takes a matching payment first seen partly cancelled as partially_cancelled', () => {
     const payment = aPayment({ amount: 14_000, status: 'cancelled', cancel_amount: 4_000 });
 
-    expect(decide(anOrder({ amount: 14_000 }), payment, options)).toMatchObject({
+    expect(decideV1(anOrder({ amount: 14_000 }), payment, options)).toMatchObject({
       kind: 'transition',
       to: 'partially_cancelled',
       patch: { cancel_amount: 4_000 },

@@ -3,6 +3,8 @@ import { IamportUnavailableError } from '../../../shared/iamport/errors';
 import type { Order } from '../../../shared/orders/types';
 import type { RefundPlan } from '../../../shared/payments/decide';
 import { executeRefund } from '../../../shared/payments/executeRefund';
+import { ProviderUnavailableError } from '../../../shared/payments/provider';
+import { iamportProvider } from '../../../shared/providers/iamportProvider';
 import {
   anOrder,
   aPayment,
@@ -20,7 +22,11 @@ const claimed: Order = anOrder({ status: 'forgery', imp_uid: IMP, refunds: [aRef
 function setup(order: Order = claimed) {
   const store = new MemoryOrderStore(order);
   const iamport = new FakeIamport(aPayment({ amount: 100 }));
-  return { store, iamport, deps: { iamport, orders: store, now: () => FIXED_NOW } };
+  return {
+    store,
+    iamport,
+    deps: { provider: iamportProvider(iamport), orders: store, now: () => FIXED_NOW },
+  };
 }
 
 describe('Function: executeRefund', () => {
@@ -83,7 +89,10 @@ describe('Function: executeRefund', () => {
     const { store, iamport, deps } = setup();
     iamport.failNext('cancelPayment');
 
-    await expect(executeRefund(deps, claimed, plan)).rejects.toBeInstanceOf(IamportUnavailableError);
+    // The provider's outage, as the core's transient error (the Iamport error is its cause).
+    const error = await executeRefund(deps, claimed, plan).catch((reason: unknown) => reason);
+    expect(error).toBeInstanceOf(ProviderUnavailableError);
+    expect((error as Error).cause).toBeInstanceOf(IamportUnavailableError);
     expect(store.stored(claimed.merchant_uid).refunds).toEqual([
       aRefund({ amount: 100, requested_at: '1970-01-01T00:00:00.000Z' }),
     ]);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type VerifyOrQueueDeps, verifyOrQueue } from '../../../shared/payments/verifyOrQueue';
+import { iamportProvider } from '../../../shared/providers/iamportProvider';
 import { memoryEvents } from '../../helpers/fakeEvents';
 import {
   anOrder,
@@ -14,7 +15,7 @@ function setup(queue = new FakeRetryQueue()) {
   const iamport = new FakeIamport(aPayment());
   const orders = new MemoryOrderStore(anOrder());
   const deps: VerifyOrQueueDeps = {
-    iamport,
+    provider: iamportProvider(iamport),
     orders,
     queue,
     events: memoryEvents(orders).events,

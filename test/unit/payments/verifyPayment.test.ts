@@ -4,6 +4,7 @@ import type { Payment } from '../../../shared/iamport/types';
 import type { Order } from '../../../shared/orders/types';
 import type { VerifyOutcome, VerifyRequest } from '../../../shared/payments/types';
 import { type VerifyDeps, verifyPayment } from '../../../shared/payments/verifyPayment';
+import { iamportProvider } from '../../../shared/providers/iamportProvider';
 import { noEvents } from '../../helpers/fakeEvents';
 import {
   anOrder,
@@ -26,7 +27,7 @@ function setup(orders: Order[], payments: Payment[], extra: Partial<VerifyDeps> 
   // As deployed (shared/runtime/iamport.ts): the client asks for test-channel payments only when accepting them.
   iamport.includeSandbox = extra.acceptSandboxPayments ?? false;
   const deps: VerifyDeps = {
-    iamport,
+    provider: iamportProvider(iamport),
     orders: store,
     acceptSandboxPayments: false,
     // The decision alone: its round trips are counted, so no event bookkeeping rides along.
@@ -376,7 +377,7 @@ describe('Function: verifyPayment', () => {
 
       const outcome = await verify();
 
-      expect(outcome).toMatchObject({ kind: 'unknown_order', payment: { imp_uid: IMP } });
+      expect(outcome).toMatchObject({ kind: 'unknown_order', attempt: { id: IMP } });
       expect(store.writes).toBe(0);
       expect(store.calls.transition + store.calls.saveRefund).toBe(0);
       expect(store.peek(MERCHANT_UID)).toBeUndefined();
@@ -455,7 +456,7 @@ describe('Function: verifyPayment', () => {
       // Assess
       expect(findAll).toHaveBeenCalledWith(MERCHANT_UID, { sorting: '-started', limit: 100 });
       expect(iamport.calls.getPayment).toBe(0);
-      expect(outcome.payment.imp_uid).toBe(IMP);
+      expect(outcome.attempt.id).toBe(IMP);
       expect(outcome.order).toMatchObject({ status: 'paid', imp_uid: IMP });
       expect(store.stored(MERCHANT_UID).history.at(-1)).toMatchObject({ source: 'reconcile', imp_uid: IMP });
     });

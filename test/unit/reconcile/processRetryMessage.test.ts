@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { IamportUnavailableError } from '../../../shared/iamport/errors';
+import { iamportProvider } from '../../../shared/providers/iamportProvider';
 import { processRetryMessage } from '../../../shared/reconcile/processRetryMessage';
 import { MAX_SPECULATIVE_ATTEMPTS, MAX_TRANSIENT_ATTEMPTS } from '../../../shared/reconcile/schedule';
 import { memoryEvents } from '../../helpers/fakeEvents';
@@ -12,7 +13,7 @@ function setup() {
     aPayment({ imp_uid: 'imp_1', merchant_uid: 'o1', amount: 100, status: 'paid' }),
   );
   const deps = {
-    iamport,
+    provider: iamportProvider(iamport),
     orders,
     queue,
     events: memoryEvents(orders).events,

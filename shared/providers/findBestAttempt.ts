@@ -1,6 +1,7 @@
 import { IamportNotFoundError, IamportUnavailableError } from '../iamport/errors';
 import type { IamportApi, KnownPaymentStatus, Payment, PaymentPage } from '../iamport/types';
-import { isAcceptable } from './decide';
+import { attemptFromIamport } from './iamportAttempt';
+import { isAcceptable } from '../payments/decide';
 
 /**
  * Attempts per findAll page (Iamport allows up to 1,000): a hundred hold every attempt of a real
@@ -54,7 +55,7 @@ export async function findBestAttempt(
   const clock = options.clock ?? Date.now;
   const budgetMs = options.budgetMs ?? ATTEMPT_SEARCH_BUDGET_MS;
   const deadline = clock() + budgetMs;
-  const acceptable = (payment: Payment) => isAcceptable(payment, options);
+  const acceptable = (payment: Payment) => isAcceptable(attemptFromIamport(payment), options);
   const first = await readPage(iamport, merchantUid, undefined, 1);
   if (first === undefined)
     throw new IamportNotFoundError(`findBestAttempt: no attempt for this merchant_uid`);

@@ -5,7 +5,7 @@ import {
   ATTEMPT_MAX_PAGES,
   ATTEMPT_PAGE_LIMIT,
   findBestAttempt,
-} from '../../../shared/payments/findBestAttempt';
+} from '../../../shared/providers/findBestAttempt';
 import { aPayment, aVbankPayment, FakeIamport } from '../../helpers/fakes';
 
 /** The nth attempt for order_1001, started n minutes after the first. */
