@@ -28,6 +28,15 @@ const envSchema = z.object({
   IAMPORT_API_KEY_PARAMETER: z.string().min(1).optional(),
   IAMPORT_API_SECRET_PARAMETER: z.string().min(1).optional(),
   IAMPORT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+  /** PortOne V2: a stage with neither secret serves V1 alone. */
+  PORTONE_BASE_URL: httpUrl.default('https://api.portone.io'),
+  PORTONE_API_SECRET: z.string().min(1).optional(),
+  PORTONE_API_SECRET_PARAMETER: z.string().min(1).optional(),
+  PORTONE_STORE_ID: z.string().min(1).optional(),
+  /** Up to two `whsec_` secrets, comma-separated (rotation); deployed: one SSM SecureString. */
+  PORTONE_WEBHOOK_SECRETS: list,
+  PORTONE_WEBHOOK_SECRETS_PARAMETER: z.string().min(1).optional(),
+  PORTONE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   ORDERS_TABLE: z.string().min(1),
   DYNAMODB_ENDPOINT: httpUrl.optional(),
   RETRY_QUEUE_URL: z.string().min(1),
@@ -94,6 +103,8 @@ function toConfig(e: z.output<typeof envSchema>) {
       apiSecret: secret(e.IAMPORT_API_SECRET, e.IAMPORT_API_SECRET_PARAMETER),
       timeoutMs: e.IAMPORT_TIMEOUT_MS,
     },
+    /** PortOne V2, or undefined: this stage serves V1 alone. */
+    portone: portoneConfig(e),
     ordersTable: e.ORDERS_TABLE,
     dynamoEndpoint: e.DYNAMODB_ENDPOINT,
     retryQueueUrl: e.RETRY_QUEUE_URL,
@@ -121,8 +132,41 @@ function toConfig(e: z.output<typeof envSchema>) {
   return Object.freeze(config);
 }
 
+function portoneConfig(e: z.output<typeof envSchema>) {
+  if (!e.PORTONE_API_SECRET && !e.PORTONE_API_SECRET_PARAMETER) return undefined;
+  return {
+    baseUrl: new URL(e.PORTONE_BASE_URL),
+    apiSecret: secret(e.PORTONE_API_SECRET, e.PORTONE_API_SECRET_PARAMETER),
+    storeId: e.PORTONE_STORE_ID,
+    webhookSecrets:
+      e.PORTONE_WEBHOOK_SECRETS.length > 0
+        ? { values: e.PORTONE_WEBHOOK_SECRETS }
+        : e.PORTONE_WEBHOOK_SECRETS_PARAMETER
+          ? { parameter: e.PORTONE_WEBHOOK_SECRETS_PARAMETER }
+          : undefined,
+    timeoutMs: e.PORTONE_TIMEOUT_MS,
+  };
+}
+
 function crossVariableProblems(env: NodeJS.ProcessEnv): string[] {
   const problems: string[] = [];
+  if (env.PORTONE_API_SECRET || env.PORTONE_API_SECRET_PARAMETER) {
+    // A V2 stage without a webhook secret could not tell PortOne's notices from anyone's.
+    if (!env.PORTONE_WEBHOOK_SECRETS && !env.PORTONE_WEBHOOK_SECRETS_PARAMETER) {
+      problems.push(
+        'PORTONE_WEBHOOK_SECRETS: set it or PORTONE_WEBHOOK_SECRETS_PARAMETER with the V2 API secret',
+      );
+    }
+    const secrets = (env.PORTONE_WEBHOOK_SECRETS ?? '')
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean);
+    if (secrets.length > 2)
+      problems.push('PORTONE_WEBHOOK_SECRETS: at most two secrets (the one in use and the next)');
+    if (secrets.some((value) => !value.startsWith('whsec_'))) {
+      problems.push('PORTONE_WEBHOOK_SECRETS: each secret starts with whsec_');
+    }
+  }
   for (const name of ['IAMPORT_API_KEY', 'IAMPORT_API_SECRET'] as const) {
     if (!env[name] && !env[`${name}_PARAMETER`]) problems.push(`${name}: set ${name} or ${name}_PARAMETER`);
   }
@@ -144,7 +188,12 @@ function productionProblems(env: NodeJS.ProcessEnv): string[] {
   if (env.ACCEPT_SANDBOX_PAYMENTS === 'true' || env.ACCEPT_SANDBOX_PAYMENTS === '1') {
     problems.push('ACCEPT_SANDBOX_PAYMENTS: must be false in production');
   }
-  for (const name of ['RESULT_PAGE_URL', 'IAMPORT_BASE_URL', 'MERCHANT_WEBHOOK_URL'] as const) {
+  for (const name of [
+    'RESULT_PAGE_URL',
+    'IAMPORT_BASE_URL',
+    'MERCHANT_WEBHOOK_URL',
+    'PORTONE_BASE_URL',
+  ] as const) {
     const value = env[name];
     if (value && !value.startsWith('https://')) problems.push(`${name}: must be https in production`);
     if (value && /\bexample\.(com|org|net)\b/.test(value)) problems.push(`${name}: is a placeholder`);

@@ -243,3 +243,54 @@ describe('Function: loadConfig (production)', () => {
     expect(() => loadConfig({ ...prod, ...override })).toThrow(message);
   });
 });
+
+describe('Function: loadConfig (PortOne V2)', () => {
+  const v2 = {
+    ...minimal,
+    PORTONE_API_SECRET: 'portone-secret-value',
+    PORTONE_STORE_ID: 'store-00000000-0000-0000-0000-000000000000',
+    PORTONE_WEBHOOK_SECRETS: 'whsec_Y3VycmVudA==,whsec_bmV4dA==',
+  };
+
+  it('serves V1 alone when no V2 secret is set', () => {
+    expect(loadConfig(minimal).portone).toBeUndefined();
+  });
+
+  it('reads the V2 settings: base URL, secret, store, up to two webhook secrets, deadline', () => {
+    expect(loadConfig(v2).portone).toEqual({
+      baseUrl: new URL('https://api.portone.io'),
+      apiSecret: { value: 'portone-secret-value' },
+      storeId: 'store-00000000-0000-0000-0000-000000000000',
+      webhookSecrets: { values: ['whsec_Y3VycmVudA==', 'whsec_bmV4dA=='] },
+      timeoutMs: 10_000,
+    });
+    const deployed = loadConfig({
+      ...minimal,
+      PORTONE_API_SECRET_PARAMETER: '/svc/prod/portone-api-secret',
+      PORTONE_WEBHOOK_SECRETS_PARAMETER: '/svc/prod/portone-webhook-secrets',
+    }).portone;
+    expect(deployed).toMatchObject({
+      apiSecret: { parameter: '/svc/prod/portone-api-secret' },
+      webhookSecrets: { parameter: '/svc/prod/portone-webhook-secrets' },
+    });
+  });
+
+  it.each([
+    [{ PORTONE_WEBHOOK_SECRETS: '' }, 'PORTONE_WEBHOOK_SECRETS: set it or PORTONE_WEBHOOK_SECRETS_PARAMETER'],
+    [{ PORTONE_WEBHOOK_SECRETS: 'whsec_a,whsec_b,whsec_c' }, 'PORTONE_WEBHOOK_SECRETS: at most two secrets'],
+    [{ PORTONE_WEBHOOK_SECRETS: 'not-a-secret' }, 'PORTONE_WEBHOOK_SECRETS: each secret starts with whsec_'],
+  ])('refuses %j', (override, message) => {
+    expect(failure({ ...v2, ...override }).message).toContain(message);
+  });
+
+  it('needs https for the V2 API in production', () => {
+    expect(
+      failure({
+        ...v2,
+        PRODUCTION: 'true',
+        PORTONE_BASE_URL: 'http://127.0.0.1:3101',
+        RESULT_PAGE_URL: 'https://shop.test.kr/result',
+      }).message,
+    ).toContain('PORTONE_BASE_URL: must be https in production');
+  });
+});
