@@ -47,6 +47,10 @@ export async function executeRefund(deps: RefundDeps, order: Order, plan: Refund
       });
     case 'already_cancelled':
       return record(deps, order, { ...claim, status: 'done' });
+    case 'pending':
+      // The claim stays `requested` and the order in the sweeper's index: the check that sees the
+      // attempt cancelled records it done (decide: refund_settled).
+      return order;
     case 'refused':
       // A permanent refusal (stale checksum, vbank without refund account): a person must look.
       return record(deps, order, { ...claim, status: 'failed', message: result.message });

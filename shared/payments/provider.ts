@@ -31,6 +31,8 @@ export type CancelResult =
   | { kind: 'cancelled'; cancellationId?: string }
   /** Nothing was left to cancel: the refund we wanted already happened. */
   | { kind: 'already_cancelled' }
+  /** Accepted, finished later by the PG (V2's REQUESTED): the claim stays open; a later check settles it. */
+  | { kind: 'pending' }
   /** Understood and refused for good (a stale checksum, a vbank without a refund account): a person looks. */
   | { kind: 'refused'; message: string };
 

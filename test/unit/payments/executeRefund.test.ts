@@ -133,4 +133,17 @@ describe('Function: executeRefund', () => {
     expect(order).toMatchObject({ revision: claimed.revision + 2, refunds: [{ status: 'done' }] });
     expect(iamport.successfulCancels).toHaveLength(1);
   });
+
+  it('leaves the claim open when the provider accepted the cancel to finish it later', async () => {
+    const { store, deps } = setup();
+    const later = {
+      ...deps,
+      provider: { ...deps.provider, cancel: async () => ({ kind: 'pending' as const }) },
+    };
+
+    const order = await executeRefund(later, claimed, plan);
+
+    expect(order).toEqual(claimed);
+    expect(store.stored(claimed.merchant_uid).refunds).toEqual([aRefund({ amount: 100 })]);
+  });
 });
