@@ -94,15 +94,19 @@ const amountSchema = z.object({
   taxFree: absent(amount),
 });
 
-/** Statuses whose payment went through a PG channel, and so must say which one (LIVE or TEST). */
-const channelled: ReadonlySet<string> = new Set([
-  'PAID',
-  'PARTIAL_CANCELLED',
-  'CANCELLED',
-  'VIRTUAL_ACCOUNT_ISSUED',
-]);
-/** Statuses in which money was taken, and so must say when. */
-const paid: ReadonlySet<string> = new Set(['PAID', 'PARTIAL_CANCELLED']);
+/**
+ * Fields PortOne's reference marks required for a status although they are optional for others. A
+ * payment that went through a PG channel without saying which (LIVE or TEST) cannot be verified: a
+ * missing `channel` must never read as "not TEST". Only these are enforced; the rest stays lenient.
+ */
+// A Map, not an object literal: a status such as `constructor` must not find a prototype's member.
+const requiredWhen = new Map<string, readonly ('channel' | 'paidAt')[]>([
+  ['PAY_PENDING', ['channel']],
+  ['VIRTUAL_ACCOUNT_ISSUED', ['channel']],
+  ['PAID', ['channel', 'paidAt']],
+  ['PARTIAL_CANCELLED', ['channel']],
+  ['CANCELLED', ['channel']],
+] satisfies [KnownPaymentStatus, readonly ('channel' | 'paidAt')[]][]);
 
 export const paymentSchema = z
   .object({
@@ -128,14 +132,11 @@ export const paymentSchema = z
     /** Chosen by the merchant's front end; never trusted, parse defensively. */
     customData: absent(z.string()),
   })
-  // A payment that took money without saying through which channel, or when, cannot be verified: a
-  // missing `channel` must not read as "not TEST".
   .superRefine((payment, context) => {
-    if (channelled.has(payment.status) && payment.channel === undefined) {
-      context.addIssue({ code: 'custom', path: ['channel'], message: `required when ${payment.status}` });
-    }
-    if (paid.has(payment.status) && payment.paidAt === undefined) {
-      context.addIssue({ code: 'custom', path: ['paidAt'], message: `required when ${payment.status}` });
+    for (const field of requiredWhen.get(payment.status) ?? []) {
+      if (payment[field] === undefined) {
+        context.addIssue({ code: 'custom', path: [field], message: `required when ${payment.status}` });
+      }
     }
   });
 export type Payment = z.infer<typeof paymentSchema>;

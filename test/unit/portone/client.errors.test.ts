@@ -217,6 +217,8 @@ describe('PortOneClient: answers mapped to errors', () => {
     ['a payment without status', 200, paymentJson({ status: undefined })],
     ['a PAID payment without channel', 200, paymentJson({ channel: undefined })],
     ['a PAID payment without paidAt', 200, paymentJson({ paidAt: undefined })],
+    ['a PAY_PENDING payment without channel', 200, paymentJson({ status: 'PAY_PENDING', channel: null })],
+    ['a CANCELLED payment without channel', 200, paymentJson({ status: 'CANCELLED', channel: undefined })],
     ['a paidAt that is not a timestamp', 200, paymentJson({ paidAt: 'yesterday' })],
     ['a paidAt without an offset', 200, paymentJson({ paidAt: '2026-11-30T08:00:31' })],
     [

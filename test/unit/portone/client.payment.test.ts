@@ -135,6 +135,24 @@ describe('PortOneClient: getPayment answers parsed', () => {
     });
   });
 
+  it.each(['constructor', '__proto__', 'toString'])(
+    'parses a status named %s like any unknown one',
+    async (status) => {
+      const payment = await parsed(paymentJson({ status, channel: undefined }));
+
+      expect(payment.status).toBe(status);
+    },
+  );
+
+  it('reads a partial or full cancel without paidAt, as PortOne’s reference allows', async () => {
+    const partial = await parsed(paymentJson({ status: 'PARTIAL_CANCELLED', paidAt: undefined }));
+    const full = await parsed(
+      paymentJson({ status: 'CANCELLED', paidAt: undefined, cancelledAt: '2026-11-30T09:00:00Z' }),
+    );
+
+    expect([partial.paidAt, full.paidAt]).toEqual([undefined, undefined]);
+  });
+
   it('reads a TEST channel as it is, for verification to refuse', async () => {
     const payment = await parsed(paymentJson({ channel: { type: 'TEST', pgProvider: 'TOSSPAYMENTS' } }));
 
