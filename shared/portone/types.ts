@@ -39,7 +39,9 @@ export type PaymentStatus = Open<KnownPaymentStatus>;
 
 /** `TEST` channels are the PG's sandbox: money never moves. Anything but `LIVE` must be read as test. */
 export type ChannelType = Open<'LIVE' | 'TEST'>;
-export type CancellationStatus = Open<'SUCCEEDED' | 'REQUESTED' | 'FAILED'>;
+/** `REQUESTED`: accepted, finished asynchronously (a `Transaction.Cancelled` webhook tells when). */
+export type KnownCancellationStatus = 'SUCCEEDED' | 'REQUESTED' | 'FAILED';
+export type CancellationStatus = Open<KnownCancellationStatus>;
 export type PortOneVersion = Open<'V1' | 'V2'>;
 export type Currency = Open<'KRW'>;
 
