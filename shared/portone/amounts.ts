@@ -12,3 +12,20 @@ export function requireKrw(value: number, name: string, min: 0 | 1): void {
   }
   if (value < min) throw new PortOneInvalidRequestError(`${name} must be at least ${min}`);
 }
+
+/**
+ * An optional amount that, when given, must be whole KRW from `min` up to `limit` (the balance or total it
+ * is part of). Returns whether it was given, so the caller adds it to the body only then.
+ * @internal
+ */
+export function optionalKrwWithin(
+  value: number | undefined,
+  name: string,
+  min: 0 | 1,
+  limit: { value: number; name: string },
+): value is number {
+  if (value === undefined) return false;
+  requireKrw(value, name, min);
+  if (value > limit.value) throw new PortOneInvalidRequestError(`${name} must not exceed ${limit.name}`);
+  return true;
+}

@@ -9,13 +9,17 @@ export interface PortOneErrorOptions extends ErrorOptions {
   portOneType?: string;
 }
 
+/**
+ * The base of every error below. Each class names itself in a string field, not through `new.target`:
+ * the bundle is minified, and a logged `name` must survive that.
+ */
 export class PortOneError extends Error {
+  override readonly name: string = 'PortOneError';
   readonly code: string = 'PORTONE_ERROR';
   readonly httpStatus: number | undefined;
   readonly portOneType: string | undefined;
   constructor(message: string, options?: PortOneErrorOptions) {
     super(message, options);
-    this.name = 'PortOneError';
     this.httpStatus = options?.httpStatus;
     this.portOneType = options?.portOneType;
   }
@@ -23,11 +27,8 @@ export class PortOneError extends Error {
 
 /** The payment does not exist at PortOne (or not in that store): HTTP 404 `PAYMENT_NOT_FOUND`. */
 export class PortOneNotFoundError extends PortOneError {
+  override readonly name = 'PortOneNotFoundError';
   override readonly code = 'PORTONE_NOT_FOUND';
-  constructor(message: string, options?: PortOneErrorOptions) {
-    super(message, options);
-    this.name = 'PortOneNotFoundError';
-  }
 }
 
 /**
@@ -35,11 +36,8 @@ export class PortOneNotFoundError extends PortOneError {
  * configuration problem. V2 has no token to refresh, so retrying cannot help.
  */
 export class PortOneUnauthorizedError extends PortOneError {
+  override readonly name = 'PortOneUnauthorizedError';
   override readonly code = 'PORTONE_UNAUTHORIZED';
-  constructor(message: string, options?: PortOneErrorOptions) {
-    super(message, options);
-    this.name = 'PortOneUnauthorizedError';
-  }
 }
 
 /**
@@ -49,12 +47,12 @@ export class PortOneUnauthorizedError extends PortOneError {
  * request with this key is still running": {@link isTransientPortOneError} says to retry it later.
  */
 export class PortOneRefusedError extends PortOneError {
+  override readonly name = 'PortOneRefusedError';
   override readonly code = 'PORTONE_REFUSED';
   override readonly portOneType: string;
   readonly portOneMessage: string;
   constructor(portOneType: string, portOneMessage: string, options?: PortOneErrorOptions) {
     super(`PortOne refused the request (${portOneType}): ${portOneMessage}`, { ...options, portOneType });
-    this.name = 'PortOneRefusedError';
     this.portOneType = portOneType;
     this.portOneMessage = portOneMessage;
   }
@@ -66,20 +64,14 @@ export class PortOneRefusedError extends PortOneError {
  * retried with the same `Idempotency-Key`, which replays the first outcome instead of acting twice.
  */
 export class PortOneUnavailableError extends PortOneError {
+  override readonly name = 'PortOneUnavailableError';
   override readonly code = 'PORTONE_UNAVAILABLE';
-  constructor(message: string, options?: PortOneErrorOptions) {
-    super(message, options);
-    this.name = 'PortOneUnavailableError';
-  }
 }
 
 /** PortOne (or something in front of it) answered what we cannot read: not JSON, a wrong shape. */
 export class PortOneMalformedResponseError extends PortOneError {
+  override readonly name = 'PortOneMalformedResponseError';
   override readonly code = 'PORTONE_MALFORMED_RESPONSE';
-  constructor(message: string, options?: PortOneErrorOptions) {
-    super(message, options);
-    this.name = 'PortOneMalformedResponseError';
-  }
 }
 
 /**
@@ -88,11 +80,8 @@ export class PortOneMalformedResponseError extends PortOneError {
  * an idempotency key outside 16–256 characters. Nothing reached PortOne; the same call cannot succeed.
  */
 export class PortOneInvalidRequestError extends PortOneError {
+  override readonly name = 'PortOneInvalidRequestError';
   override readonly code = 'PORTONE_INVALID_REQUEST';
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'PortOneInvalidRequestError';
-  }
 }
 
 /** PortOne's answer while a request with the same `Idempotency-Key` is still being processed. */

@@ -1,4 +1,6 @@
 import { type Dispatcher, Pool } from 'undici';
+import { splitBaseUrl } from '../net/baseUrl';
+import { keepAlivePoolOptions } from '../net/keepAlive';
 import { requireId } from './ids';
 
 /** How to reach PortOne V2 and with which secret. */
@@ -43,26 +45,13 @@ function fail(message: string): never {
   throw new TypeError(`createPortOneClient: ${message}`);
 }
 
-function parseBaseUrl(baseUrl: string | URL): URL {
-  let url: URL;
-  try {
-    url = new URL(baseUrl);
-  } catch {
-    fail('baseUrl must be an absolute URL');
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') fail('baseUrl must be an http(s) URL');
-  if (url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
-    fail('baseUrl must not carry a query, a fragment or credentials');
-  }
-  return url;
-}
-
 /**
  * Validates the options once, when the client is built, so a bad configuration fails at cold start.
  * @internal
  */
 export function resolveOptions(options: PortOneClientOptions): ResolvedOptions {
-  const url = parseBaseUrl(options.baseUrl ?? PORTONE_CLIENT_DEFAULTS.baseUrl);
+  const url = splitBaseUrl(options.baseUrl ?? PORTONE_CLIENT_DEFAULTS.baseUrl);
+  if ('problem' in url) fail(url.problem);
   // Visible ASCII only: anything else cannot be a header value, and a CR/LF would split the header.
   if (typeof options.secret !== 'string' || !/^[\x21-\x7e]+$/.test(options.secret)) {
     fail('secret must be a non-empty string of visible ASCII characters');
@@ -78,27 +67,14 @@ export function resolveOptions(options: PortOneClientOptions): ResolvedOptions {
   if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) fail('timeoutMs must be a positive integer');
   return {
     origin: url.origin,
-    basePath: url.pathname.replace(/\/+$/, ''),
+    basePath: url.basePath,
     secret: options.secret,
     storeId: options.storeId,
     timeoutMs,
   };
 }
 
-/**
- * The client's own transport: one keep-alive `Pool` for the origin, so a warm Lambda reuses its TLS
- * connection. Idle sockets close after 10 s (under common load-balancer idle timeouts) so a reused
- * socket is rarely one the server already dropped; at most 10 sockets, the rest queue within their own
- * deadline.
- * @internal
- */
+/** The client's own transport: one keep-alive `Pool` for PortOne's origin. @internal */
 export function createDefaultDispatcher({ origin, timeoutMs }: ResolvedOptions): Dispatcher {
-  return new Pool(origin, {
-    connections: 10,
-    keepAliveTimeout: 10_000,
-    keepAliveMaxTimeout: 60_000,
-    connect: { timeout: timeoutMs },
-    headersTimeout: timeoutMs,
-    bodyTimeout: timeoutMs,
-  });
+  return new Pool(origin, keepAlivePoolOptions(timeoutMs));
 }

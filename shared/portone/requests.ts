@@ -1,4 +1,4 @@
-import { requireKrw } from './amounts';
+import { optionalKrwWithin, requireKrw } from './amounts';
 import { PortOneInvalidRequestError } from './errors';
 import { requireId } from './ids';
 import type { CancelPaymentRequest, PreRegisterPaymentRequest } from './types';
@@ -24,6 +24,11 @@ export function storeOf(requested: string | undefined, fallback: string | undefi
   return storeId;
 }
 
+/** Names the store in a POST body (PortOne reads it there, not from the query), when there is one. */
+function withStore(body: Record<string, unknown>, storeId: string | undefined): Record<string, unknown> {
+  return storeId === undefined ? body : { ...body, storeId };
+}
+
 /**
  * The JSON body of `POST /payments/{paymentId}/cancel`, built field by field so nothing foreign rides
  * along. `amount` is sent only when given, and must then be above 0 and within
@@ -42,15 +47,9 @@ export function cancelBody(
     reason: request.reason,
     currentCancellableAmount: request.currentCancellableAmount,
   };
-  if (request.amount !== undefined) {
-    requireKrw(request.amount, 'amount', 1);
-    if (request.amount > request.currentCancellableAmount) {
-      throw new PortOneInvalidRequestError('amount must not exceed currentCancellableAmount');
-    }
-    body.amount = request.amount;
-  }
-  if (storeId !== undefined) body.storeId = storeId;
-  return body;
+  const balance = { value: request.currentCancellableAmount, name: 'currentCancellableAmount' };
+  if (optionalKrwWithin(request.amount, 'amount', 1, balance)) body.amount = request.amount;
+  return withStore(body, storeId);
 }
 
 /** The JSON body of `POST /payments/{paymentId}/pre-register`. @internal */
@@ -61,13 +60,8 @@ export function preRegisterBody(
   requireKrw(request.totalAmount, 'totalAmount', 1);
   if (request.currency !== 'KRW') throw new PortOneInvalidRequestError('currency must be KRW');
   const body: Record<string, unknown> = { totalAmount: request.totalAmount, currency: request.currency };
-  if (request.taxFreeAmount !== undefined) {
-    requireKrw(request.taxFreeAmount, 'taxFreeAmount', 0);
-    if (request.taxFreeAmount > request.totalAmount) {
-      throw new PortOneInvalidRequestError('taxFreeAmount must not exceed totalAmount');
-    }
+  const total = { value: request.totalAmount, name: 'totalAmount' };
+  if (optionalKrwWithin(request.taxFreeAmount, 'taxFreeAmount', 0, total))
     body.taxFreeAmount = request.taxFreeAmount;
-  }
-  if (storeId !== undefined) body.storeId = storeId;
-  return body;
+  return withStore(body, storeId);
 }

@@ -23,6 +23,14 @@ function errorBodyOf(text: string): z.infer<typeof errorBodySchema> | undefined 
   return parsed.success ? parsed.data : undefined;
 }
 
+/** One HTTP answer, read to the end. @internal */
+export interface Answer {
+  /** The call it answers, for error messages. */
+  operation: string;
+  status: number;
+  text: string;
+}
+
 /**
  * Turns one HTTP answer into the endpoint's validated body, or throws the matching `PortOneError`.
  *
@@ -38,12 +46,8 @@ function errorBodyOf(text: string): z.infer<typeof errorBodySchema> | undefined 
  * - 200 → the body, validated by `schema`; any other 2xx or 3xx → malformed.
  * @internal
  */
-export function interpretResponse<T>(
-  operation: string,
-  status: number,
-  text: string,
-  schema: z.ZodType<T>,
-): T {
+export function answerOf<T>(answer: Answer, schema: z.ZodType<T>): T {
+  const { operation, status, text } = answer;
   const httpStatus = status;
   const error = status === 200 ? undefined : errorBodyOf(text);
   const portOneType = error?.type;
@@ -77,17 +81,14 @@ export function interpretResponse<T>(
     );
   }
   const read = parseJsonQuietly(text);
-  if (read === undefined) {
-    throw new PortOneMalformedResponseError(`${operation}: HTTP 200 with a body that is not JSON`, {
-      httpStatus,
-    });
-  }
-  const parsed = schema.safeParse(read.json);
-  if (!parsed.success) {
-    throw new PortOneMalformedResponseError(
-      `${operation}: answer does not match the expected shape at ${failedFields(parsed.error)}`,
-      { httpStatus, cause: parsed.error },
-    );
-  }
-  return parsed.data;
+  const parsed = read === undefined ? undefined : schema.safeParse(read.json);
+  if (parsed?.success) return parsed.data;
+  const problem =
+    parsed === undefined
+      ? 'is not JSON'
+      : `does not match the expected shape at ${failedFields(parsed.error)}`;
+  throw new PortOneMalformedResponseError(`${operation}: the answer ${problem}`, {
+    httpStatus,
+    cause: parsed?.error,
+  });
 }

@@ -2,7 +2,7 @@ import type { Dispatcher } from 'undici';
 import type { z } from 'zod';
 import { describeTransportFailure } from '../net/describeTransportFailure';
 import { PortOneUnavailableError } from './errors';
-import { interpretResponse } from './responses';
+import { answerOf } from './responses';
 
 /** Where and how to send; fixed for the life of a client. @internal */
 export interface TransportOptions {
@@ -78,6 +78,6 @@ export function createTransport(options: TransportOptions): Send {
         },
       );
     }
-    return interpretResponse(request.operation, answered, text, request.schema);
+    return answerOf({ operation: request.operation, status: answered, text }, request.schema);
   };
 }

@@ -263,7 +263,7 @@ describe('PortOneClient: answers mapped to errors', () => {
     const error = await rejectionOf(mock.client.getPayment('p1'));
 
     expect((error as Error).message).toBe(
-      'getPayment: answer does not match the expected shape at id, amount.total',
+      'getPayment: the answer does not match the expected shape at id, amount.total',
     );
   });
 
@@ -276,5 +276,7 @@ describe('PortOneClient: answers mapped to errors', () => {
     expect(invalid).toBeInstanceOf(PortOneError);
     expect(invalid).toMatchObject({ code: 'PORTONE_INVALID_REQUEST', httpStatus: undefined });
     expect(notFound).toMatchObject({ code: 'PORTONE_NOT_FOUND', name: 'PortOneNotFoundError' });
+    // The class names itself as a string, so the name survives minification and heads the stack.
+    expect((notFound as Error).stack?.startsWith('PortOneNotFoundError: ')).toBe(true);
   });
 });
