@@ -61,7 +61,8 @@ export function preRegisterBody(
   if (request.currency !== 'KRW') throw new PortOneInvalidRequestError('currency must be KRW');
   const body: Record<string, unknown> = { totalAmount: request.totalAmount, currency: request.currency };
   const total = { value: request.totalAmount, name: 'totalAmount' };
-  if (optionalKrwWithin(request.taxFreeAmount, 'taxFreeAmount', 0, total))
+  if (optionalKrwWithin(request.taxFreeAmount, 'taxFreeAmount', 0, total)) {
     body.taxFreeAmount = request.taxFreeAmount;
+  }
   return withStore(body, storeId);
 }

@@ -73,12 +73,10 @@ export function answerOf<T>(answer: Answer, schema: z.ZodType<T>): T {
     throw new PortOneRefusedError(error.type, error.message ?? '', { httpStatus });
   }
   if (status !== 200) {
-    throw new PortOneMalformedResponseError(
-      `${operation}: HTTP ${status} without a JSON {type, message} body`,
-      {
-        httpStatus,
-      },
-    );
+    const without = status >= 400 ? ' without a JSON {type, message} body' : '';
+    throw new PortOneMalformedResponseError(`${operation}: unexpected HTTP ${status}${without}`, {
+      httpStatus,
+    });
   }
   const read = parseJsonQuietly(text);
   const parsed = read === undefined ? undefined : schema.safeParse(read.json);

@@ -257,6 +257,16 @@ describe('PortOneClient: answers mapped to errors', () => {
     await expect(mock.client.cancelPayment(cancel)).rejects.toBeInstanceOf(PortOneMalformedResponseError);
   });
 
+  it.each([
+    [404, '<html>Not Found</html>', 'getPayment: unexpected HTTP 404 without a JSON {type, message} body'],
+    [201, paymentJson(), 'getPayment: unexpected HTTP 201'],
+    [200, '{"status":', 'getPayment: the answer is not JSON'],
+  ])('says what was wrong with a malformed HTTP %i', async (status, data, message) => {
+    replyPayment(status, data);
+
+    await expect(mock.client.getPayment('p1')).rejects.toMatchObject({ message });
+  });
+
   it('names the failing fields of a malformed payment, not their values', async () => {
     replyPayment(200, paymentJson({ amount: { total: 'fourteen thousand', paid: 1, cancelled: 0 }, id: 7 }));
 
