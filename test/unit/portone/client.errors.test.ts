@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   isTransientPortOneError,
   PortOneError,
@@ -11,12 +11,11 @@ import {
 } from '../../../shared/portone';
 import {
   cancellationJson,
-  createMockPortOne,
   errorJson,
   IDEMPOTENCY_KEY,
-  type MockPortOne,
   paymentJson,
   rejectionOf,
+  useMockPortOne,
 } from './mockPortOne';
 
 const cancel = {
@@ -27,25 +26,17 @@ const cancel = {
 };
 
 describe('PortOneClient: answers mapped to errors', () => {
-  let mock: MockPortOne;
-
-  beforeEach(() => {
-    mock = createMockPortOne({ timeoutMs: 50 });
-  });
-
-  afterEach(async () => {
-    await mock.finish();
-  });
+  const rig = useMockPortOne({ timeoutMs: 50 });
 
   const replyPayment = (status: number, data: string | object, headers?: Record<string, string>) =>
-    mock.pool.intercept({ path: '/payments/p1' }).reply(status, data, { headers });
+    rig.mock.pool.intercept({ path: '/payments/p1' }).reply(status, data, { headers });
   const replyCancel = (status: number, data: string | object) =>
-    mock.pool.intercept({ path: '/payments/p1/cancel', method: 'POST' }).reply(status, data);
+    rig.mock.pool.intercept({ path: '/payments/p1/cancel', method: 'POST' }).reply(status, data);
 
   it('maps 404 PAYMENT_NOT_FOUND to PortOneNotFoundError with PortOne’s message', async () => {
     replyPayment(404, errorJson('PAYMENT_NOT_FOUND', '결제 건이 존재하지 않습니다.'));
 
-    const error = await rejectionOf(mock.client.getPayment('p1'));
+    const error = await rejectionOf(rig.mock.client.getPayment('p1'));
 
     expect(error).toBeInstanceOf(PortOneNotFoundError);
     expect(error).toMatchObject({
@@ -59,13 +50,13 @@ describe('PortOneClient: answers mapped to errors', () => {
   it('maps a 404 without a typed body (a proxy, a wrong base URL) to malformed, not to "no payment"', async () => {
     replyPayment(404, '<html>Not Found</html>', { 'content-type': 'text/html' });
 
-    await expect(mock.client.getPayment('p1')).rejects.toBeInstanceOf(PortOneMalformedResponseError);
+    await expect(rig.mock.client.getPayment('p1')).rejects.toBeInstanceOf(PortOneMalformedResponseError);
   });
 
   it('maps a 404 of another type to a refusal carrying it', async () => {
     replyPayment(404, errorJson('STORE_NOT_FOUND'));
 
-    await expect(mock.client.getPayment('p1')).rejects.toMatchObject({
+    await expect(rig.mock.client.getPayment('p1')).rejects.toMatchObject({
       name: 'PortOneRefusedError',
       portOneType: 'STORE_NOT_FOUND',
     });
@@ -77,7 +68,7 @@ describe('PortOneClient: answers mapped to errors', () => {
   ])('maps HTTP %i to PortOneUnauthorizedError, not transient', async (status, type) => {
     replyPayment(status, errorJson(type));
 
-    const error = await rejectionOf(mock.client.getPayment('p1'));
+    const error = await rejectionOf(rig.mock.client.getPayment('p1'));
 
     expect(error).toBeInstanceOf(PortOneUnauthorizedError);
     expect(error).toMatchObject({
@@ -91,7 +82,7 @@ describe('PortOneClient: answers mapped to errors', () => {
   it('maps 401 to unauthorized even without a body', async () => {
     replyPayment(401, '');
 
-    await expect(mock.client.getPayment('p1')).rejects.toBeInstanceOf(PortOneUnauthorizedError);
+    await expect(rig.mock.client.getPayment('p1')).rejects.toBeInstanceOf(PortOneUnauthorizedError);
   });
 
   it.each([
@@ -104,14 +95,14 @@ describe('PortOneClient: answers mapped to errors', () => {
   ])('maps HTTP %i %s to PortOneRefusedError, not transient', async (status, type, call) => {
     if (call === 'cancel') replyCancel(status, errorJson(type, '거절'));
     else
-      mock.pool
+      rig.mock.pool
         .intercept({ path: '/payments/p1/pre-register', method: 'POST' })
         .reply(status, errorJson(type, '거절'));
 
     const error = await rejectionOf(
       call === 'cancel'
-        ? mock.client.cancelPayment(cancel)
-        : mock.client.preRegisterPayment({ paymentId: 'p1', totalAmount: 1000, currency: 'KRW' }),
+        ? rig.mock.client.cancelPayment(cancel)
+        : rig.mock.client.preRegisterPayment({ paymentId: 'p1', totalAmount: 1000, currency: 'KRW' }),
     );
 
     expect(error).toBeInstanceOf(PortOneRefusedError);
@@ -127,7 +118,7 @@ describe('PortOneClient: answers mapped to errors', () => {
   it('maps 409 IDEMPOTENCY_OUTSTANDING_REQUEST to a refusal that is transient: the first one still runs', async () => {
     replyCancel(409, errorJson('IDEMPOTENCY_OUTSTANDING_REQUEST'));
 
-    const error = await rejectionOf(mock.client.cancelPayment(cancel));
+    const error = await rejectionOf(rig.mock.client.cancelPayment(cancel));
 
     expect(error).toBeInstanceOf(PortOneRefusedError);
     expect(isTransientPortOneError(error)).toBe(true);
@@ -136,7 +127,7 @@ describe('PortOneClient: answers mapped to errors', () => {
   it('keeps a missing message on a refusal as an empty string', async () => {
     replyCancel(409, { type: 'PAYMENT_NOT_PAID' });
 
-    await expect(mock.client.cancelPayment(cancel)).rejects.toMatchObject({ portOneMessage: '' });
+    await expect(rig.mock.client.cancelPayment(cancel)).rejects.toMatchObject({ portOneMessage: '' });
   });
 
   it.each([500, 502, 503, 504, 429, 408])(
@@ -144,7 +135,7 @@ describe('PortOneClient: answers mapped to errors', () => {
     async (status) => {
       replyPayment(status, errorJson('PG_PROVIDER', 'PG사에서 오류가 발생했습니다.'));
 
-      const error = await rejectionOf(mock.client.getPayment('p1'));
+      const error = await rejectionOf(rig.mock.client.getPayment('p1'));
 
       expect(error).toBeInstanceOf(PortOneUnavailableError);
       expect(isTransientPortOneError(error)).toBe(true);
@@ -159,7 +150,7 @@ describe('PortOneClient: answers mapped to errors', () => {
   it('maps a 5xx page without a body to unavailable with no type', async () => {
     replyPayment(503, '<html>Service Unavailable</html>');
 
-    await expect(mock.client.getPayment('p1')).rejects.toMatchObject({
+    await expect(rig.mock.client.getPayment('p1')).rejects.toMatchObject({
       name: 'PortOneUnavailableError',
       portOneType: undefined,
     });
@@ -169,7 +160,7 @@ describe('PortOneClient: answers mapped to errors', () => {
     replyPayment(200, paymentJson()).delay(2000);
     const started = performance.now();
 
-    const error = await rejectionOf(mock.client.getPayment('p1'));
+    const error = await rejectionOf(rig.mock.client.getPayment('p1'));
 
     expect(performance.now() - started).toBeLessThan(1000);
     expect(error).toBeInstanceOf(PortOneUnavailableError);
@@ -180,16 +171,16 @@ describe('PortOneClient: answers mapped to errors', () => {
   it('maps a cancel that times out to unavailable: retried later with the same key', async () => {
     replyCancel(200, { cancellation: cancellationJson() }).delay(2000);
 
-    const error = await rejectionOf(mock.client.cancelPayment(cancel));
+    const error = await rejectionOf(rig.mock.client.cancelPayment(cancel));
 
     expect(isTransientPortOneError(error)).toBe(true);
   });
 
   it('maps a connection error to PortOneUnavailableError with the undici error as cause', async () => {
     const reset = Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
-    mock.pool.intercept({ path: '/payments/p1' }).replyWithError(reset);
+    rig.mock.pool.intercept({ path: '/payments/p1' }).replyWithError(reset);
 
-    const error = await rejectionOf(mock.client.getPayment('p1'));
+    const error = await rejectionOf(rig.mock.client.getPayment('p1'));
 
     expect(error).toBeInstanceOf(PortOneUnavailableError);
     expect(error).toMatchObject({ message: 'getPayment: connection failed (ECONNRESET)' });
@@ -240,7 +231,7 @@ describe('PortOneClient: answers mapped to errors', () => {
   ])('maps %s to PortOneMalformedResponseError', async (_, status, data) => {
     replyPayment(status, data);
 
-    const error = await rejectionOf(mock.client.getPayment('p1'));
+    const error = await rejectionOf(rig.mock.client.getPayment('p1'));
 
     expect(error).toBeInstanceOf(PortOneMalformedResponseError);
     expect(error).toMatchObject({ httpStatus: status });
@@ -254,7 +245,7 @@ describe('PortOneClient: answers mapped to errors', () => {
   ])('maps a cancel answer with %s to malformed', async (_, data) => {
     replyCancel(200, data);
 
-    await expect(mock.client.cancelPayment(cancel)).rejects.toBeInstanceOf(PortOneMalformedResponseError);
+    await expect(rig.mock.client.cancelPayment(cancel)).rejects.toBeInstanceOf(PortOneMalformedResponseError);
   });
 
   it.each([
@@ -264,13 +255,13 @@ describe('PortOneClient: answers mapped to errors', () => {
   ])('says what was wrong with a malformed HTTP %i', async (status, data, message) => {
     replyPayment(status, data);
 
-    await expect(mock.client.getPayment('p1')).rejects.toMatchObject({ message });
+    await expect(rig.mock.client.getPayment('p1')).rejects.toMatchObject({ message });
   });
 
   it('names the failing fields of a malformed payment, not their values', async () => {
     replyPayment(200, paymentJson({ amount: { total: 'fourteen thousand', paid: 1, cancelled: 0 }, id: 7 }));
 
-    const error = await rejectionOf(mock.client.getPayment('p1'));
+    const error = await rejectionOf(rig.mock.client.getPayment('p1'));
 
     expect((error as Error).message).toBe(
       'getPayment: the answer does not match the expected shape at id, amount.total',
@@ -279,8 +270,8 @@ describe('PortOneClient: answers mapped to errors', () => {
 
   it('makes every error a PortOneError with a stable code', async () => {
     replyPayment(404, errorJson('PAYMENT_NOT_FOUND'));
-    const invalid = await rejectionOf(mock.client.getPayment(''));
-    const notFound = await rejectionOf(mock.client.getPayment('p1'));
+    const invalid = await rejectionOf(rig.mock.client.getPayment(''));
+    const notFound = await rejectionOf(rig.mock.client.getPayment('p1'));
 
     expect(invalid).toBeInstanceOf(PortOneInvalidRequestError);
     expect(invalid).toBeInstanceOf(PortOneError);

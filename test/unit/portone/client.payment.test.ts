@@ -1,28 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isVirtualAccountMethod, type Payment, paymentStatuses } from '../../../shared/portone';
-import {
-  cancellationJson,
-  createMockPortOne,
-  type MockPortOne,
-  paymentJson,
-  STORE_ID,
-  virtualAccountJson,
-} from './mockPortOne';
+import { cancellationJson, paymentJson, STORE_ID, useMockPortOne, virtualAccountJson } from './mockPortOne';
 
 describe('PortOneClient: getPayment answers parsed', () => {
-  let mock: MockPortOne;
-
-  beforeEach(() => {
-    mock = createMockPortOne();
-  });
-
-  afterEach(async () => {
-    await mock.finish();
-  });
+  const rig = useMockPortOne();
 
   async function parsed(json: Record<string, unknown>): Promise<Payment> {
-    mock.replyAny(200, json);
-    return mock.client.getPayment('payment-order-1001');
+    rig.mock.replyAny(200, json);
+    return rig.mock.client.getPayment('payment-order-1001');
   }
 
   it('keeps the fields verification reads, and drops the buyer’s data and everything else', async () => {

@@ -1,14 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type CancelPaymentRequest, PortOneInvalidRequestError } from '../../../shared/portone';
 import {
   cancellationJson,
-  createMockPortOne,
   IDEMPOTENCY_KEY,
-  type MockPortOne,
   paymentJson,
   rejectionOf,
   SECRET,
   STORE_ID,
+  useMockPortOne,
 } from './mockPortOne';
 
 const cancel: CancelPaymentRequest = {
@@ -19,20 +18,12 @@ const cancel: CancelPaymentRequest = {
 };
 
 describe('PortOneClient: requests on the wire', () => {
-  let mock: MockPortOne;
-
-  beforeEach(() => {
-    mock = createMockPortOne();
-  });
-
-  afterEach(async () => {
-    await mock.finish();
-  });
+  const rig = useMockPortOne();
 
   it('gets a payment with GET /payments/{paymentId} and the PortOne authorization, no body', async () => {
-    const seen = mock.replyAny(200, paymentJson());
+    const seen = rig.mock.replyAny(200, paymentJson());
 
-    await mock.client.getPayment('payment-order-1001');
+    await rig.mock.client.getPayment('payment-order-1001');
 
     expect(seen).toEqual([
       {
@@ -56,19 +47,19 @@ describe('PortOneClient: requests on the wire', () => {
       ['a b', '/payments/a%20b'],
       ['주문 1', '/payments/%EC%A3%BC%EB%AC%B8%201'],
     ])('getPayment(%j) requests %s', async (paymentId, path) => {
-      const seen = mock.replyAny(200, paymentJson());
+      const seen = rig.mock.replyAny(200, paymentJson());
 
-      await mock.client.getPayment(paymentId);
+      await rig.mock.client.getPayment(paymentId);
 
       expect(seen.map((request) => request.path)).toEqual([path]);
     });
 
     it('encodes it the same way in cancel and pre-register', async () => {
-      const cancelled = mock.replyAny(200, { cancellation: cancellationJson() });
-      const registered = mock.replyAny(200, {});
+      const cancelled = rig.mock.replyAny(200, { cancellation: cancellationJson() });
+      const registered = rig.mock.replyAny(200, {});
 
-      await mock.client.cancelPayment({ ...cancel, paymentId: '../a?b' });
-      await mock.client.preRegisterPayment({ paymentId: '../a?b', totalAmount: 14000, currency: 'KRW' });
+      await rig.mock.client.cancelPayment({ ...cancel, paymentId: '../a?b' });
+      await rig.mock.client.preRegisterPayment({ paymentId: '../a?b', totalAmount: 14000, currency: 'KRW' });
 
       expect([...cancelled, ...registered].map((request) => request.path)).toEqual([
         '/payments/..%2Fa%3Fb/cancel',
@@ -86,9 +77,9 @@ describe('PortOneClient: requests on the wire', () => {
       ['pay\ud800ment', 'must be well-formed Unicode'],
     ])('refuses the paymentId %j before sending, in every call', async (paymentId, problem) => {
       const calls = [
-        mock.client.getPayment(paymentId),
-        mock.client.cancelPayment({ ...cancel, paymentId }),
-        mock.client.preRegisterPayment({ paymentId, totalAmount: 1000, currency: 'KRW' }),
+        rig.mock.client.getPayment(paymentId),
+        rig.mock.client.cancelPayment({ ...cancel, paymentId }),
+        rig.mock.client.preRegisterPayment({ paymentId, totalAmount: 1000, currency: 'KRW' }),
       ];
       for (const call of calls) {
         const error = await rejectionOf(call);
@@ -98,9 +89,9 @@ describe('PortOneClient: requests on the wire', () => {
     });
 
     it('sends an id as it is given: never trimmed or rewritten', async () => {
-      const seen = mock.replyAny(200, paymentJson({ id: 'Payment-ÄB' }));
+      const seen = rig.mock.replyAny(200, paymentJson({ id: 'Payment-ÄB' }));
 
-      const payment = await mock.client.getPayment('Payment-ÄB');
+      const payment = await rig.mock.client.getPayment('Payment-ÄB');
 
       expect(seen[0]?.path).toBe(`/payments/${encodeURIComponent('Payment-ÄB')}`);
       expect(payment.id).toBe('Payment-ÄB');
@@ -109,26 +100,25 @@ describe('PortOneClient: requests on the wire', () => {
 
   describe('storeId', () => {
     it('is left out when neither the client nor the call names one', async () => {
-      const gets = mock.replyAny(200, paymentJson());
-      const cancels = mock.replyAny(200, { cancellation: cancellationJson() });
+      const gets = rig.mock.replyAny(200, paymentJson());
+      const cancels = rig.mock.replyAny(200, { cancellation: cancellationJson() });
 
-      await mock.client.getPayment('p1');
-      await mock.client.cancelPayment(cancel);
+      await rig.mock.client.getPayment('p1');
+      await rig.mock.client.cancelPayment(cancel);
 
       expect(gets[0]?.path).toBe('/payments/p1');
       expect(JSON.parse(cancels[0]?.body ?? '')).not.toHaveProperty('storeId');
     });
 
     it('comes from the client’s options: a query on GET, a body field on POST', async () => {
-      await mock.finish();
-      mock = createMockPortOne({ storeId: STORE_ID });
-      const gets = mock.replyAny(200, paymentJson());
-      const cancels = mock.replyAny(200, { cancellation: cancellationJson() });
-      const registers = mock.replyAny(200, {});
+      await rig.reset({ storeId: STORE_ID });
+      const gets = rig.mock.replyAny(200, paymentJson());
+      const cancels = rig.mock.replyAny(200, { cancellation: cancellationJson() });
+      const registers = rig.mock.replyAny(200, {});
 
-      await mock.client.getPayment('p1');
-      await mock.client.cancelPayment(cancel);
-      await mock.client.preRegisterPayment({ paymentId: 'p1', totalAmount: 1000, currency: 'KRW' });
+      await rig.mock.client.getPayment('p1');
+      await rig.mock.client.cancelPayment(cancel);
+      await rig.mock.client.preRegisterPayment({ paymentId: 'p1', totalAmount: 1000, currency: 'KRW' });
 
       expect(gets[0]?.path).toBe(`/payments/p1?storeId=${STORE_ID}`);
       expect(JSON.parse(cancels[0]?.body ?? '')).toMatchObject({ storeId: STORE_ID });
@@ -136,18 +126,17 @@ describe('PortOneClient: requests on the wire', () => {
     });
 
     it('is overridden by the call’s own, encoded as a query value', async () => {
-      await mock.finish();
-      mock = createMockPortOne({ storeId: STORE_ID });
-      const seen = mock.replyAny(200, paymentJson());
+      await rig.reset({ storeId: STORE_ID });
+      const seen = rig.mock.replyAny(200, paymentJson());
 
-      await mock.client.getPayment('p1', { storeId: 'store-a&b=c' });
+      await rig.mock.client.getPayment('p1', { storeId: 'store-a&b=c' });
 
       expect(seen[0]?.path).toBe('/payments/p1?storeId=store-a%26b%3Dc');
     });
 
     it('refuses a blank or padded store before sending', async () => {
       for (const storeId of ['', ' store-1']) {
-        await expect(mock.client.getPayment('p1', { storeId })).rejects.toBeInstanceOf(
+        await expect(rig.mock.client.getPayment('p1', { storeId })).rejects.toBeInstanceOf(
           PortOneInvalidRequestError,
         );
       }
@@ -156,9 +145,9 @@ describe('PortOneClient: requests on the wire', () => {
 
   describe('cancelPayment', () => {
     it('posts exactly reason, amount and currentCancellableAmount as JSON with the Idempotency-Key', async () => {
-      const seen = mock.replyAny(200, { cancellation: cancellationJson({ totalAmount: 4000 }) });
+      const seen = rig.mock.replyAny(200, { cancellation: cancellationJson({ totalAmount: 4000 }) });
 
-      const answer = await mock.client.cancelPayment({ ...cancel, amount: 4000 });
+      const answer = await rig.mock.client.cancelPayment({ ...cancel, amount: 4000 });
 
       expect(seen).toHaveLength(1);
       expect(seen[0]).toMatchObject({
@@ -183,9 +172,9 @@ describe('PortOneClient: requests on the wire', () => {
     });
 
     it('leaves amount out for a full cancel of the balance', async () => {
-      const seen = mock.replyAny(200, { cancellation: cancellationJson() });
+      const seen = rig.mock.replyAny(200, { cancellation: cancellationJson() });
 
-      await mock.client.cancelPayment(cancel);
+      await rig.mock.client.cancelPayment(cancel);
 
       expect(JSON.parse(seen[0]?.body ?? '')).toEqual({
         reason: '금액 위변조',
@@ -194,20 +183,20 @@ describe('PortOneClient: requests on the wire', () => {
     });
 
     it('drops what the caller adds beyond the request', async () => {
-      const seen = mock.replyAny(200, { cancellation: cancellationJson() });
+      const seen = rig.mock.replyAny(200, { cancellation: cancellationJson() });
       const widened = { ...cancel, skipWebhook: true, refundAccount: { bank: 'KOOKMIN' } };
 
-      await mock.client.cancelPayment(widened);
+      await rig.mock.client.cancelPayment(widened);
 
       expect(Object.keys(JSON.parse(seen[0]?.body ?? ''))).toEqual(['reason', 'currentCancellableAmount']);
     });
 
     it('sends the same key on a retry, so PortOne replays the first outcome', async () => {
-      const first = mock.replyAny(200, { cancellation: cancellationJson() });
-      const second = mock.replyAny(200, { cancellation: cancellationJson() });
+      const first = rig.mock.replyAny(200, { cancellation: cancellationJson() });
+      const second = rig.mock.replyAny(200, { cancellation: cancellationJson() });
 
-      await mock.client.cancelPayment(cancel);
-      await mock.client.cancelPayment(cancel);
+      await rig.mock.client.cancelPayment(cancel);
+      await rig.mock.client.cancelPayment(cancel);
 
       expect([...first, ...second].map((request) => request.headers['idempotency-key'])).toEqual([
         IDEMPOTENCY_KEY,
@@ -220,9 +209,9 @@ describe('PortOneClient: requests on the wire', () => {
       ['FAILED', 'FAILED'],
       ['a status PortOne adds later', 'SOMETHING_NEW'],
     ])('returns a cancellation %s as it is', async (_, status) => {
-      mock.replyAny(200, { cancellation: cancellationJson({ status, cancelledAt: undefined }) });
+      rig.mock.replyAny(200, { cancellation: cancellationJson({ status, cancelledAt: undefined }) });
 
-      const answer = await mock.client.cancelPayment(cancel);
+      const answer = await rig.mock.client.cancelPayment(cancel);
 
       expect(answer.cancellation.status).toBe(status);
     });
@@ -250,18 +239,18 @@ describe('PortOneClient: requests on the wire', () => {
       ['an empty reason', { reason: '' }, 'reason'],
       ['a blank reason', { reason: '   ' }, 'reason'],
     ])('refuses %s before sending', async (_, change, field) => {
-      const error = await rejectionOf(mock.client.cancelPayment({ ...cancel, ...change }));
+      const error = await rejectionOf(rig.mock.client.cancelPayment({ ...cancel, ...change }));
 
       expect(error).toBeInstanceOf(PortOneInvalidRequestError);
       expect((error as Error).message.startsWith(field)).toBe(true);
     });
 
     it('accepts keys of exactly 16 and 256 characters', async () => {
-      const short = mock.replyAny(200, { cancellation: cancellationJson() });
-      const long = mock.replyAny(200, { cancellation: cancellationJson() });
+      const short = rig.mock.replyAny(200, { cancellation: cancellationJson() });
+      const long = rig.mock.replyAny(200, { cancellation: cancellationJson() });
 
-      await mock.client.cancelPayment({ ...cancel, idempotencyKey: 'k'.repeat(16) });
-      await mock.client.cancelPayment({ ...cancel, idempotencyKey: 'k'.repeat(256) });
+      await rig.mock.client.cancelPayment({ ...cancel, idempotencyKey: 'k'.repeat(16) });
+      await rig.mock.client.cancelPayment({ ...cancel, idempotencyKey: 'k'.repeat(256) });
 
       expect(short[0]?.headers['idempotency-key']).toBe('k'.repeat(16));
       expect(long[0]?.headers['idempotency-key']).toBe('k'.repeat(256));
@@ -270,9 +259,9 @@ describe('PortOneClient: requests on the wire', () => {
 
   describe('preRegisterPayment', () => {
     it('posts totalAmount and currency, and taxFreeAmount when given', async () => {
-      const seen = mock.replyAny(200, {});
+      const seen = rig.mock.replyAny(200, {});
 
-      await mock.client.preRegisterPayment({
+      await rig.mock.client.preRegisterPayment({
         paymentId: 'payment-order-1001',
         totalAmount: 14000,
         currency: 'KRW',
@@ -302,7 +291,12 @@ describe('PortOneClient: requests on the wire', () => {
       ['another currency', { currency: 'USD' as 'KRW' }, 'currency'],
     ])('refuses %s before sending', async (_, change, field) => {
       const error = await rejectionOf(
-        mock.client.preRegisterPayment({ paymentId: 'p1', totalAmount: 14000, currency: 'KRW', ...change }),
+        rig.mock.client.preRegisterPayment({
+          paymentId: 'p1',
+          totalAmount: 14000,
+          currency: 'KRW',
+          ...change,
+        }),
       );
 
       expect(error).toBeInstanceOf(PortOneInvalidRequestError);

@@ -1,4 +1,5 @@
 import { MockAgent } from 'undici';
+import { afterEach, beforeEach } from 'vitest';
 import { createPortOneClient, type PortOneClient, type PortOneClientOptions } from '../../../shared/portone';
 
 /** An origin nothing resolves: with net connect disabled, any unmocked request fails loudly. */
@@ -151,12 +152,40 @@ export function createMockPortOne(overrides: Partial<PortOneClientOptions> = {})
       return seen;
     },
     async finish() {
-      try {
-        agent.assertNoPendingInterceptors();
-      } finally {
-        await client.close();
-        await agent.close();
-      }
+      const unused = agent.pendingInterceptors();
+      await Promise.all([client.close(), agent.close()]);
+      if (unused.length > 0) throw new Error(`${unused.length} interceptor(s) never used`);
+    },
+  };
+}
+
+/** A fresh rig for each test of the enclosing `describe`, checked and closed after it. */
+export interface MockPortOneRig {
+  /** The current test's rig. */
+  readonly mock: MockPortOne;
+  /** Replaces the current test's rig with one built with other options. */
+  reset(overrides: Partial<PortOneClientOptions>): Promise<MockPortOne>;
+}
+
+export function useMockPortOne(overrides: Partial<PortOneClientOptions> = {}): MockPortOneRig {
+  let current: MockPortOne | undefined;
+  beforeEach(() => {
+    current = createMockPortOne(overrides);
+  });
+  afterEach(async () => {
+    const done = current;
+    current = undefined;
+    await done?.finish();
+  });
+  return {
+    get mock() {
+      if (current === undefined) throw new Error('useMockPortOne: no test is running');
+      return current;
+    },
+    async reset(other) {
+      await current?.finish();
+      current = createMockPortOne({ ...overrides, ...other });
+      return current;
     },
   };
 }
