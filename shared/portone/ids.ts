@@ -10,7 +10,10 @@ import { PortOneInvalidRequestError } from './errors';
  */
 function idProblem(value: unknown): string | undefined {
   if (typeof value !== 'string' || value === '') return 'must be a non-empty string';
-  if (/^\s|\s$/u.test(value)) return 'must not start or end with whitespace';
+  // \s covers Unicode spaces (NBSP, U+3000, U+FEFF, …); zero-width ones are just as invisible.
+  if (/^[\s\u200b-\u200d\u2060]|[\s\u200b-\u200d\u2060]$/u.test(value)) {
+    return 'must not start or end with whitespace';
+  }
   // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
   if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/u.test(value)) return 'must not contain control characters';
   if (value === '.' || value === '..') return 'must not be a dot segment';

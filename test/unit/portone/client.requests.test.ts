@@ -71,6 +71,7 @@ describe('PortOneClient: requests on the wire', () => {
       ['', 'must be a non-empty string'],
       [' payment-1', 'must not start or end with whitespace'],
       ['payment-1\u00a0', 'must not start or end with whitespace'],
+      ['\u200bpayment-1', 'must not start or end with whitespace'],
       ['pay\nment', 'must not contain control characters'],
       ['.', 'must not be a dot segment'],
       ['..', 'must not be a dot segment'],
