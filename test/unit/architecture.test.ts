@@ -15,6 +15,7 @@ const mayImport: Record<string, readonly string[]> = {
   'shared/logger': [],
   'shared/orders': [],
   'shared/iamport': ['shared/net'],
+  'shared/portone': ['shared/net'],
   'shared/queue': ['shared/identifiers'],
   'shared/events': ['shared/orders', 'shared/net'],
   'shared/http': ['shared/identifiers'],
