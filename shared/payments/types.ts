@@ -1,5 +1,5 @@
-import type { Attempt } from './attempt';
 import type { Order, Refund, TransitionSource } from '../orders/types';
+import type { Attempt } from './attempt';
 
 /** What an entry point knows: identifiers only. Nothing else in a request is ever trusted. */
 export interface VerifyRequest {

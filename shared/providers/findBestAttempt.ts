@@ -1,7 +1,7 @@
 import { IamportNotFoundError, IamportUnavailableError } from '../iamport/errors';
 import type { IamportApi, KnownPaymentStatus, Payment, PaymentPage } from '../iamport/types';
-import { attemptFromIamport } from './iamportAttempt';
 import { isAcceptable } from '../payments/decide';
+import { attemptFromIamport } from './iamportAttempt';
 
 /**
  * Attempts per findAll page (Iamport allows up to 1,000): a hundred hold every attempt of a real

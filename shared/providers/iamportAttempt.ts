@@ -47,4 +47,3 @@ function vbankAccount(payment: Payment): VbankAccount | undefined {
     due: payment.vbank_date,
   };
 }
-

@@ -24,7 +24,7 @@ const mayImport: Record<string, readonly string[]> = {
   'shared/reconcile': ['shared/orders', 'shared/payments', 'shared/queue', 'shared/iamport', 'shared/events'],
   'shared/register': ['shared/orders', 'shared/iamport', 'shared/queue', 'shared/reconcile'],
   // Adapters from a payment API to the core's provider port: the only place both meet.
-  'shared/providers': ['shared/iamport', 'shared/payments', 'shared/orders'],
+  'shared/providers': ['shared/iamport', 'shared/portone', 'shared/payments', 'shared/orders'],
   'shared/runtime': [
     'shared/config',
     'shared/events',

@@ -1,0 +1,69 @@
+import {
+  AttemptNotFoundError,
+  type CancelRequest,
+  type CancelResult,
+  type PaymentProvider,
+  ProviderUnavailableError,
+} from '../payments/provider';
+import {
+  cancelIdempotencyKey,
+  isTransientPortOneError,
+  type PortOneApi,
+  PortOneInvalidRequestError,
+  PortOneNotFoundError,
+  PortOneRefusedError,
+} from '../portone';
+import { attemptFromPortOne } from './portoneAttempt';
+
+/**
+ * The V2 API as a {@link PaymentProvider}. V2 looks payments up by the paymentId (= our order id): the
+ * state it returns is that of the payment's latest attempt, so `findDecisiveAttempt` is one GET and
+ * `getAttempt` has nothing to look up by (V2 entry points name the paymentId).
+ */
+export function portoneProvider(portone: PortOneApi): PaymentProvider {
+  return {
+    api: 'v2',
+    getAttempt: async (attemptId) => {
+      throw new AttemptNotFoundError(`PortOne V2 finds payments by paymentId, not by attempt ${attemptId}`);
+    },
+    findDecisiveAttempt: (paymentId) =>
+      neutral(async () => attemptFromPortOne(await portone.getPayment(paymentId))),
+    cancel: (request) => cancel(portone, request),
+  };
+}
+
+async function neutral<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof PortOneNotFoundError || error instanceof PortOneInvalidRequestError) {
+      throw new AttemptNotFoundError(error.message, { cause: error });
+    }
+    if (isTransientPortOneError(error)) throw new ProviderUnavailableError(error.message, { cause: error });
+    throw error;
+  }
+}
+
+/** V2's checksum is `currentCancellableAmount`; the key makes a retry after a timeout replay the first cancel. */
+async function cancel(portone: PortOneApi, request: CancelRequest): Promise<CancelResult> {
+  try {
+    const { cancellation } = await portone.cancelPayment({
+      paymentId: request.orderId,
+      reason: request.reason,
+      amount: request.amount,
+      currentCancellableAmount: request.checksum,
+      idempotencyKey: cancelIdempotencyKey(request.orderId, request.attemptId),
+    });
+    if (cancellation.status === 'SUCCEEDED') return { kind: 'cancelled', cancellationId: cancellation.id };
+    // REQUESTED: the PG finishes it later (and says so by webhook); the claim stays open until then.
+    if (cancellation.status === 'REQUESTED') return { kind: 'pending' };
+    return { kind: 'refused', message: `cancellation ${cancellation.status}` };
+  } catch (error) {
+    if (error instanceof PortOneRefusedError && error.portOneType === 'PAYMENT_ALREADY_CANCELLED') {
+      return { kind: 'already_cancelled' };
+    }
+    if (isTransientPortOneError(error)) throw new ProviderUnavailableError(error.message, { cause: error });
+    if (error instanceof PortOneRefusedError) return { kind: 'refused', message: error.portOneMessage };
+    throw error;
+  }
+}
