@@ -87,14 +87,19 @@ export function toReply(error: unknown): Reply {
   return fail(500, -1, 'sandbox internal error');
 }
 
-/** `GET /__sandbox/requests` lists every API call; 499 (nginx's "client closed request") marks a dropped one. */
+/**
+ * `GET /__sandbox/requests` lists every API call; 499 (nginx's "client closed request") marks a dropped one.
+ * V2 calls carry `api: 'v2'`; V1 entries keep their original shape.
+ */
 export function logApiCall(
   state: SandboxState,
   call: Pick<IncomingCall, 'method' | 'url'>,
   reply: Reply | null,
   receivedAt: number,
+  api?: 'v2',
 ): void {
   state.requests.push({
+    ...(api === undefined ? {} : { api }),
     method: call.method,
     path: call.url.pathname,
     query: call.url.search.slice(1),

@@ -23,7 +23,8 @@ export interface SandboxServer {
 
 const controlPrefix = '/__sandbox';
 
-function send(res: ServerResponse, reply: Reply): void {
+/** Writes `reply` unless the connection is gone or already answered; the V2 listener answers with it too. */
+export function send(res: ServerResponse, reply: Reply): void {
   if (res.destroyed || res.headersSent) return;
   if (reply.contentType !== undefined && (typeof reply.body === 'string' || Buffer.isBuffer(reply.body))) {
     res
