@@ -44,6 +44,13 @@ export class IdempotencyStore {
     return { kind: 'new' };
   }
 
+  /** Where `key` stands: for tests and debugging; `begin` is what the API uses. */
+  status(key: string, now: number): 'unknown' | 'outstanding' | 'answered' {
+    const entry = this.entries.get(key);
+    if (entry === undefined || entry.expiresAt <= now) return 'unknown';
+    return entry.reply === null ? 'outstanding' : 'answered';
+  }
+
   finish(key: string, reply: Reply): void {
     const entry = this.entries.get(key);
     if (entry !== undefined) entry.reply = reply;
