@@ -31,6 +31,7 @@ export { seedPayment } from './seed';
 export type { RequestLogEntry, SandboxConfig, SandboxState } from './state';
 export type { V2Config, V2WebhookFormat, V2WebhookVersion } from './v2/config';
 export { demoV2ApiSecret, demoV2StoreId, demoV2WebhookSecret } from './v2/config';
+export { type FetchLike, inProcessPortOneFetch } from './v2/inProcess';
 export { cancelV2, checkoutV2, depositV2, notifyV2, preRegisterV2 } from './v2/operations';
 export type { V2PaymentRecord } from './v2/store';
 export type * from './v2/types';
