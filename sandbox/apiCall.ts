@@ -27,6 +27,14 @@ export interface IncomingCall {
 /** Waits out a delay fault; false when the caller left meanwhile, so the call is dropped unhandled. */
 export type Hold = (ms: number) => Promise<boolean>;
 
+/** Answers one API call (V1's or V2's), or null when it was dropped while a delay fault held it. */
+export type AnswerCall = (
+  state: SandboxState,
+  router: Router,
+  call: IncomingCall,
+  hold: Hold,
+) => Promise<Reply | null>;
+
 /** The api.iamport.kr look-alike's routes. */
 export function apiRouter(state: SandboxState): Router {
   return new Router([

@@ -95,10 +95,22 @@ export function createSandboxServer(state: SandboxState, routers: SandboxRouters
     if (reply) send(res, reply);
   }
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => send(res, toReply(error)));
-  });
+  return serve(handle, toReply, closing);
+}
 
+/**
+ * An HTTP server that runs `handle` for each request (answering `fallback(error)` if it throws), and
+ * whose shutdown aborts `closing` (releasing calls held by a delay fault) and drops open connections.
+ * The V1 and the V2 listeners are both one of these.
+ */
+export function serve(
+  handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>,
+  fallback: (error: unknown) => Reply,
+  closing: AbortController,
+): SandboxServer {
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => send(res, fallback(error)));
+  });
   return {
     server,
     async shutdown() {

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
-import type { Hold, IncomingCall } from '../apiCall';
+import type { AnswerCall, IncomingCall } from '../apiCall';
 import type { Reply } from '../envelope';
 import { parseParams } from '../params';
 import { Router } from '../router';
@@ -53,12 +53,7 @@ const fingerprintOf = (call: IncomingCall): string =>
  * V1's, a held call goes on when its client hangs up: PortOne does not cancel a request the client left,
  * and a retry with the same key learns its outcome.
  */
-export async function answerV2Call(
-  state: SandboxState,
-  router: Router,
-  call: IncomingCall,
-  hold: Hold,
-): Promise<Reply | null> {
+export const answerV2Call: AnswerCall = async (state, router, call, hold) => {
   const fault = state.faults.draw();
   if (fault && fault.delayMs === 0 && fault.status !== null) return v2FaultReply(fault.status);
   const match = router.match(call.method, call.url.pathname);
@@ -103,4 +98,4 @@ export async function answerV2Call(
   // A fault did nothing, so the key is free for a retry to do it.
   if (key !== null) state.v2.idempotency.release(key);
   return reply;
-}
+};

@@ -1,10 +1,13 @@
+import type { WebhookFormat } from '../payment';
+
 /**
  * What a merchant configures for V2 in PortOne's console, and the sandbox's demo values for each: a V2
  * client or test stack that uses these works against `startSandbox()` with no options.
  */
 export const v2WebhookVersions = ['2024-04-25', '2024-01-01'] as const;
 export type V2WebhookVersion = (typeof v2WebhookVersions)[number];
-export type V2WebhookFormat = 'json' | 'form';
+/** The same two encodings as V1's notices. */
+export type V2WebhookFormat = WebhookFormat;
 
 export interface V2Config {
   /** The only accepted `Authorization: PortOne <secret>`. */

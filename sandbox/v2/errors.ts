@@ -6,13 +6,13 @@ import type { V2ErrorBody } from './types';
  * `*Error` schemas), never V1's `{code, message, response}` envelope.
  */
 export class V2Error extends Error {
-  readonly status: number;
-  readonly type: string;
-  constructor(status: number, type: string, message: string) {
+  override readonly name = 'V2Error';
+  constructor(
+    readonly status: number,
+    readonly type: string,
+    message: string,
+  ) {
     super(message);
-    this.name = 'V2Error';
-    this.status = status;
-    this.type = type;
   }
 }
 

@@ -1,11 +1,10 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { logApiCall } from '../apiCall';
 import { readBody } from '../body';
 import type { Reply } from '../envelope';
 import type { Router } from '../router';
-import type { SandboxServer } from '../server';
-import { send } from '../server';
+import { type SandboxServer, send, serve } from '../server';
 import type { SandboxState } from '../state';
 import { answerV2Call } from './api';
 import { toV2Reply, v2Fail, v2Messages } from './errors';
@@ -46,18 +45,5 @@ export function createV2Server(state: SandboxState, router: Router): SandboxServ
     if (reply) send(res, reply);
   }
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => send(res, toV2Reply(error)));
-  });
-
-  return {
-    server,
-    async shutdown() {
-      closing.abort();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-    },
-  };
+  return serve(handle, toV2Reply, closing);
 }

@@ -1,6 +1,6 @@
 import { Webhook as PortOneWebhook } from '@portone/server-sdk';
 import { Webhook } from 'standardwebhooks';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   demoV2StoreId,
   demoV2WebhookSecret,
@@ -13,20 +13,14 @@ import { type Received, type Receiver, startReceiver } from './helpers';
 import { control, createV2Payment, v2Call } from './v2helpers';
 
 // The real clock: standardwebhooks' verify() checks webhook-timestamp against Date.now (5-minute tolerance).
-let receiver: Receiver;
-let sandbox: SandboxHandle;
-beforeAll(async () => {
-  receiver = await startReceiver();
-  sandbox = await startSandbox({ v2WebhookUrl: `${receiver.url}/portone-webhook` });
-});
-afterAll(async () => {
-  await sandbox.close();
-  await receiver.close();
-});
+const receiver: Receiver = await startReceiver();
+const sandbox: SandboxHandle = await startSandbox({ v2WebhookUrl: `${receiver.url}/portone-webhook` });
+afterAll(() => Promise.all([sandbox.close(), receiver.close()]));
 beforeEach(() => {
   sandbox.state.reset();
-  receiver.received.length = 0;
+  // reset() puts the configured URL back; the receiver answers 200 until a test says otherwise.
   receiver.status = 200;
+  receiver.received.length = 0;
 });
 
 const headerOf = (r: Received, name: string): string => {
