@@ -324,6 +324,16 @@ describe('POST /payments/{paymentId}/pre-register', () => {
 });
 
 describe('V2 control routes', () => {
+  it('are reset with the rest by POST /__sandbox/reset', async () => {
+    await createV2Payment(sandbox, { paymentId: 'pay_reset', amount: 1000 });
+    await v2Call(sandbox, 'POST', '/payments/pay_x/pre-register', { json: { totalAmount: 1 } });
+    await control(sandbox, 'PUT', '/__sandbox/v2/config', { webhookUrl: 'http://127.0.0.1:9/hook' });
+    expect((await control(sandbox, 'POST', '/__sandbox/reset')).status).toBe(200);
+    expect(sandbox.state.v2.payments.all()).toEqual([]);
+    expect(sandbox.state.v2.payments.preRegistration('pay_x')).toBeUndefined();
+    expect((await control(sandbox, 'GET', '/__sandbox/v2/config')).body).toMatchObject({ webhookUrl: null });
+  });
+
   it('refuses unknown fields, a deposit of a card payment and unknown payments', async () => {
     const typo = await control(sandbox, 'POST', '/__sandbox/v2/payments', { paymentID: 'x', amount: 1 });
     expect(v2ErrorOf(typo)).toMatchObject({ status: 400, type: 'INVALID_REQUEST' });

@@ -37,6 +37,23 @@ async function thrown(call: Promise<unknown>): Promise<unknown> {
   throw new Error('the call did not fail');
 }
 
+describe('the V2 listener', () => {
+  it('takes its own port (v2Port) and refuses a misspelt V2 option at start', async () => {
+    const other = await start({ v2Port: 0, v2ApiSecret: 'another-secret' });
+    try {
+      expect(other.v2Url).toBe(`http://127.0.0.1:${other.v2Port}`);
+      expect(other.v2Port).not.toBe(other.port);
+      const stranger = PaymentClient({ secret: 'another-secret', baseUrl: other.v2Url });
+      const error = await thrown(stranger.getPayment({ paymentId: 'nope' }));
+      expect(error instanceof GetPaymentError && error.data.type).toBe('PAYMENT_NOT_FOUND');
+    } finally {
+      await other.close();
+    }
+    // @ts-expect-error: a misspelt option, refused at run time too
+    await expect(start({ v2WebhookURL: 'http://127.0.0.1:1' })).rejects.toThrow(/v2WebhookURL|Unrecognized/i);
+  });
+});
+
 describe('@portone/server-sdk PaymentClient against the sandbox', () => {
   it('getPayment reads a payment of every kind as its Payment type', async () => {
     await createV2Payment(sandbox, { paymentId: 'sdk_paid', amount: 14000 });

@@ -176,6 +176,15 @@ describe('V2 webhook retries on the sandbox clock', () => {
     expect(after?.state).toBe('retrying');
   });
 
+  it('sends a due retry by the wall clock too, without a test moving the clock', async () => {
+    receiver.status = 500;
+    await createV2Payment(sandbox, { paymentId: 'pay_wall', amount: 1000, notify: true });
+    await sandbox.idle();
+    sandbox.clock.advance(59.8);
+    expect(receiver.received).toHaveLength(1);
+    await expect.poll(() => receiver.received.length, { timeout: 3000 }).toBe(2);
+  });
+
   it('delivers on a retry when the receiver recovers, and then sends no more', async () => {
     receiver.status = 503;
     await createV2Payment(sandbox, { paymentId: 'pay_ok', amount: 1000, notify: true });
