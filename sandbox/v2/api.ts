@@ -1,10 +1,11 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { AnswerCall, IncomingCall } from '../apiCall';
 import type { Reply } from '../envelope';
 import { parseParams } from '../params';
 import { Router } from '../router';
 import type { SandboxState } from '../state';
+import { sameSecret } from '../tokens';
 import { toV2Reply, v2Fail, v2Messages } from './errors';
 import { parseIdempotencyKey } from './idempotency';
 import { v2ApiRoutes } from './routes';
@@ -15,12 +16,6 @@ export const v2ApiRouter = (state: SandboxState): Router => new Router(v2ApiRout
 export function v2FaultReply(status: number): Reply {
   const text = STATUS_CODES[status] ?? 'Error';
   return v2Fail(status, text.toUpperCase().replace(/[^A-Z0-9]+/g, '_'), `${text} (sandbox fault)`);
-}
-
-function sameSecret(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 /** `Authorization: PortOne <secret>` with the configured V2 API secret; the scheme is case-insensitive (RFC 9110). */
