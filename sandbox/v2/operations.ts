@@ -25,6 +25,8 @@ export interface V2NoticeOptions {
   /** Signs with this `whsec_` secret instead of the configured one (a forged signature). */
   secret?: string | undefined;
   url?: string | undefined;
+  /** The event's time (the body's `timestamp`), sandbox ms; the payment's change it announces. @default now */
+  eventAt?: number | undefined;
 }
 
 /** Sends a V2 notice of `type` about `record`; null when no V2 webhook URL is configured. */
@@ -52,6 +54,7 @@ export function notifyV2(
       // 2024-04-25 is JSON only (PortOne's webhook guide).
       format: version === '2024-04-25' ? 'json' : (options.format ?? config.webhookFormat),
       secret: options.signed === false ? null : (options.secret ?? config.webhookSecret),
+      eventAt: options.eventAt,
     },
   );
 }
@@ -163,7 +166,7 @@ export function checkoutV2(state: SandboxState, input: V2CheckoutInput): V2Payme
     cancellations: [],
   };
   state.v2.payments.put(record);
-  if (input.notify) notifyV2(state, record, noticeTypeOf[input.status]);
+  if (input.notify) notifyV2(state, record, noticeTypeOf[input.status], { eventAt: now });
   return record;
 }
 
@@ -176,7 +179,7 @@ export function depositV2(state: SandboxState, record: V2PaymentRecord, notify: 
   record.paid = record.total;
   record.paidAt = now;
   moveTo(record, 'PAID', now);
-  if (notify) notifyV2(state, record, noticeTypeOf.PAID);
+  if (notify) notifyV2(state, record, noticeTypeOf.PAID, { eventAt: now });
   return record;
 }
 
@@ -242,7 +245,8 @@ export function cancelV2(state: SandboxState, record: V2PaymentRecord, order: V2
   record.cancelledAt = now;
   record.cancellations.push(cancellation);
   moveTo(record, balanceOf(record) === 0 ? 'CANCELLED' : 'PARTIAL_CANCELLED', now);
-  if (order.notify) notifyV2(state, record, noticeTypeOf[record.status], { cancellationId: id });
+  if (order.notify)
+    notifyV2(state, record, noticeTypeOf[record.status], { cancellationId: id, eventAt: now });
   return { ...cancellation };
 }
 

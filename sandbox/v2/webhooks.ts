@@ -27,6 +27,8 @@ export interface V2SendOptions {
   format: V2WebhookFormat;
   /** null = no `webhook-*` headers at all (an unsigned, forged notice). */
   secret: string | null;
+  /** When the event happened (the body's `timestamp`), sandbox ms. @default now */
+  eventAt?: number | undefined;
 }
 
 export interface V2WebhookAttempt {
@@ -63,6 +65,8 @@ export interface V2WebhookDelivery {
 interface Entry {
   delivery: V2WebhookDelivery;
   secret: string | null;
+  /** The log's generation when queued: an attempt settling after `clearLog` schedules no retry. */
+  generation: number;
 }
 
 const contentType: Record<V2WebhookFormat, string> = {
@@ -113,6 +117,7 @@ export class V2WebhookQueue {
   private readonly waiting = new Set<Entry>();
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
+  private generation = 0;
   private readonly unsubscribe: () => void;
 
   constructor(
@@ -134,13 +139,13 @@ export class V2WebhookQueue {
       format: options.format,
       signed: options.secret !== null,
       url,
-      body: encodeV2Notice(notice, options.version, options.format, now),
+      body: encodeV2Notice(notice, options.version, options.format, options.eventAt ?? now),
       state: 'sending',
       attempts: [],
       nextAttemptAt: null,
       at: now,
     });
-    this.attempt({ delivery, secret: options.secret });
+    this.attempt({ delivery, secret: options.secret, generation: this.generation }, now);
     return copy(delivery);
   }
 
@@ -150,6 +155,7 @@ export class V2WebhookQueue {
 
   /** Forgets the log and every retry still due. */
   clearLog(): void {
+    this.generation += 1;
     this.log.clear();
     this.waiting.clear();
     this.arm();
@@ -173,9 +179,8 @@ export class V2WebhookQueue {
     return { headers, timestamp: Math.floor(at / 1000) };
   }
 
-  private attempt(entry: Entry): void {
+  private attempt(entry: Entry, at: number = this.clock.now()): void {
     const { delivery } = entry;
-    const at = this.clock.now();
     const { headers, timestamp } = this.headers(entry, at);
     const attempt: V2WebhookAttempt = { at, webhookTimestamp: timestamp, status: null, error: null };
     delivery.attempts.push(attempt);
@@ -195,7 +200,7 @@ export class V2WebhookQueue {
       return;
     }
     const delay = v2RetryDelaysMinutes[delivery.attempts.length - 1];
-    if (delay === undefined || this.closed) {
+    if (delay === undefined || this.closed || entry.generation !== this.generation) {
       delivery.state = 'failed';
       return;
     }

@@ -244,3 +244,16 @@ describe('forged and unsigned notices on demand', () => {
     expect((await control(sandbox, 'DELETE', '/__sandbox/v2/webhooks')).body).toEqual([]);
   });
 });
+
+describe('reset and V2 webhooks', () => {
+  it('schedules no retry for an attempt that settles after a reset', async () => {
+    receiver.status = 500;
+    await createV2Payment(sandbox, { paymentId: 'pay_gone', amount: 1000, notify: true });
+    sandbox.state.reset();
+    await sandbox.idle();
+    sandbox.clock.advance(3600);
+    await sandbox.idle();
+    expect(receiver.received).toHaveLength(1);
+    expect(await deliveries()).toEqual([]);
+  });
+});
