@@ -85,13 +85,13 @@ describe('the request log covers the V2 API', () => {
 
   it('logs a V2 call held by a delay whose client left, with the status it was answered', async () => {
     await createV2Payment(sandbox, { paymentId: 'pay_left', amount: 1000 });
-    await control(sandbox, 'POST', '/__sandbox/faults', { rate: 1, delay_ms: 200 });
+    await control(sandbox, 'POST', '/__sandbox/faults', { rate: 1, delay_ms: 600 });
     const left = new AbortController();
     const pending = fetch(`${sandbox.v2Url}/payments/pay_left`, {
       headers: { authorization: `PortOne ${sandbox.state.v2.config.apiSecret}` },
       signal: left.signal,
     });
-    setTimeout(() => left.abort(), 50);
+    setTimeout(() => left.abort(), 200);
     await expect(pending).rejects.toThrow();
     await expect.poll(async () => (await requests('?api=v2')).at(-1)?.status, { timeout: 2000 }).toBe(200);
   });

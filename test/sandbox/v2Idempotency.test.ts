@@ -46,7 +46,7 @@ describe('Idempotency-Key on V2 POSTs', () => {
   });
 
   it('answers 409 IDEMPOTENCY_OUTSTANDING_REQUEST while the first is running, then replays it', async () => {
-    await control(sandbox, 'POST', '/__sandbox/faults', { rate: 1, delay_ms: 400 });
+    await control(sandbox, 'POST', '/__sandbox/faults', { rate: 1, delay_ms: 1000 });
     const first = cancel({ reason: 'r', amount: 2000 });
     await expect.poll(() => keyStatus()).toBe('outstanding');
     await control(sandbox, 'DELETE', '/__sandbox/faults');
