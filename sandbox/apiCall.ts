@@ -27,6 +27,14 @@ export interface IncomingCall {
 /** Waits out a delay fault; false when the caller left meanwhile, so the call is dropped unhandled. */
 export type Hold = (ms: number) => Promise<boolean>;
 
+/** Answers one API call (V1's or V2's), or null when it was dropped while a delay fault held it. */
+export type AnswerCall = (
+  state: SandboxState,
+  router: Router,
+  call: IncomingCall,
+  hold: Hold,
+) => Promise<Reply | null>;
+
 /** The api.iamport.kr look-alike's routes. */
 export function apiRouter(state: SandboxState): Router {
   return new Router([
@@ -87,14 +95,19 @@ export function toReply(error: unknown): Reply {
   return fail(500, -1, 'sandbox internal error');
 }
 
-/** `GET /__sandbox/requests` lists every API call; 499 (nginx's "client closed request") marks a dropped one. */
+/**
+ * `GET /__sandbox/requests` lists every API call; 499 (nginx's "client closed request") marks a dropped one.
+ * V2 calls carry `api: 'v2'`; V1 entries keep their original shape.
+ */
 export function logApiCall(
   state: SandboxState,
   call: Pick<IncomingCall, 'method' | 'url'>,
   reply: Reply | null,
   receivedAt: number,
+  api?: 'v2',
 ): void {
   state.requests.push({
+    ...(api === undefined ? {} : { api }),
     method: call.method,
     path: call.url.pathname,
     query: call.url.search.slice(1),

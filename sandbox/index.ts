@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import { z } from 'zod';
 import { apiRouter } from './apiCall';
 import type { WebhookFormat } from './payment';
@@ -6,6 +7,18 @@ import { controlAdminRoutes } from './routes/admin';
 import { controlPaymentRoutes } from './routes/control';
 import { createSandboxServer } from './server';
 import { createSandboxState, type SandboxState } from './state';
+import { v2ApiRouter } from './v2/api';
+import {
+  demoV2ApiSecret,
+  demoV2MerchantId,
+  demoV2StoreId,
+  demoV2WebhookSecret,
+  type V2WebhookFormat,
+  type V2WebhookVersion,
+  v2WebhookVersions,
+} from './v2/config';
+import { controlV2Routes } from './v2/control';
+import { createV2Server } from './v2/server';
 import { httpUrl } from './validate';
 import { sdkRoutes, windowRoutes } from './window/routes';
 
@@ -16,6 +29,14 @@ export type { CancelHistoryEntry, IamportPayment, PaymentStatus, WebhookFormat }
 export { checkPrepared, type Prepared } from './prepare';
 export { seedPayment } from './seed';
 export type { RequestLogEntry, SandboxConfig, SandboxState } from './state';
+export type { V2Config, V2WebhookFormat, V2WebhookVersion } from './v2/config';
+export { demoV2ApiSecret, demoV2StoreId, demoV2WebhookSecret } from './v2/config';
+export { type FetchLike, inProcessPortOneFetch } from './v2/inProcess';
+export { cancelV2, checkoutV2, depositV2, notifyV2, preRegisterV2 } from './v2/operations';
+export type { V2PaymentRecord } from './v2/store';
+export type * from './v2/types';
+export { viewV2Payment } from './v2/view';
+export { type V2WebhookAttempt, type V2WebhookDelivery, v2RetryDelaysMinutes } from './v2/webhooks';
 export type { WebhookDelivery } from './webhooks';
 export type { RequestPayResponse } from './window/response';
 
@@ -44,12 +65,32 @@ export interface SandboxOptions {
   now?: () => number;
   /** `message` of the 401 envelope; Iamport's exact text is undocumented. @default 'Unauthorized' */
   unauthorizedMessage?: string;
+  /** Port of the PortOne V2 API (`v2Url`), on `host`. @default 0 (a random free port) */
+  v2Port?: number;
+  /** The only accepted `Authorization: PortOne <secret>`. @default demoV2ApiSecret */
+  v2ApiSecret?: string;
+  /** The store every V2 payment belongs to. @default demoV2StoreId */
+  v2StoreId?: string;
+  /** The console's V2 webhook URL; without it no V2 notices are sent. */
+  v2WebhookUrl?: string;
+  /** `whsec_…`, the Standard Webhooks secret V2 notices are signed with. @default demoV2WebhookSecret */
+  v2WebhookSecret?: string;
+  /** @default '2024-04-25' */
+  v2WebhookVersion?: V2WebhookVersion;
+  /** Only for version `2024-01-01` (`2024-04-25` is JSON only). @default 'json' */
+  v2WebhookFormat?: V2WebhookFormat;
 }
 
 export interface SandboxHandle {
   /** e.g. `http://127.0.0.1:41234`, no trailing slash; use it as IAMPORT_BASE_URL. */
   url: string;
   port: number;
+  /**
+   * The PortOne V2 API's origin, e.g. `http://127.0.0.1:41235` (another port of the same process and
+   * state): a V2 client's base URL, answering `/payments/{paymentId}` exactly. Control routes stay on `url`.
+   */
+  v2Url: string;
+  v2Port: number;
   /** Stops listening, drops open connections and aborts webhook deliveries still in flight. */
   close(): Promise<void>;
   clock: {
@@ -74,6 +115,13 @@ const optionsSchema = z.strictObject({
   webhookFormat: z.enum(['json', 'form']).default('json'),
   unauthorizedMessage: z.string().min(1).default('Unauthorized'),
   now: z.custom<() => number>((v) => typeof v === 'function', 'must be a function returning ms').optional(),
+  v2Port: z.int().min(0).max(65_535).default(0),
+  v2ApiSecret: z.string().min(1).default(demoV2ApiSecret),
+  v2StoreId: z.string().min(1).default(demoV2StoreId),
+  v2WebhookUrl: httpUrl.optional(),
+  v2WebhookSecret: z.string().startsWith('whsec_').default(demoV2WebhookSecret),
+  v2WebhookVersion: z.enum(v2WebhookVersions).default('2024-04-25'),
+  v2WebhookFormat: z.enum(['json', 'form']).default('json'),
 });
 
 type ParsedOptions = z.output<typeof optionsSchema>;
@@ -91,6 +139,16 @@ function stateOf(o: ParsedOptions): SandboxState {
     config: { webhookUrl: o.webhookUrl ?? null, webhookFormat: o.webhookFormat },
     now: o.now ?? Date.now,
     unauthorizedMessage: o.unauthorizedMessage,
+    v2: {
+      apiSecret: o.v2ApiSecret,
+      storeId: o.v2StoreId,
+      merchantId: demoV2MerchantId,
+      pgMerchantId: 'INIpayTest',
+      webhookUrl: o.v2WebhookUrl ?? null,
+      webhookSecret: o.v2WebhookSecret,
+      webhookVersion: o.v2WebhookVersion,
+      webhookFormat: o.v2WebhookFormat,
+    },
   });
 }
 
@@ -102,9 +160,23 @@ export function createSandbox(options: SandboxOptions = {}): SandboxState {
   return stateOf(parseOptions(options, 'createSandbox'));
 }
 
+/** Listens on `port` (0 = a free one) and resolves with the port taken. */
+async function listen(server: Server, port: number, host: string): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  return typeof address === 'object' && address !== null ? address.port : port;
+}
+
 /**
  * Starts the Iamport sandbox: an api.iamport.kr look-alike, the `/__sandbox` control API, and the JS
- * SDK (`/v1/iamport.js`) with its payment window (`/__sandbox/window`).
+ * SDK (`/v1/iamport.js`) with its payment window (`/__sandbox/window`); and on a second port (`v2Url`)
+ * an api.portone.io look-alike (PortOne V2) over the same state, controlled under `/__sandbox/v2`.
  *
  * @example
  * const sandbox = await startSandbox({ webhookUrl: 'http://127.0.0.1:3000/payments/webhook' });
@@ -124,26 +196,32 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     ...windowRoutes(state),
     ...controlPaymentRoutes(state),
     ...controlAdminRoutes(state),
+    ...controlV2Routes(state),
   ]);
   const sandbox = createSandboxServer(state, { api, control, cdn: new Router(sdkRoutes()) });
+  const v2 = createV2Server(state, v2ApiRouter(state));
 
-  await new Promise<void>((resolve, reject) => {
-    sandbox.server.once('error', reject);
-    sandbox.server.listen(o.port, o.host, () => {
-      sandbox.server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = sandbox.server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : o.port;
+  const port = await listen(sandbox.server, o.port, o.host);
+  let v2Port: number;
+  try {
+    v2Port = await listen(v2.server, o.v2Port, o.host);
+  } catch (error) {
+    await sandbox.shutdown();
+    throw error;
+  }
   const host = o.host.includes(':') ? `[${o.host}]` : o.host;
 
   let closing: Promise<void> | undefined;
   return {
     url: `http://${host}:${port}`,
     port,
+    v2Url: `http://${host}:${v2Port}`,
+    v2Port,
     close() {
-      closing ??= sandbox.shutdown().then(() => state.webhooks.close());
+      closing ??= Promise.all([sandbox.shutdown(), v2.shutdown()]).then(async () => {
+        state.v2.webhooks.close();
+        await state.webhooks.close();
+      });
       return closing;
     },
     clock: {

@@ -23,7 +23,8 @@ export interface SandboxServer {
 
 const controlPrefix = '/__sandbox';
 
-function send(res: ServerResponse, reply: Reply): void {
+/** Writes `reply` unless the connection is gone or already answered; the V2 listener answers with it too. */
+export function send(res: ServerResponse, reply: Reply): void {
   if (res.destroyed || res.headersSent) return;
   if (reply.contentType !== undefined && (typeof reply.body === 'string' || Buffer.isBuffer(reply.body))) {
     res
@@ -94,10 +95,22 @@ export function createSandboxServer(state: SandboxState, routers: SandboxRouters
     if (reply) send(res, reply);
   }
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => send(res, toReply(error)));
-  });
+  return serve(handle, toReply, closing);
+}
 
+/**
+ * An HTTP server that runs `handle` for each request (answering `fallback(error)` if it throws), and
+ * whose shutdown aborts `closing` (releasing calls held by a delay fault) and drops open connections.
+ * The V1 and the V2 listeners are both one of these.
+ */
+export function serve(
+  handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>,
+  fallback: (error: unknown) => Reply,
+  closing: AbortController,
+): SandboxServer {
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => send(res, fallback(error)));
+  });
   return {
     server,
     async shutdown() {

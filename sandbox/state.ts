@@ -5,6 +5,8 @@ import type { WebhookFormat } from './payment';
 import { PrepareRegistry } from './prepare';
 import { PaymentStore } from './store';
 import { type Credentials, TokenIssuer } from './tokens';
+import type { V2Config } from './v2/config';
+import { createV2State, type V2State } from './v2/state';
 import { WebhookSender, type WebhookTimeouts } from './webhooks';
 
 export interface SandboxConfig {
@@ -15,6 +17,8 @@ export interface SandboxConfig {
 
 /** One API call (never a control call), as `GET /__sandbox/requests` lists it. */
 export interface RequestLogEntry {
+  /** `'v2'` on calls to the V2 API; absent on V1 calls, whose entries keep their original shape. */
+  api?: 'v2';
   method: string;
   /** Path without the query string. */
   path: string;
@@ -31,6 +35,7 @@ export interface SandboxStateOptions {
   now: () => number;
   unauthorizedMessage: string;
   webhookTimeouts?: WebhookTimeouts;
+  v2: V2Config;
 }
 
 /** Everything the emulator remembers. In-process tests and a payment-window page may use it directly. */
@@ -43,21 +48,25 @@ export interface SandboxState {
   readonly faults: FaultInjector;
   readonly requests: BoundedLog<RequestLogEntry>;
   readonly config: SandboxConfig;
+  /** The PortOne V2 API's own payments, configuration and webhooks, on the same clock, faults and log. */
+  readonly v2: V2State;
   /** Body message of the 401 answer; the sources do not give Iamport's exact one. */
   readonly unauthorizedMessage: string;
-  /** Back to the state right after start: no payments, tokens, registrations, logs or faults; clock unmoved. */
+  /** Back to the state right after start (V1 and V2): no payments, tokens, registrations, logs or faults; clock unmoved. */
   reset(): void;
 }
 
 export function createSandboxState(options: SandboxStateOptions): SandboxState {
   const clock = createClock(options.now);
   const initialConfig = { ...options.config };
+  const webhooks = new WebhookSender(clock.now, options.webhookTimeouts);
   const state: SandboxState = {
     clock,
     payments: new PaymentStore(),
     prepared: new PrepareRegistry(),
     tokens: new TokenIssuer(options.credentials),
-    webhooks: new WebhookSender(clock.now, options.webhookTimeouts),
+    webhooks,
+    v2: createV2State(options.v2, webhooks, clock),
     faults: new FaultInjector(),
     requests: new BoundedLog<RequestLogEntry>(),
     config: { ...initialConfig },
@@ -69,6 +78,7 @@ export function createSandboxState(options: SandboxStateOptions): SandboxState {
       state.webhooks.clearLog();
       state.faults.clear();
       state.requests.clear();
+      state.v2.reset();
       state.clock.reset();
       Object.assign(state.config, initialConfig);
     },

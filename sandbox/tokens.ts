@@ -21,7 +21,8 @@ export interface Credentials {
   apiSecret: string;
 }
 
-function sameSecret(a: string, b: string): boolean {
+/** Compares in constant time, so a caller cannot learn a secret by timing; the V2 API's check uses it too. */
+export function sameSecret(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);

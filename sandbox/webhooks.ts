@@ -43,6 +43,12 @@ export function encodeNotice(notice: WebhookNotice, format: WebhookFormat): stri
     : new URLSearchParams(fields).toString();
 }
 
+/** How one POST ended: the receiver's status, or why there was none. */
+export interface PostOutcome {
+  status: number | null;
+  error: string | null;
+}
+
 export interface WebhookTimeouts {
   connectMs: number;
   readMs: number;
@@ -90,17 +96,32 @@ export class WebhookSender {
   }
 
   private async deliver(entry: WebhookDelivery): Promise<void> {
+    const outcome = await this.attempt(entry.url, entry.body, { 'content-type': contentTypes[entry.format] });
+    entry.response_status = outcome.status;
+    entry.error = outcome.error;
+  }
+
+  /**
+   * One POST on this sender's connection pool, counted by `idle()` and aborted by `close()`: the V2 notices
+   * (`v2/webhooks.ts`) go through here too, so one `idle()` and one `close()` cover both APIs.
+   */
+  post(url: string, body: string, headers: Record<string, string>): Promise<PostOutcome> {
+    const attempt = this.attempt(url, body, headers);
+    const tracked: Promise<void> = attempt.then(() => undefined).finally(() => this.pending.delete(tracked));
+    this.pending.add(tracked);
+    return attempt;
+  }
+
+  private async attempt(url: string, body: string, headers: Record<string, string>): Promise<PostOutcome> {
+    // The status counts as soon as it arrives, even if reading the rest of the answer fails.
+    let status: number | null = null;
     try {
-      const res = await request(entry.url, {
-        method: 'POST',
-        body: entry.body,
-        headers: { 'content-type': contentTypes[entry.format] },
-        dispatcher: this.agent,
-      });
-      entry.response_status = res.statusCode;
+      const res = await request(url, { method: 'POST', body, headers, dispatcher: this.agent });
+      status = res.statusCode;
       await res.body.dump();
+      return { status, error: null };
     } catch (error) {
-      entry.error = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      return { status, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
     }
   }
 

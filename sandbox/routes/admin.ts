@@ -42,6 +42,8 @@ const clockSchema = z
   });
 
 const waitSchema = z.looseObject({ wait: booleanParam(z.boolean().default(false)) });
+/** `?api=v1|v2` narrows the request log to one API; without it both are listed. */
+const requestsSchema = z.looseObject({ api: textParam(z.enum(['v1', 'v2']).optional()) });
 
 /**
  * Control routes that steer the sandbox itself: faults, logs, clock, configuration, reset. Every answer
@@ -87,7 +89,15 @@ export function controlAdminRoutes(state: SandboxState): Route[] {
         return bare(state.faults.current());
       },
     },
-    { method: 'GET', pattern: '/__sandbox/requests', handler: () => bare(state.requests.list()) },
+    {
+      method: 'GET',
+      pattern: '/__sandbox/requests',
+      handler: ({ query }) => {
+        const { api } = parseInput(requestsSchema, query);
+        const entries = state.requests.list();
+        return bare(api === undefined ? entries : entries.filter((e) => (e.api ?? 'v1') === api));
+      },
+    },
     {
       method: 'DELETE',
       pattern: '/__sandbox/requests',
