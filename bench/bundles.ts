@@ -266,6 +266,7 @@ function initEnv(): NodeJS.ProcessEnv {
         dynamoEndpoint: 'http://127.0.0.1:9',
         ordersTable: 'bench-orders',
         sandboxUrl: 'http://127.0.0.1:9',
+        sandboxV2Url: 'http://127.0.0.1:9',
         receiverUrl: 'http://127.0.0.1:9/events',
       },
       false,

@@ -15,10 +15,11 @@ import { type Infra, startInfra } from './lib/infra';
 import { writeReport } from './lib/report';
 import type { Benchmark, BenchOutcome } from './lib/types';
 import { load } from './load';
+import { portoneClient } from './portoneClient';
 import { roundTrips } from './roundTrips';
 import { throughput } from './throughput';
 
-const ALL: Benchmark[] = [roundTrips, throughput, client, bundles, load];
+const ALL: Benchmark[] = [roundTrips, throughput, client, portoneClient, bundles, load];
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');

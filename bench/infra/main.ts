@@ -74,6 +74,7 @@ const info: InfraInfo = {
   dynamoEndpoint,
   ordersTable,
   sandboxUrl: sandbox.url,
+  sandboxV2Url: sandbox.v2Url,
   receiverUrl: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/events`,
 };
 

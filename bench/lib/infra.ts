@@ -8,6 +8,8 @@ export interface InfraInfo {
   ordersTable: string;
   /** The Iamport sandbox: use as IAMPORT_BASE_URL. */
   sandboxUrl: string;
+  /** The same sandbox's PortOne V2 API: use as PORTONE_BASE_URL. */
+  sandboxV2Url: string;
   /** A merchant webhook endpoint that records every order event it receives. */
   receiverUrl: string;
 }
