@@ -1,3 +1,4 @@
+import { attemptIdOf } from '../orders/attemptIds';
 import type { Order, OutboxEntry } from '../orders/types';
 import { type OrderEvent, type OrderEventType, orderEventTypes } from './types';
 
@@ -6,14 +7,19 @@ import { type OrderEvent, type OrderEventType, orderEventTypes } from './types';
  * stands now (a forgery event sent after its cancel carries the cancel's result).
  */
 export function buildEvent(order: Order, entry: OutboxEntry): OrderEvent {
-  const refund = entry.imp_uid
-    ? order.refunds.find((candidate) => candidate.imp_uid === entry.imp_uid)
+  const attemptId = attemptIdOf(entry);
+  const refund = attemptId
+    ? order.refunds.find((candidate) => attemptIdOf(candidate) === attemptId)
     : undefined;
   return {
     id: entry.id,
     type: asEventType(entry.type),
     merchant_uid: order.merchant_uid,
     imp_uid: entry.imp_uid,
+    // V2 orders say so, with the ids V2 merchants know; V1 events stay exactly as they were.
+    ...(order.api === 'v2'
+      ? { api: 'v2' as const, payment_id: order.merchant_uid, transaction_id: entry.transaction_id ?? null }
+      : {}),
     amount: order.amount,
     currency: order.currency,
     status: entry.status,
@@ -23,7 +29,8 @@ export function buildEvent(order: Order, entry: OutboxEntry): OrderEvent {
     ...(refund
       ? {
           refund: {
-            imp_uid: refund.imp_uid,
+            ...(refund.imp_uid ? { imp_uid: refund.imp_uid } : {}),
+            ...(refund.transaction_id ? { transaction_id: refund.transaction_id } : {}),
             amount: refund.amount,
             status: refund.status,
             reason: refund.reason,

@@ -19,6 +19,10 @@ export interface OrderEvent {
   type: OrderEventType;
   merchant_uid: string;
   imp_uid: string | null;
+  /** V2 orders only: the API, the paymentId (= merchant_uid) and the deciding transaction. */
+  api?: 'v2';
+  payment_id?: string;
+  transaction_id?: string | null;
   amount: number;
   currency: string;
   status: OrderStatus;
@@ -27,7 +31,7 @@ export interface OrderEvent {
   /** ISO 8601, when the transition was written. */
   occurred_at: string;
   /** `order.forgery` (and refunds of second payments): the refund as it stands when sent. */
-  refund?: Pick<Refund, 'imp_uid' | 'amount' | 'status' | 'reason' | 'cancellation_id'>;
+  refund?: Pick<Refund, 'imp_uid' | 'transaction_id' | 'amount' | 'status' | 'reason' | 'cancellation_id'>;
 }
 
 /**

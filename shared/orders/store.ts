@@ -1,16 +1,27 @@
-import type { Order, OrderStatus, Refund, TransitionSource, VbankAccount } from './types';
+import type { Order, OrderApi, OrderStatus, Refund, TransitionSource, VbankAccount } from './types';
 
 /** Fields a transition writes besides the status; each comes from Iamport's answer, never a request. */
 export interface OrderPatch {
-  /** Absent only for `expired`, which no payment attempt decided. */
+  /** The deciding attempt (V1; `transaction_id` on V2): absent only for `expired`, which none decided. */
   imp_uid?: string;
+  transaction_id?: string;
   pay_method?: string;
   cancel_amount?: number;
   vbank?: VbankAccount;
 }
 
+/** What the hot path expects of the stored order: the attempt's amount and currency, and its API. */
+export interface HotPathExpected {
+  amount: number;
+  currency: string;
+  /** @default 'v1': a V1 attempt may only settle an order without `api` (V1), a V2 one only a V2 order. */
+  api?: OrderApi;
+}
+
 export interface NewOrder {
   merchant_uid: string;
+  /** @default 'v1' (and then not written: items from before V2 read the same) */
+  api?: OrderApi;
   amount: number;
   currency: string;
   name?: string;
@@ -58,12 +69,12 @@ export interface OrderStore {
   transition(order: Order, write: TransitionWrite, now: Date): Promise<Order>;
   /**
    * The hot path: `pending → write.to` in one round trip without reading first, applied only if the
-   * stored amount and currency equal `expected`. Undefined when the condition did not hold (the
+   * stored amount, currency and API equal `expected`. Undefined when the condition did not hold (the
    * caller then reads and decides with the full rules).
    */
   transitionFromPending(
     merchantUid: string,
-    expected: { amount: number; currency: string },
+    expected: HotPathExpected,
     write: TransitionWrite,
     now: Date,
   ): Promise<Order | undefined>;

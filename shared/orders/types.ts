@@ -3,6 +3,13 @@ import { orderStatuses } from './transitions';
 
 export { type OrderStatus, orderStatuses } from './transitions';
 
+/**
+ * Which PortOne API an order is paid through: V1 (Iamport: the attempt is an `imp_uid`) or V2 (the
+ * order's merchant_uid is the V2 `paymentId`; the attempt is a `transaction_id`). Absent = V1.
+ */
+export const orderApis = ['v1', 'v2'] as const;
+export type OrderApi = (typeof orderApis)[number];
+
 /** What told us about the payment; kept on every history entry. */
 export const transitionSources = ['complete', 'mobile', 'webhook', 'reconcile', 'sweep', 'register'] as const;
 export type TransitionSource = (typeof transitionSources)[number];
@@ -12,6 +19,8 @@ export const historyEntrySchema = z.object({
   from: z.enum(orderStatuses).nullable(),
   to: z.enum(orderStatuses),
   imp_uid: z.string().nullable(),
+  /** V2 orders: the attempt, by the name V2 merchants know (`imp_uid` is then null). */
+  transaction_id: z.string().nullable().optional(),
   source: z.enum(transitionSources),
 });
 export type HistoryEntry = z.infer<typeof historyEntrySchema>;
@@ -31,7 +40,9 @@ export type VbankAccount = z.infer<typeof vbankSchema>;
  * cancel; Iamport's checksum makes a retried cancel after a crash safe.
  */
 export const refundSchema = z.object({
-  imp_uid: z.string(),
+  /** The refunded attempt: `imp_uid` on a V1 order, `transaction_id` on a V2 one (orders/attemptIds.ts). */
+  imp_uid: z.string().optional(),
+  transaction_id: z.string().optional(),
   amount: z.number(),
   reason: z.enum(['forgery', 'duplicate_payment']),
   status: z.enum(['requested', 'done', 'failed']),
@@ -52,6 +63,7 @@ export const outboxEntrySchema = z.object({
   previous_status: z.enum(orderStatuses).nullable(),
   status: z.enum(orderStatuses),
   imp_uid: z.string().nullable(),
+  transaction_id: z.string().nullable().optional(),
   version: z.number().int(),
   occurred_at: z.string(),
   /** Targets that already accepted it; a retry skips them. */
@@ -72,7 +84,11 @@ export const orderSchema = z.object({
   currency: z.string().min(1).default('KRW'),
   name: z.string().optional(),
   status: z.enum(orderStatuses),
+  /** Absent on orders written before V2: V1. */
+  api: z.enum(orderApis).optional(),
+  /** The attempt that decided the status: V1 `imp_uid`, V2 `transaction_id`. */
   imp_uid: z.string().optional(),
+  transaction_id: z.string().optional(),
   pay_method: z.string().optional(),
   /** What Iamport reports as cancelled on the decisive attempt, for partial refunds. */
   cancel_amount: z.number().nonnegative().optional(),

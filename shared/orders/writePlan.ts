@@ -39,7 +39,9 @@ export type Assignment =
   | { readonly op: 'increment'; readonly path: Path; readonly by: number };
 
 /** Stored attributes a condition may require to equal a value. */
-export type Expected = Partial<Pick<Order, 'status' | 'amount' | 'currency' | 'version' | 'check_due_at'>>;
+export type Expected = Partial<
+  Pick<Order, 'status' | 'amount' | 'currency' | 'version' | 'check_due_at' | 'api'>
+>;
 
 /** What the stored item must satisfy for the write to apply; otherwise nothing changes. */
 export type Condition =
@@ -47,8 +49,16 @@ export type Condition =
   | { readonly kind: 'absent' }
   /** The item exists at this revision; an item without one (written by the merchant) counts as 0. */
   | { readonly kind: 'revision'; readonly revision: number }
-  /** The item exists, each attribute of `equals` holds exactly that value and each of `exists` is there. */
-  | { readonly kind: 'equals'; readonly equals: Expected; readonly exists: readonly (keyof Order)[] }
+  /**
+   * The item exists, each attribute of `equals` holds exactly that value, each of `exists` is there and
+   * each of `missing` is not.
+   */
+  | {
+      readonly kind: 'equals';
+      readonly equals: Expected;
+      readonly exists: readonly (keyof Order)[];
+      readonly missing?: readonly (keyof Order)[];
+    }
   /** The outbox holds the event under `key`; with `only`, and nothing else. */
   | { readonly kind: 'outboxEntry'; readonly key: string; readonly only: boolean }
   /** The item is in the outbox index but no event waits any more. */

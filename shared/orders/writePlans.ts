@@ -1,5 +1,6 @@
+import { attemptIdOf } from './attemptIds';
 import { CHECK_BUCKET, OPEN_REFUND_CHECK_SECONDS, OUTBOX_BUCKET, outboxKey } from './indexes';
-import type { NewOrder, TransitionWrite } from './store';
+import type { HotPathExpected, NewOrder, TransitionWrite } from './store';
 import { awaitsResult } from './transitions';
 import { HISTORY_LIMIT, type HistoryEntry, type Order, type OutboxEntry, type Refund } from './types';
 import type { Assignment, Condition, Path, PutPlan, UpdatePlan } from './writePlan';
@@ -15,7 +16,7 @@ export function createPlan(input: NewOrder, now: Date, checkDueAt?: number): Put
   return {
     kind: 'put',
     item: {
-      ...defined(input),
+      ...defined({ ...input, api: input.api === 'v2' ? 'v2' : undefined }),
       ...(checkDueAt === undefined
         ? {}
         : { check_due_at: checkDueAt, check_attempt: 1, check_bucket: CHECK_BUCKET }),
@@ -67,16 +68,22 @@ export function transitionPlan(
 }
 
 /** The hot path's expectation of the stored order: pending as created here, with exactly this money. */
-function hotPathExpected(expected: { amount: number; currency: string }) {
+function hotPathExpected(expected: HotPathExpected) {
   // Version 1 is an order created here with no transition yet, so the event id is known without reading.
-  return { status: 'pending', version: 1, amount: expected.amount, currency: expected.currency } as const;
+  return {
+    status: 'pending',
+    version: 1,
+    amount: expected.amount,
+    currency: expected.currency,
+    ...(expected.api === 'v2' ? { api: 'v2' as const } : {}),
+  } as const;
 }
 
 /**
  * The order the hot path's condition stands for: the decision rules are asked about it first, and the
  * blind write is tried only when they would move it to `paid` or `vbank_issued`.
  */
-export function hotPathProbe(merchantUid: string, expected: { amount: number; currency: string }): Order {
+export function hotPathProbe(merchantUid: string, expected: HotPathExpected): Order {
   const at = new Date(0).toISOString();
   return {
     merchant_uid: merchantUid,
@@ -94,18 +101,19 @@ export function hotPathProbe(merchantUid: string, expected: { amount: number; cu
  * says was paid. An event goes into the outbox map, which must therefore exist (items the merchant
  * wrote have none and take the full rules instead).
  */
-function hotPathCondition(expected: { amount: number; currency: string }, recordEvents: boolean) {
+function hotPathCondition(expected: HotPathExpected, recordEvents: boolean) {
   return {
     kind: 'equals',
     equals: hotPathExpected(expected),
     exists: recordEvents ? ['outbox'] : [],
+    missing: expected.api === 'v2' ? [] : ['api'],
   } as const satisfies Condition;
 }
 
 /** The hot path: `pending → write.to` as a blind write, no read first. */
 export function transitionFromPendingPlan(
   merchantUid: string,
-  expected: { amount: number; currency: string },
+  expected: HotPathExpected,
   write: TransitionWrite,
   now: Date,
   recordEvents: boolean,
@@ -211,6 +219,7 @@ function outboxEvent(
     previous_status: from,
     status: write.to,
     imp_uid: write.patch.imp_uid ?? null,
+    ...(write.patch.transaction_id ? { transaction_id: write.patch.transaction_id } : {}),
     version,
     occurred_at: at,
     delivered_to: [],
@@ -224,11 +233,18 @@ function transitionFields(write: TransitionWrite, at: string): Record<string, un
 }
 
 function historyEntry(from: Order['status'], write: TransitionWrite, at: string): HistoryEntry {
-  return { at, from, to: write.to, imp_uid: write.patch.imp_uid ?? null, source: write.source };
+  return {
+    at,
+    from,
+    to: write.to,
+    imp_uid: write.patch.imp_uid ?? null,
+    ...(write.patch.transaction_id ? { transaction_id: write.patch.transaction_id } : {}),
+    source: write.source,
+  };
 }
 
 function upsertRefund(refunds: readonly Refund[], refund: Refund): Refund[] {
-  return [...refunds.filter((existing) => existing.imp_uid !== refund.imp_uid), refund];
+  return [...refunds.filter((existing) => attemptIdOf(existing) !== attemptIdOf(refund)), refund];
 }
 
 /** Plain assignments of the defined fields: an undefined field is not written at all. */

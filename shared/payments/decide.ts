@@ -1,20 +1,20 @@
+import { type AttemptRef, apiOfRef, attemptIdOf, attemptRef } from '../orders/attemptIds';
 import type { OrderPatch } from '../orders/store';
 import { canTransition } from '../orders/transitions';
 import type { Order, OrderStatus, Refund } from '../orders/types';
 import { type Attempt, balanceOf } from './attempt';
 
-/** A cancel we must make at Iamport: the whole remaining balance of one attempt. */
-export interface RefundPlan {
-  imp_uid: string;
-  /** `amount - cancel_amount` as Iamport reported it: sent as both amount and checksum. */
+/** A cancel we must make at the provider: the whole remaining balance of one attempt (named as its order names it). */
+export type RefundPlan = AttemptRef & {
+  /** `amount - cancelled` as the provider reported it: sent as both amount and checksum. */
   balance: number;
   reason: Refund['reason'];
-}
+};
 
 export type Decision =
   | { kind: 'transition'; to: OrderStatus; patch: OrderPatch; refund?: RefundPlan }
   | { kind: 'refund'; refund: RefundPlan }
-  | { kind: 'refund_settled'; imp_uid: string; cancellation_id?: string }
+  | ({ kind: 'refund_settled'; cancellation_id?: string } & AttemptRef)
   | { kind: 'sandbox_refused' }
   | { kind: 'unchanged'; reason: string };
 
@@ -66,7 +66,7 @@ export function matchesOrder(order: Order, payment: Attempt): boolean {
 
 function decidePaid(order: Order, payment: Attempt, options: DecideOptions): Decision {
   const balance = balanceOf(payment);
-  const earlier = order.refunds.find((refund) => refund.imp_uid === payment.id);
+  const earlier = order.refunds.find((refund) => attemptIdOf(refund) === payment.id);
   if (earlier) return decideEarlierRefund(earlier, balance, options);
 
   const matches = matchesOrder(order, payment);
@@ -76,7 +76,7 @@ function decidePaid(order: Order, payment: Attempt, options: DecideOptions): Dec
     const forgery = transition('forgery', payment);
     return balance > 0 ? { ...forgery, refund: plan(payment, balance, 'forgery') } : forgery;
   }
-  if (order.imp_uid === payment.id && order.status !== 'forgery') {
+  if (attemptIdOf(order) === payment.id && order.status !== 'forgery') {
     return { kind: 'unchanged', reason: `already ${order.status} by this payment` };
   }
   // Settled by another attempt (a second charge), or a deposit into an account flagged as forged.
@@ -91,7 +91,7 @@ function decideEarlierRefund(earlier: Refund, balance: number, options: DecideOp
   const age = options.now.getTime() - Date.parse(earlier.requested_at);
   if (age < options.refundLeaseMs) return { kind: 'unchanged', reason: 'refund in progress elsewhere' };
   // The verification that claimed it died or lost Iamport midway; the checksum makes a retry safe.
-  return { kind: 'refund', refund: { imp_uid: earlier.imp_uid, balance, reason: earlier.reason } };
+  return { kind: 'refund', refund: { ...refOf(earlier), balance, reason: earlier.reason } };
 }
 
 function decideReady(order: Order, payment: Attempt): Decision {
@@ -118,18 +118,18 @@ function decideReady(order: Order, payment: Attempt): Decision {
 
 function decideCancelled(order: Order, payment: Attempt, options: DecideOptions): Decision {
   const balance = balanceOf(payment);
-  const ours = order.refunds.find((refund) => refund.imp_uid === payment.id);
+  const ours = order.refunds.find((refund) => attemptIdOf(refund) === payment.id);
   if (ours) {
     if (ours.status === 'done') return { kind: 'unchanged', reason: 'refund already recorded' };
     // Only a full cancel settles our refund: a partial one (the console, meanwhile) leaves money owed.
     if (balance > 0) return decideEarlierRefund(ours, balance, options);
     return {
       kind: 'refund_settled',
-      imp_uid: payment.id,
+      ...attemptRef(payment.api, payment.id),
       cancellation_id: payment.lastCancellationId,
     };
   }
-  if (order.imp_uid === payment.id) {
+  if (attemptIdOf(order) === payment.id) {
     // The attempt that decided the order was refunded, in part or in full.
     const full = payment.cancelledAmount >= payment.amount;
     const to: OrderStatus = full ? 'cancelled' : 'partially_cancelled';
@@ -166,9 +166,15 @@ function transition(to: OrderStatus, payment: Attempt): Decision & { kind: 'tran
 }
 
 function patchOf(payment: Attempt): OrderPatch {
-  return payment.method ? { imp_uid: payment.id, pay_method: payment.method } : { imp_uid: payment.id };
+  const ref = attemptRef(payment.api, payment.id);
+  return payment.method ? { ...ref, pay_method: payment.method } : ref;
 }
 
 function plan(payment: Attempt, balance: number, reason: Refund['reason']): RefundPlan {
-  return { imp_uid: payment.id, balance, reason };
+  return { ...attemptRef(payment.api, payment.id), balance, reason };
+}
+
+/** The attempt a stored refund is for, as its order names it. */
+function refOf(refund: Refund): AttemptRef {
+  return attemptRef(apiOfRef(refund), attemptIdOf(refund) ?? '');
 }

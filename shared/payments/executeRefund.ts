@@ -1,11 +1,14 @@
+import { apiOfRef, attemptIdOf } from '../orders/attemptIds';
 import { retryOnConflict } from '../orders/retryOnConflict';
 import type { OrderStore } from '../orders/store';
-import type { Order, Refund } from '../orders/types';
+import type { Order, OrderApi, Refund } from '../orders/types';
 import type { RefundPlan } from './decide';
 import { isProviderUnavailable, type PaymentProvider } from './provider';
 
 export interface RefundDeps {
   provider: PaymentProvider;
+  /** PortOne V2, where this stage serves it. */
+  v2Provider?: PaymentProvider;
   orders: OrderStore;
   now: () => Date;
 }
@@ -17,12 +20,14 @@ export interface RefundDeps {
  * A transient failure releases the claim and rethrows, so the retry queue can try again.
  */
 export async function executeRefund(deps: RefundDeps, order: Order, plan: RefundPlan): Promise<Order> {
-  const claim = order.refunds.find((refund) => refund.imp_uid === plan.imp_uid);
-  if (!claim) throw new Error(`refund of ${plan.imp_uid} was not claimed before cancelling`);
+  const attemptId = attemptIdOf(plan) ?? '';
+  const claim = order.refunds.find((refund) => attemptIdOf(refund) === attemptId);
+  if (!claim) throw new Error(`refund of ${attemptId} was not claimed before cancelling`);
+  const provider = providerFor(deps, apiOfRef(plan));
   let result: Awaited<ReturnType<PaymentProvider['cancel']>>;
   try {
-    result = await deps.provider.cancel({
-      attemptId: plan.imp_uid,
+    result = await provider.cancel({
+      attemptId,
       orderId: order.merchant_uid,
       amount: plan.balance,
       checksum: plan.balance,
@@ -67,4 +72,14 @@ async function record(deps: RefundDeps, order: Order, refund: Refund): Promise<O
     if (!current) throw new Error(`order ${order.merchant_uid} vanished while its refund was recorded`);
     return deps.orders.saveRefund(current, completed, now);
   });
+}
+
+/** The provider that holds attempts of this API; V2 only where the stage is configured for it. */
+export function providerFor(
+  deps: Pick<RefundDeps, 'provider' | 'v2Provider'>,
+  api: OrderApi,
+): PaymentProvider {
+  if (api === 'v1') return deps.provider;
+  if (!deps.v2Provider) throw new Error('a PortOne V2 attempt, but this stage has no V2 configuration');
+  return deps.v2Provider;
 }

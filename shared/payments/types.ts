@@ -1,8 +1,10 @@
-import type { Order, Refund, TransitionSource } from '../orders/types';
+import type { Order, OrderApi, Refund, TransitionSource } from '../orders/types';
 import type { Attempt } from './attempt';
 
 /** What an entry point knows: identifiers only. Nothing else in a request is ever trusted. */
 export interface VerifyRequest {
+  /** Which API's entry point asked. @default 'v1' */
+  api?: OrderApi;
   impUid?: string;
   /** Only used to find the payment when `impUid` is absent, and to refuse a mismatching request. */
   merchantUid?: string;

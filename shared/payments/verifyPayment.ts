@@ -1,17 +1,20 @@
 import type { OrderEvents } from '../events/dispatchOutbox';
+import { apiOf, apiOfRef, attemptIdOf, attemptRef } from '../orders/attemptIds';
 import { retryOnConflict } from '../orders/retryOnConflict';
 import type { OrderStore } from '../orders/store';
 import type { Order, Refund } from '../orders/types';
 import { hotPathProbe } from '../orders/writePlans';
 import type { Attempt } from './attempt';
-import { type Decision, decide, isAcceptable } from './decide';
-import { executeRefund } from './executeRefund';
+import { type Decision, decide, isAcceptable, type RefundPlan } from './decide';
+import { executeRefund, providerFor } from './executeRefund';
 import { AttemptNotFoundError, isProviderUnavailable, type PaymentProvider } from './provider';
 import type { VerifyOutcome, VerifyRequest } from './types';
 
 export interface VerifyDeps {
-  /** The payment API that holds the truth (V1 here; V2 beside it): the core never learns which. */
+  /** The payment API that holds the truth for V1 orders: the core never learns which API spoke. */
   provider: PaymentProvider;
+  /** The same for V2 orders, where this stage serves PortOne V2. */
+  v2Provider?: PaymentProvider;
   orders: OrderStore;
   acceptSandboxPayments: boolean;
   now?: () => Date;
@@ -37,9 +40,10 @@ export async function verifyPayment(deps: VerifyDeps, request: VerifyRequest): P
   let attempt: Attempt;
   try {
     // Provider round trip: the only source of truth about the payment.
+    const provider = providerFor(deps, request.api ?? 'v1');
     attempt = request.impUid
-      ? await deps.provider.getAttempt(request.impUid)
-      : await deps.provider.findDecisiveAttempt(requireMerchantUid(request), {
+      ? await provider.getAttempt(request.impUid)
+      : await provider.findDecisiveAttempt(requireMerchantUid(request), {
           acceptTestPayments: deps.acceptSandboxPayments,
         });
   } catch (error) {
@@ -73,7 +77,8 @@ async function settle(deps: VerifyDeps, request: VerifyRequest, attempt: Attempt
   return retryOnConflict(attempt.orderId, 'verification', async () => {
     // DynamoDB round trip: the full rules need the stored order (status, amount, refunds).
     const order = await deps.orders.get(attempt.orderId);
-    if (!order) return { kind: 'unknown_order', attempt };
+    // An order registered for the other API is not this attempt's to decide (another shop's id, reused).
+    if (!order || apiOf(order) !== attempt.api) return { kind: 'unknown_order', attempt };
     const decision = decide(order, attempt, {
       acceptSandboxPayments: deps.acceptSandboxPayments,
       refundLeaseMs: deps.refundLeaseMs ?? 60_000,
@@ -86,7 +91,7 @@ async function settle(deps: VerifyDeps, request: VerifyRequest, attempt: Attempt
 /** One conditional UpdateItem: pending → paid / vbank_issued when status, amount and currency hold. */
 async function tryHotPath(deps: VerifyDeps, request: VerifyRequest, attempt: Attempt, now: Date) {
   if (!isAcceptable(attempt, deps)) return undefined;
-  const expected = { amount: attempt.amount, currency: attempt.currency };
+  const expected = { amount: attempt.amount, currency: attempt.currency, api: attempt.api };
   // The order the store's condition stands for (writePlans.ts): the condition is written down once.
   const probe = decide(hotPathProbe(attempt.orderId, expected), attempt, {
     acceptSandboxPayments: true,
@@ -116,7 +121,7 @@ async function apply(
     case 'sandbox_refused':
       return { kind: 'sandbox_refused', order, attempt };
     case 'refund_settled': {
-      const claim = order.refunds.find((refund) => refund.imp_uid === decision.imp_uid);
+      const claim = order.refunds.find((refund) => attemptIdOf(refund) === attemptIdOf(decision));
       if (!claim) return { kind: 'decided', order, attempt, changed: false };
       const settled: Refund = {
         ...claim,
@@ -163,9 +168,9 @@ async function apply(
   }
 }
 
-function claimOf(plan: { imp_uid: string; balance: number; reason: Refund['reason'] }, now: Date): Refund {
+function claimOf(plan: RefundPlan, now: Date): Refund {
   return {
-    imp_uid: plan.imp_uid,
+    ...attemptRef(apiOfRef(plan), attemptIdOf(plan) ?? ''),
     amount: plan.balance,
     reason: plan.reason,
     status: 'requested',
@@ -174,7 +179,7 @@ function claimOf(plan: { imp_uid: string; balance: number; reason: Refund['reaso
 }
 
 function refundOf(order: Order, attempt: Attempt): Refund | undefined {
-  return order.refunds.find((refund) => refund.imp_uid === attempt.id);
+  return order.refunds.find((refund) => attemptIdOf(refund) === attempt.id);
 }
 
 function requireMerchantUid(request: VerifyRequest): string {

@@ -184,7 +184,7 @@ export function settledOf(run: Run, attempts: readonly AttemptKind[]): Settled {
     status: order.status,
     imp_uid: order.imp_uid,
     refunds: order.refunds
-      .map((refund) => ({ imp_uid: refund.imp_uid, status: refund.status, reason: refund.reason }))
+      .map((refund) => ({ imp_uid: refund.imp_uid ?? '', status: refund.status, reason: refund.reason }))
       .sort((a, b) => a.imp_uid.localeCompare(b.imp_uid)),
     balances: Object.fromEntries(
       attempts.map((_, index) => {

@@ -265,7 +265,8 @@ function holds(condition: Condition, item: Order | undefined): boolean {
         Object.entries(condition.equals).every(
           ([key, value]) => value === undefined || fields[key] === value,
         ) &&
-        condition.exists.every((key) => fields[key] !== undefined)
+        condition.exists.every((key) => fields[key] !== undefined) &&
+        (condition.missing ?? []).every((key) => fields[key] === undefined)
       );
     case 'outboxEntry': {
       const outbox = item?.outbox ?? {};

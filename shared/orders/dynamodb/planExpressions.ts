@@ -97,6 +97,7 @@ function conditionExpression(slots: Slots, condition: Condition): string {
           .filter(([, value]) => value !== undefined)
           .map(([attribute, value]) => `${slots.name(attribute)} = ${slots.value(value)}`),
         ...condition.exists.map((attribute) => `attribute_exists(${slots.name(attribute)})`),
+        ...(condition.missing ?? []).map((attribute) => `attribute_not_exists(${slots.name(attribute)})`),
       ];
       return terms.length > 0 ? terms.join(' AND ') : `attribute_exists(${slots.name(PK)})`;
     }

@@ -5,7 +5,7 @@ import { transitionFromPendingPlan } from '../../../shared/orders/writePlans';
 import { FIXED_NOW } from '../../helpers/fakes';
 
 describe('Function: toUpdateParts (write plan → DynamoDB expressions)', () => {
-  it('writes the hot path as one blind update conditioned on status, version, amount and currency', () => {
+  it('writes the hot path as one blind update conditioned on status, version, amount, currency and API', () => {
     const plan = transitionFromPendingPlan(
       'order_1',
       { amount: 14_000, currency: 'KRW' },
@@ -22,8 +22,20 @@ describe('Function: toUpdateParts (write plan → DynamoDB expressions)', () => 
         .replace(/:v\d+/g, (slot) => JSON.stringify(parts.ExpressionAttributeValues?.[slot]));
 
     expect(named(parts.ConditionExpression)).toBe(
-      'status = "pending" AND version = 1 AND amount = 14000 AND currency = "KRW" AND attribute_exists(outbox)',
+      'status = "pending" AND version = 1 AND amount = 14000 AND currency = "KRW" AND attribute_exists(outbox) AND attribute_not_exists(api)',
     );
+    // A V2 attempt settles only a V2 order (and a V1 attempt only one without `api`, as above).
+    const v2 = toUpdateParts(
+      transitionFromPendingPlan(
+        'order_1',
+        { amount: 14_000, currency: 'KRW', api: 'v2' },
+        { to: 'paid', source: 'complete', patch: { transaction_id: 'tx_1' } },
+        FIXED_NOW,
+        true,
+      ),
+    );
+    expect(Object.values(v2.ExpressionAttributeNames)).toContain('api');
+    expect(Object.values(v2.ExpressionAttributeValues ?? {})).toContain('v2');
     expect(named(parts.UpdateExpression)).toContain('history = list_append(if_not_exists(history, []), [{');
     expect(named(parts.UpdateExpression)).toContain('revision = if_not_exists(revision, 0) + 1');
     expect(named(parts.UpdateExpression)).toContain('outbox.v2 = {"id":"order_1:2"');
