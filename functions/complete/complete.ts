@@ -8,37 +8,66 @@ import { errorBody, type HttpResult, json } from '../../shared/http/responses';
 import { validate } from '../../shared/http/validate';
 import { impUidSchema, merchantUidSchema } from '../../shared/identifiers';
 import { httpStack } from '../../shared/middleware/httpStack';
+import type { Order, OrderApi } from '../../shared/orders/types';
 import { paymentAnswer } from '../../shared/payments/answer';
+import type { Attempt } from '../../shared/payments/attempt';
 import { statusMessage } from '../../shared/payments/messages';
+import type { VerifyRequest } from '../../shared/payments/types';
 import {
   type EntryOutcome,
   type VerifyOrQueueDeps,
   verifyOrQueue,
 } from '../../shared/payments/verifyOrQueue';
 
-const inputSchema = z.object({ imp_uid: impUidSchema, merchant_uid: merchantUidSchema.optional() });
+const v1InputSchema = z.object({ imp_uid: impUidSchema, merchant_uid: merchantUidSchema.optional() });
+/** PortOne V2's guide posts `{paymentId}` from the browser; the V2 order's merchant_uid IS that id. */
+const v2InputSchema = z.object({ paymentId: merchantUidSchema });
 
-/** `POST /payments/complete`: the PC callback posts the imp_uid it got from `IMP.request_pay`. */
-function makeCompleteHandler(deps: VerifyOrQueueDeps, logger: Logger) {
+/** What each API's completion reads from its body, and how its decided answer names the payment. */
+interface Completion {
+  request(body: Record<string, unknown>): VerifyRequest;
+  decided(order: Order, attempt: Attempt): Record<string, unknown>;
+}
+
+const v1: Completion = {
+  request(body) {
+    const input = validate(v1InputSchema, body);
+    return { impUid: input.imp_uid, merchantUid: input.merchant_uid, source: 'complete' };
+  },
+  decided: (order, attempt) => ({ ...paymentAnswer(order, attempt.id) }),
+};
+
+const v2: Completion = {
+  request(body) {
+    const input = validate(v2InputSchema, body);
+    return { api: 'v2', merchantUid: input.paymentId, source: 'complete' };
+  },
+  decided: (order, attempt) => {
+    const { imp_uid: _v1Name, merchant_uid: paymentId, ...rest } = paymentAnswer(order, attempt.id);
+    return { ...rest, payment_id: paymentId, transaction_id: attempt.id };
+  },
+};
+
+/**
+ * `POST /payments/complete` (V1: the PC callback posts the imp_uid from `IMP.request_pay`) and
+ * `POST /v2/payments/complete` (V2: the page posts the paymentId after `PortOne.requestPayment`).
+ */
+function makeCompleteHandler(deps: VerifyOrQueueDeps, logger: Logger, completion: Completion) {
   return async function complete(event: APIGatewayProxyEventV2): Promise<HttpResult> {
     // Preflight for the merchant's page on another origin; CORS headers are added by the middleware.
     if (event.requestContext.http.method === 'OPTIONS') return { statusCode: 204 };
-    const input = validate(inputSchema, readBody(event));
-    logger.appendKeys({ imp_uid: input.imp_uid, merchant_uid: input.merchant_uid });
-    const outcome = await verifyOrQueue(deps, {
-      impUid: input.imp_uid,
-      merchantUid: input.merchant_uid,
-      source: 'complete',
-    });
+    const request = completion.request(readBody(event));
+    logger.appendKeys({ imp_uid: request.impUid, merchant_uid: request.merchantUid, api: request.api });
+    const outcome = await verifyOrQueue(deps, request);
     logger.info('verification', { outcome: outcome.kind, ...statusOf(outcome) });
-    return answer(outcome);
+    return answer(outcome, completion);
   };
 }
 
-function answer(outcome: EntryOutcome): HttpResult {
+function answer(outcome: EntryOutcome, completion: Completion): HttpResult {
   switch (outcome.kind) {
     case 'decided':
-      return json(200, paymentAnswer(outcome.order, outcome.attempt.id));
+      return json(200, completion.decided(outcome.order, outcome.attempt));
     case 'queued':
       return json(202, { status: 'pending', message: statusMessage('pending') });
     case 'sandbox_refused':
@@ -65,8 +94,9 @@ export function createCompleteHandler(
   deps: VerifyOrQueueDeps,
   logger: Logger,
   allowedOrigins: readonly string[],
+  api: OrderApi = 'v1',
 ) {
-  return httpStack(makeCompleteHandler(deps, logger), logger, [
+  return httpStack(makeCompleteHandler(deps, logger, api === 'v2' ? v2 : v1), logger, [
     httpCors({ origins: [...allowedOrigins], methods: 'POST,OPTIONS', headers: 'content-type', maxAge: 600 }),
   ]);
 }

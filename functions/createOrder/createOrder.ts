@@ -8,7 +8,9 @@ import { validate } from '../../shared/http/validate';
 import { isTransientIamportError } from '../../shared/iamport/errors';
 import { merchantUidSchema } from '../../shared/identifiers';
 import { httpStack } from '../../shared/middleware/httpStack';
+import { orderApis } from '../../shared/orders/types';
 import { toOrderView } from '../../shared/orders/view';
+import { isTransientPortOneError } from '../../shared/portone';
 import { type RegisterDeps, registerOrder } from '../../shared/register/registerOrder';
 
 /** KRW has no minor unit: its amounts are whole won. Other currencies may carry cents. */
@@ -22,7 +24,11 @@ const inputSchema = z
       .regex(/^[A-Z]{3}$/)
       .default('KRW'),
     name: z.string().trim().min(1).max(200).optional(),
+    /** PortOne V2: the merchant_uid is the V2 paymentId. @default 'v1' */
+    api: z.enum(orderApis).optional(),
   })
+  // The V2 client pre-registers whole won only.
+  .refine((order) => order.api !== 'v2' || order.currency === 'KRW', { path: ['currency'] })
   .refine(
     (order) =>
       order.currency === 'KRW' ? Number.isInteger(order.amount) : hasAtMostTwoDecimals(order.amount),
@@ -62,9 +68,11 @@ function makeCreateOrderHandler(deps: RegisterDeps, logger: Logger) {
             409,
             errorBody('PREPARED_AMOUNT_CONFLICT', 'Iamport holds another amount for this merchant_uid'),
           );
+        case 'api_not_served':
+          return json(400, errorBody('INVALID_INPUT', 'api: this stage serves PortOne V1 alone'));
       }
     } catch (error) {
-      if (isTransientIamportError(error)) {
+      if (isTransientIamportError(error) || isTransientPortOneError(error)) {
         // The order is stored; repeating the same request finishes the registration.
         throw new HttpError(503, 'IAMPORT_UNAVAILABLE', 'order stored, amount not yet registered; retry', {
           cause: error,

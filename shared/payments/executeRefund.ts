@@ -3,7 +3,7 @@ import { retryOnConflict } from '../orders/retryOnConflict';
 import type { OrderStore } from '../orders/store';
 import type { Order, OrderApi, Refund } from '../orders/types';
 import type { RefundPlan } from './decide';
-import { isProviderUnavailable, type PaymentProvider } from './provider';
+import { AttemptNotFoundError, isProviderUnavailable, type PaymentProvider } from './provider';
 
 export interface RefundDeps {
   provider: PaymentProvider;
@@ -80,6 +80,7 @@ export function providerFor(
   api: OrderApi,
 ): PaymentProvider {
   if (api === 'v1') return deps.provider;
-  if (!deps.v2Provider) throw new Error('a PortOne V2 attempt, but this stage has no V2 configuration');
+  // A V1-only stage knows no V2 payment: "not found", never an error of ours.
+  if (!deps.v2Provider) throw new AttemptNotFoundError('this stage serves PortOne V1 alone');
   return deps.v2Provider;
 }

@@ -1,3 +1,4 @@
+import { apiOf, apiOfRef, attemptIdOf } from '../orders/attemptIds';
 import { awaitsResult } from '../orders/transitions';
 import type { Order, TransitionSource } from '../orders/types';
 import type { VerifyOutcome } from '../payments/types';
@@ -42,7 +43,8 @@ export async function processRetryMessage(
   const order = await deps.orders.get(merchantUid);
   if (!order) return { kind: 'done', outcome: 'no_order' };
   if (!awaitsResult(order.status)) return finishOpenRefunds(deps, message, order, source, now);
-  const outcome = await verifyPayment(deps, { merchantUid, source });
+  // The order says which API holds its payment: a V2 order is looked up by its paymentId at V2.
+  const outcome = await verifyPayment(deps, { api: apiOf(order), merchantUid, source });
   if (outcome.kind === 'retry_later') return retryLater(deps, message);
   return settleAwaitingOrder(deps, merchantUid, message.attempt, source, now);
 }
@@ -66,7 +68,12 @@ async function finishOpenRefunds(
     return { kind: 'done', outcome: 'already_final', status: order.status };
   }
   for (const refund of open) {
-    const outcome = await verifyPayment(deps, { impUid: refund.imp_uid, source });
+    // V1 by the refunded attempt's imp_uid; V2 by the order's paymentId (V2 looks payments up by it).
+    const request =
+      apiOfRef(refund) === 'v2'
+        ? { api: 'v2' as const, merchantUid: order.merchant_uid, source }
+        : { impUid: attemptIdOf(refund) ?? '', source };
+    const outcome = await verifyPayment(deps, request);
     if (outcome.kind === 'retry_later') return retryLater(deps, message);
   }
   return { kind: 'done', outcome: 'decided', status: order.status };

@@ -1,13 +1,17 @@
 import { IamportRefusedError } from '../iamport/errors';
 import type { IamportApi } from '../iamport/types';
+import { apiOf } from '../orders/attemptIds';
 import type { NewOrder, OrderStore } from '../orders/store';
 import type { Order } from '../orders/types';
+import { type PortOneApi, PortOneRefusedError } from '../portone';
 import { MAX_DELAY_SECONDS, type RetryQueue } from '../queue/types';
 import { SWEEP_GRACE_SECONDS } from '../reconcile/schedule';
 
 export interface RegisterDeps {
   orders: OrderStore;
   iamport: Pick<IamportApi, 'preparePayment' | 'getPrepared'>;
+  /** PortOne V2, where this stage serves it: a V2 order's amount is pre-registered there. */
+  portone?: Pick<PortOneApi, 'preRegisterPayment'>;
   queue: RetryQueue;
   /** When the lost-result check runs after registration (`RECONCILE_AFTER_SECONDS`). */
   reconcileAfterSeconds: number;
@@ -20,7 +24,9 @@ export type RegisterOutcome =
   | { kind: 'created'; order: Order }
   | { kind: 'repeated'; order: Order }
   | { kind: 'conflict'; order: Order }
-  | { kind: 'prepared_conflict'; order: Order; preparedAmount: number };
+  | { kind: 'prepared_conflict'; order: Order; preparedAmount: number }
+  /** A V2 order on a stage that serves V1 alone: nothing stored. */
+  | { kind: 'api_not_served' };
 
 /**
  * `POST /orders`: stores the amount the merchant expects, then registers it with Iamport's prepare
@@ -28,19 +34,28 @@ export type RegisterOutcome =
  * and a repeat of the same request retries the registration if Iamport was unreachable.
  */
 export async function registerOrder(deps: RegisterDeps, input: NewOrder): Promise<RegisterOutcome> {
+  const api = input.api ?? 'v1';
+  if (api === 'v2' && !deps.portone) return { kind: 'api_not_served' };
   const now = deps.now ?? (() => new Date());
   const at = now();
   const checkAt = Math.floor(at.getTime() / 1000) + deps.reconcileAfterSeconds;
   // The index's due time trails the queued check, so the sweeper only acts if the message is lost.
   const { created, order } = await deps.orders.create(input, at, checkAt + SWEEP_GRACE_SECONDS);
   if (created) await scheduleFirstCheck(deps, input.merchant_uid, checkAt);
-  if (!created && (order.amount !== input.amount || order.currency !== input.currency)) {
+  if (
+    !created &&
+    (order.amount !== input.amount || order.currency !== input.currency || apiOf(order) !== api)
+  ) {
     return { kind: 'conflict', order };
   }
   // Prepare only matters before payment; a settled order needs no window guard.
   if (order.status === 'pending') {
-    const preparedAmount = await prepare(deps.iamport, input);
-    if (preparedAmount !== undefined) return { kind: 'prepared_conflict', order, preparedAmount };
+    if (api === 'v2' && deps.portone) {
+      await preRegister(deps.portone, input);
+    } else {
+      const preparedAmount = await prepare(deps.iamport, input);
+      if (preparedAmount !== undefined) return { kind: 'prepared_conflict', order, preparedAmount };
+    }
   }
   return { kind: created ? 'created' : 'repeated', order };
 }
@@ -59,6 +74,23 @@ async function prepare(iamport: RegisterDeps['iamport'], input: NewOrder): Promi
     if (!(error instanceof IamportRefusedError)) throw error;
     const prepared = await iamport.getPrepared(input.merchant_uid);
     return prepared.amount === input.amount ? undefined : prepared.amount;
+  }
+}
+
+/**
+ * V2's pre-registration: the payment window then refuses any other amount. Already paid means the
+ * buyer was quicker than the repeat of this request: the verification judges that payment.
+ */
+async function preRegister(portone: NonNullable<RegisterDeps['portone']>, input: NewOrder): Promise<void> {
+  try {
+    await portone.preRegisterPayment({
+      paymentId: input.merchant_uid,
+      totalAmount: input.amount,
+      currency: 'KRW',
+    });
+  } catch (error) {
+    if (error instanceof PortOneRefusedError && error.portOneType === 'ALREADY_PAID') return;
+    throw error;
   }
 }
 

@@ -4,7 +4,9 @@ import { createOrderEvents, type DispatchDeps } from '../events/dispatchOutbox';
 import type { IamportApi } from '../iamport/types';
 import type { OrderStore } from '../orders/store';
 import type { VerifyOrQueueDeps } from '../payments/verifyOrQueue';
+import type { PortOneApi } from '../portone';
 import { iamportProvider } from '../providers/iamportProvider';
+import { portoneProvider } from '../providers/portoneProvider';
 import type { DeadLetterSink } from '../queue/deadLetters';
 import type { RetryQueue } from '../queue/types';
 import type { ReconcileDeps } from '../reconcile/types';
@@ -12,11 +14,14 @@ import type { RegisterDeps } from '../register/registerOrder';
 import { createOrderStoreFromConfig } from './dynamo';
 import { createDispatchDeps, createEventTargetsFromConfig } from './events';
 import { createIamportFromConfig } from './iamport';
+import { createPortOneFromConfig } from './portone';
 import { createDeadLetterSinkFromConfig, createRetryQueueFromConfig } from './queue';
 
 /** The I/O every part of the product runs on. */
 export interface Ports {
   iamport: IamportApi;
+  /** PortOne V2, on a stage configured for it (`config.portone`); absent on a V1-only stage. */
+  portone?: PortOneApi;
   orders: OrderStore;
   queue: RetryQueue;
   deadLetters: DeadLetterSink;
@@ -41,15 +46,17 @@ export async function createPorts<K extends PortName>(
 ): Promise<Pick<Ports, K> & Closable> {
   const need = (name: PortName) => (needs as readonly PortName[]).includes(name) && given[name] === undefined;
   // Both may read SSM at a cold start: side by side, not one after the other.
-  const [targets, iamport] = await Promise.all([
+  const [targets, iamport, portone] = await Promise.all([
     need('dispatch') ? createEventTargetsFromConfig(config, logger) : undefined,
     need('iamport') ? createIamportFromConfig(config) : undefined,
+    need('portone') ? createPortOneFromConfig(config) : undefined,
   ]);
   const dispatch =
     given.dispatch ?? (targets === undefined ? undefined : createDispatchDeps(config, targets, logger));
   const ports: Partial<Ports> = {
     ...given,
     ...(iamport ? { iamport } : {}),
+    ...(portone ? { portone } : {}),
     ...(need('orders')
       ? { orders: createOrderStoreFromConfig(config, { recordEvents: (dispatch?.targets.length ?? 0) > 0 }) }
       : {}),
@@ -58,11 +65,13 @@ export async function createPorts<K extends PortName>(
     ...(need('dispatch') && dispatch ? { dispatch } : {}),
   };
   for (const name of needs) {
-    if (ports[name] === undefined) throw new Error(`createPorts: could not build ${name}`);
+    // V2 is optional: a stage without its configuration serves V1 alone.
+    if (ports[name] === undefined && name !== 'portone')
+      throw new Error(`createPorts: could not build ${name}`);
   }
   // A function never closes what it built (the next invocation reuses it); a test run does.
   const close = async () => {
-    await iamport?.close();
+    await Promise.all([iamport?.close(), portone?.close()]);
   };
   return { ...(ports as Pick<Ports, K>), close };
 }
@@ -72,8 +81,8 @@ interface Closable {
   close(): Promise<void>;
 }
 
-/** Ports every verifying entry point (and the retry consumer) needs. */
-export const verifyPorts = ['iamport', 'orders', 'queue', 'dispatch'] as const;
+/** Ports every verifying entry point (and the retry consumer) needs; `portone` where configured. */
+export const verifyPorts = ['iamport', 'portone', 'orders', 'queue', 'dispatch'] as const;
 
 /** What a verifying entry point runs with. */
 export function verifyDeps(
@@ -82,6 +91,7 @@ export function verifyDeps(
 ): VerifyOrQueueDeps {
   return {
     provider: iamportProvider(ports.iamport),
+    ...(ports.portone ? { v2Provider: portoneProvider(ports.portone) } : {}),
     orders: ports.orders,
     queue: ports.queue,
     events: createOrderEvents(ports.dispatch),
@@ -109,12 +119,13 @@ export function reconcileDeps(
 /** What `POST /orders` runs with. */
 export function registerDeps(
   config: Config,
-  ports: Pick<Ports, 'iamport' | 'orders' | 'queue'>,
+  ports: Pick<Ports, 'iamport' | 'portone' | 'orders' | 'queue'>,
   logger: Logger,
 ): RegisterDeps {
   return {
     orders: ports.orders,
     iamport: ports.iamport,
+    ...(ports.portone ? { portone: ports.portone } : {}),
     queue: ports.queue,
     reconcileAfterSeconds: config.reconcileAfterSeconds,
     onScheduleFailure: (error) =>

@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { type SandboxHandle, startSandbox } from '../../sandbox';
+import {
+  demoV2ApiSecret,
+  demoV2StoreId,
+  demoV2WebhookSecret,
+  type SandboxHandle,
+  startSandbox,
+} from '../../sandbox';
 import type { Config } from '../../shared/config';
 import type { DispatchDeps } from '../../shared/events/dispatchOutbox';
 import type { IamportApi, Payment } from '../../shared/iamport/types';
@@ -56,6 +62,12 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
   const sandbox = await startSandbox(options.webhookUrl ? { webhookUrl: options.webhookUrl } : {});
   const config = testConfig({
     IAMPORT_BASE_URL: sandbox.url,
+    // PortOne V2 beside V1, on the same sandbox (its second port).
+    PORTONE_BASE_URL: sandbox.v2Url,
+    PORTONE_API_SECRET: demoV2ApiSecret,
+    PORTONE_STORE_ID: demoV2StoreId,
+    PORTONE_WEBHOOK_SECRETS: demoV2WebhookSecret,
+    PORTONE_TIMEOUT_MS: String(options.timeoutMs ?? 2000),
     IAMPORT_TIMEOUT_MS: String(options.timeoutMs ?? 2000),
     RETRY_BASE_SECONDS: '1',
     ...options.env,

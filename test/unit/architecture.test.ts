@@ -22,7 +22,13 @@ const mayImport: Record<string, readonly string[]> = {
   'shared/middleware': ['shared/http'],
   'shared/payments': ['shared/orders', 'shared/iamport', 'shared/events', 'shared/queue'],
   'shared/reconcile': ['shared/orders', 'shared/payments', 'shared/queue', 'shared/iamport', 'shared/events'],
-  'shared/register': ['shared/orders', 'shared/iamport', 'shared/queue', 'shared/reconcile'],
+  'shared/register': [
+    'shared/orders',
+    'shared/iamport',
+    'shared/portone',
+    'shared/queue',
+    'shared/reconcile',
+  ],
   // Adapters from a payment API to the core's provider port: the only place both meet.
   'shared/providers': ['shared/iamport', 'shared/portone', 'shared/payments', 'shared/orders'],
   'shared/runtime': [
@@ -35,6 +41,7 @@ const mayImport: Record<string, readonly string[]> = {
     'shared/reconcile',
     'shared/register',
     'shared/providers',
+    'shared/portone',
   ],
   // Handlers may use all of the domain, but never one another.
   functions: ['shared/*'],

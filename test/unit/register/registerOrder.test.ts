@@ -54,6 +54,7 @@ describe('Function: registerOrder', () => {
       },
     });
     expect(iamport.prepares).toEqual([{ merchant_uid: 'order_1001', amount: 14_000, currency: 'KRW' }]);
+    if (outcome.kind !== 'created') throw new Error(`expected created, got ${outcome.kind}`);
     expect(store.stored('order_1001')).toEqual(outcome.order);
   });
 

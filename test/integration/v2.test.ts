@@ -1,0 +1,145 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCompleteHandler } from '../../functions/complete/complete';
+import { createCreateOrderHandler } from '../../functions/createOrder/createOrder';
+import { createLogger } from '../../shared/logger';
+import type { Order } from '../../shared/orders/types';
+import { registerDeps } from '../../shared/runtime/deps';
+import { formEvent, jsonEvent } from '../helpers/events';
+import { invoker } from '../helpers/invoke';
+import { eventually, type ReconcileStack, startReconcileStack } from '../helpers/reconcileStack';
+import { sandboxControl, uniqueMerchantUid } from '../helpers/stack';
+
+/** PortOne V2 orders through the whole loop over real HTTP: dynalite, the sandbox's V2 API, the queue. */
+const logger = createLogger('test-v2');
+let stack: ReconcileStack;
+type Invoke = ReturnType<typeof invoker>;
+let complete: Invoke;
+let createOrder: Invoke;
+
+beforeAll(async () => {
+  stack = await startReconcileStack(
+    { reconcileAfterSeconds: 1, reconcileMaxAgeSeconds: 30, retryBaseSeconds: 1 },
+    { timeoutMs: 1000 },
+  );
+  complete = invoker(createCompleteHandler(stack.deps, logger, [], 'v2'));
+  createOrder = invoker(createCreateOrderHandler(registerDeps(stack.config, stack.ports, logger), logger));
+}, 60_000);
+
+afterAll(async () => {
+  await stack?.close();
+});
+
+async function register(amount: number): Promise<string> {
+  const paymentId = uniqueMerchantUid('payment');
+  const result = await createOrder(jsonEvent({ merchant_uid: paymentId, amount, api: 'v2' }));
+  expect(result.statusCode, result.body).toBe(201);
+  return paymentId;
+}
+
+async function payV2(paymentId: string, amount: number, extra: Record<string, unknown> = {}) {
+  return sandboxControl(stack.sandbox, '/__sandbox/v2/payments', {
+    paymentId,
+    amount,
+    notify: false,
+    ...extra,
+  });
+}
+
+async function order(merchantUid: string): Promise<Order> {
+  const stored = await stack.orders.get(merchantUid);
+  if (!stored) throw new Error(`no order ${merchantUid}`);
+  return stored;
+}
+
+describe('PortOne V2 orders', () => {
+  it('registers a V2 order and pre-registers its amount: a checkout for another amount is refused', async () => {
+    const paymentId = await register(14_000);
+    expect(await order(paymentId)).toMatchObject({ api: 'v2', status: 'pending', amount: 14_000 });
+
+    const other = await payV2(paymentId, 1_000);
+    expect(other.status).toBe(409);
+  });
+
+  it('completes a paid V2 payment by its paymentId: 200 with payment_id and transaction_id', async () => {
+    const paymentId = await register(14_000);
+    expect((await payV2(paymentId, 14_000)).status).toBe(201);
+
+    const result = await complete(jsonEvent({ paymentId }));
+
+    expect(result.statusCode).toBe(200);
+    const body = JSON.parse(result.body ?? '{}') as Record<string, unknown>;
+    expect(body).toMatchObject({ status: 'paid', payment_id: paymentId, amount: 14_000 });
+    expect(body.transaction_id).toEqual(expect.any(String));
+    expect(body).not.toHaveProperty('imp_uid');
+    expect(await order(paymentId)).toMatchObject({ status: 'paid', transaction_id: body.transaction_id });
+    // A form post reads the same, and a repeat changes nothing.
+    const again = await complete(formEvent({ paymentId }));
+    expect(JSON.parse(again.body ?? '{}')).toMatchObject({ status: 'paid' });
+    expect((await order(paymentId)).history.filter((entry) => entry.to === 'paid')).toHaveLength(1);
+  });
+
+  it('refunds a V2 payment for another amount once, at PortOne, and answers forgery', async () => {
+    const paymentId = uniqueMerchantUid('payment');
+    // Registered without pre-registration (as a merchant whose window check was bypassed).
+    await stack.orders.create(
+      { merchant_uid: paymentId, amount: 15_000, currency: 'KRW', api: 'v2' },
+      new Date(),
+    );
+    expect((await payV2(paymentId, 14_000)).status).toBe(201);
+
+    const first = await complete(jsonEvent({ paymentId }));
+    await complete(jsonEvent({ paymentId }));
+
+    expect(JSON.parse(first.body ?? '{}')).toMatchObject({ status: 'forgery' });
+    const stored = await order(paymentId);
+    expect(stored.refunds).toEqual([
+      expect.objectContaining({ transaction_id: expect.any(String), amount: 14_000, status: 'done' }),
+    ]);
+    const atPortOne = stack.sandbox.state.v2.payments.get(paymentId);
+    expect(atPortOne?.cancellations).toHaveLength(1);
+  });
+
+  it('refuses a V2 test-channel payment', async () => {
+    const paymentId = await register(14_000);
+    await payV2(paymentId, 14_000, { channel: 'TEST' });
+
+    const result = await complete(jsonEvent({ paymentId }));
+
+    expect(result.statusCode).toBe(409);
+    expect(JSON.parse(result.body ?? '{}')).toMatchObject({ error: { code: 'SANDBOX_PAYMENT_REFUSED' } });
+    expect((await order(paymentId)).status).toBe('pending');
+  });
+
+  it('reconciles a V2 payment whose every notice was lost, by the order’s own check', async () => {
+    const paymentId = await register(14_000);
+    await payV2(paymentId, 14_000);
+
+    const paid = await eventually(async () => {
+      const stored = await order(paymentId);
+      return stored.status === 'paid' ? stored : undefined;
+    });
+    expect(paid.history.at(-1)).toMatchObject({
+      to: 'paid',
+      source: 'reconcile',
+      transaction_id: expect.any(String),
+    });
+  });
+
+  it('queues a completion while PortOne is down and settles it once PortOne is back', async () => {
+    const paymentId = await register(14_000);
+    await payV2(paymentId, 14_000);
+    await sandboxControl(stack.sandbox, '/__sandbox/faults', { rate: 1, status: 503 });
+    let answer: Awaited<ReturnType<Invoke>>;
+    try {
+      answer = await complete(jsonEvent({ paymentId }));
+    } finally {
+      await sandboxControl(stack.sandbox, '/__sandbox/faults', undefined, 'DELETE');
+    }
+    expect(answer.statusCode).toBe(202);
+    const paid = await eventually(async () => {
+      const stored = await order(paymentId);
+      return stored.status === 'paid' ? stored : undefined;
+    });
+    expect(paid.history.filter((entry) => entry.to === 'paid')).toHaveLength(1);
+  });
+});
