@@ -16,6 +16,11 @@ const bool = z
   .transform((value) => value === 'true' || value === '1');
 const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 const httpUrl = z.url({ protocol: /^https?$/ });
+/** A per-stage param left at its default `""` means "not set" (serverless.yml cannot omit a variable). */
+const unsetWhenEmpty = z
+  .string()
+  .optional()
+  .transform((value) => (value === '' ? undefined : value));
 
 const envSchema = z.object({
   STAGE: z.string().min(1).default('local'),
@@ -30,12 +35,12 @@ const envSchema = z.object({
   IAMPORT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
   /** PortOne V2: a stage with neither secret serves V1 alone. */
   PORTONE_BASE_URL: httpUrl.default('https://api.portone.io'),
-  PORTONE_API_SECRET: z.string().min(1).optional(),
-  PORTONE_API_SECRET_PARAMETER: z.string().min(1).optional(),
-  PORTONE_STORE_ID: z.string().min(1).optional(),
+  PORTONE_API_SECRET: unsetWhenEmpty,
+  PORTONE_API_SECRET_PARAMETER: unsetWhenEmpty,
+  PORTONE_STORE_ID: unsetWhenEmpty,
   /** Up to two `whsec_` secrets, comma-separated (rotation); deployed: one SSM SecureString. */
   PORTONE_WEBHOOK_SECRETS: list,
-  PORTONE_WEBHOOK_SECRETS_PARAMETER: z.string().min(1).optional(),
+  PORTONE_WEBHOOK_SECRETS_PARAMETER: unsetWhenEmpty,
   PORTONE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   ORDERS_TABLE: z.string().min(1),
   DYNAMODB_ENDPOINT: httpUrl.optional(),

@@ -30,14 +30,16 @@ function environments(): Record<string, unknown>[] {
 }
 
 describe('serverless package (prod)', () => {
-  it('exposes exactly the five routes of docs/design.md §5', () => {
+  it('exposes exactly the routes of docs/design.md §5, and V2 completion beside V1', () => {
     expect(Object.keys(routes()).sort()).toEqual([
       'GET /orders/{merchant_uid}',
       'GET /payments/complete/mobile',
       'OPTIONS /payments/complete',
+      'OPTIONS /v2/payments/complete',
       'POST /orders',
       'POST /payments/complete',
       'POST /payments/webhook',
+      'POST /v2/payments/complete',
     ]);
   });
 
@@ -47,6 +49,7 @@ describe('serverless package (prod)', () => {
     expect(all['GET /orders/{merchant_uid}']?.AuthorizationType).toBe('AWS_IAM');
     for (const key of [
       'POST /payments/complete',
+      'POST /v2/payments/complete',
       'GET /payments/complete/mobile',
       'POST /payments/webhook',
     ]) {
@@ -69,13 +72,16 @@ describe('serverless package (prod)', () => {
   it('holds no secret value: keys are SSM parameter names read at cold start', () => {
     expect(text).not.toContain(DEMO_SECRET);
     const envs = environments();
-    expect(envs.length).toBe(7);
+    expect(envs.length).toBe(8);
     for (const env of envs) {
       expect(env).not.toHaveProperty('IAMPORT_API_KEY');
       expect(env).not.toHaveProperty('IAMPORT_API_SECRET');
       expect(env.IAMPORT_API_SECRET_PARAMETER).toBe('/iamport-verify/prod/iamport-api-secret');
       expect(env.ACCEPT_SANDBOX_PAYMENTS).toBe('false');
       expect(env.STAGE).toBe('prod');
+      // V2 is opt-in per stage: without its SSM names the functions serve V1 alone (and read no V2 secret).
+      expect(env.PORTONE_API_SECRET_PARAMETER).toBe('');
+      expect(env.PORTONE_WEBHOOK_SECRETS_PARAMETER).toBe('');
       expect(env.PRODUCTION).toBe('true');
     }
   });
@@ -165,7 +171,12 @@ describe('serverless package (prod): deployment hardening', () => {
     expect(actionsOf('CreateOrderLambdaFunction')).toEqual(
       ['dynamodb:GetItem', 'dynamodb:PutItem', 'sqs:SendMessage', 'ssm:GetParameters', ...logs].sort(),
     );
-    for (const fn of ['CompleteLambdaFunction', 'MobileLambdaFunction', 'WebhookLambdaFunction']) {
+    for (const fn of [
+      'CompleteLambdaFunction',
+      'V2CompleteLambdaFunction',
+      'MobileLambdaFunction',
+      'WebhookLambdaFunction',
+    ]) {
       expect(actionsOf(fn)).toEqual(
         [
           'dynamodb:GetItem',
@@ -181,7 +192,7 @@ describe('serverless package (prod): deployment hardening', () => {
     expect(actionsOf('SweeperLambdaFunction')).toContain('dynamodb:Query');
     expect(actionsOf('SweeperLambdaFunction')).not.toContain('dynamodb:PutItem');
     const roles = resourcesOfType(template, 'AWS::IAM::Role').map(([id]) => id);
-    expect(roles).toHaveLength(7);
+    expect(roles).toHaveLength(8);
     expect(text).not.toMatch(/"Action":\s*"\*"|"Resource":\s*"\*"|dynamodb:\*|sqs:\*/);
   });
 
@@ -220,7 +231,7 @@ describe('serverless package (prod): deployment hardening', () => {
 
   it('keeps logs for a bounded time', () => {
     const groups = resourcesOfType(template, 'AWS::Logs::LogGroup');
-    expect(groups).toHaveLength(7);
+    expect(groups).toHaveLength(8);
     for (const [, group] of groups) expect(group.Properties?.RetentionInDays).toBe(30);
   });
 
@@ -234,6 +245,8 @@ describe('serverless package (prod): deployment hardening', () => {
     const publicRoutes = [
       'POST /payments/complete',
       'OPTIONS /payments/complete',
+      'POST /v2/payments/complete',
+      'OPTIONS /v2/payments/complete',
       'GET /payments/complete/mobile',
       'POST /payments/webhook',
     ];
@@ -261,6 +274,7 @@ describe('serverless package (prod): deployment hardening', () => {
     );
     expect(reserved).toEqual({
       CompleteLambdaFunction: undefined,
+      V2CompleteLambdaFunction: undefined,
       MobileLambdaFunction: undefined,
       WebhookLambdaFunction: undefined,
       CreateOrderLambdaFunction: undefined,
