@@ -164,7 +164,17 @@ export interface VerifiedWebhook {
  * });
  * ```
  */
-export function verifyWebhook(input: {
+export function verifyWebhook(input: VerifyInput): VerifiedWebhook {
+  const { id, timestamp } = verifyWebhookSignature(input);
+  const text = typeof input.body === 'string' ? input.body : Buffer.from(input.body).toString('utf8');
+  try {
+    return { id, timestamp, payload: JSON.parse(text) };
+  } catch {
+    throw new WebhookVerificationError('invalid_json', 'webhook body is not JSON');
+  }
+}
+
+interface VerifyInput {
   secrets: readonly string[];
   headers: WebhookHeaderSource;
   body: string | Uint8Array;
@@ -172,7 +182,13 @@ export function verifyWebhook(input: {
   toleranceSeconds?: number;
   /** Wall clock in milliseconds. @default Date.now */
   now?: () => number;
-}): VerifiedWebhook {
+}
+
+/**
+ * The signature check of {@link verifyWebhook} alone, for senders whose bodies are not always JSON
+ * (PortOne V2's 2024-01-01 notices may be form-encoded): the caller parses the body it verified.
+ */
+export function verifyWebhookSignature(input: VerifyInput): Omit<VerifiedWebhook, 'payload'> {
   const { secrets, headers, body, toleranceSeconds = DEFAULT_TOLERANCE_SECONDS, now = Date.now } = input;
   if (secrets.length === 0) throw new TypeError('verifyWebhook needs at least one secret');
   if (!Number.isFinite(toleranceSeconds) || toleranceSeconds < 0) {
@@ -206,11 +222,5 @@ export function verifyWebhook(input: {
     expected.some((wanted) => wanted.length === candidate.length && timingSafeEqual(wanted, candidate)),
   );
   if (!matches) throw new WebhookVerificationError('no_matching_signature', 'no matching webhook signature');
-
-  const text = typeof body === 'string' ? body : Buffer.from(body).toString('utf8');
-  try {
-    return { id, timestamp, payload: JSON.parse(text) };
-  } catch {
-    throw new WebhookVerificationError('invalid_json', 'webhook body is not JSON');
-  }
+  return { id, timestamp };
 }

@@ -40,6 +40,7 @@ describe('serverless package (prod)', () => {
       'POST /payments/complete',
       'POST /payments/webhook',
       'POST /v2/payments/complete',
+      'POST /v2/payments/webhook',
     ]);
   });
 
@@ -50,6 +51,7 @@ describe('serverless package (prod)', () => {
     for (const key of [
       'POST /payments/complete',
       'POST /v2/payments/complete',
+      'POST /v2/payments/webhook',
       'GET /payments/complete/mobile',
       'POST /payments/webhook',
     ]) {
@@ -72,7 +74,7 @@ describe('serverless package (prod)', () => {
   it('holds no secret value: keys are SSM parameter names read at cold start', () => {
     expect(text).not.toContain(DEMO_SECRET);
     const envs = environments();
-    expect(envs.length).toBe(8);
+    expect(envs.length).toBe(9);
     for (const env of envs) {
       expect(env).not.toHaveProperty('IAMPORT_API_KEY');
       expect(env).not.toHaveProperty('IAMPORT_API_SECRET');
@@ -176,6 +178,7 @@ describe('serverless package (prod): deployment hardening', () => {
       'V2CompleteLambdaFunction',
       'MobileLambdaFunction',
       'WebhookLambdaFunction',
+      'V2WebhookLambdaFunction',
     ]) {
       expect(actionsOf(fn)).toEqual(
         [
@@ -192,7 +195,7 @@ describe('serverless package (prod): deployment hardening', () => {
     expect(actionsOf('SweeperLambdaFunction')).toContain('dynamodb:Query');
     expect(actionsOf('SweeperLambdaFunction')).not.toContain('dynamodb:PutItem');
     const roles = resourcesOfType(template, 'AWS::IAM::Role').map(([id]) => id);
-    expect(roles).toHaveLength(8);
+    expect(roles).toHaveLength(9);
     expect(text).not.toMatch(/"Action":\s*"\*"|"Resource":\s*"\*"|dynamodb:\*|sqs:\*/);
   });
 
@@ -231,7 +234,7 @@ describe('serverless package (prod): deployment hardening', () => {
 
   it('keeps logs for a bounded time', () => {
     const groups = resourcesOfType(template, 'AWS::Logs::LogGroup');
-    expect(groups).toHaveLength(8);
+    expect(groups).toHaveLength(9);
     for (const [, group] of groups) expect(group.Properties?.RetentionInDays).toBe(30);
   });
 
@@ -249,6 +252,7 @@ describe('serverless package (prod): deployment hardening', () => {
       'OPTIONS /v2/payments/complete',
       'GET /payments/complete/mobile',
       'POST /payments/webhook',
+      'POST /v2/payments/webhook',
     ];
     expect(Object.keys(settings.RouteSettings).sort()).toEqual([...publicRoutes].sort());
     for (const key of publicRoutes) {
@@ -279,6 +283,7 @@ describe('serverless package (prod): deployment hardening', () => {
       WebhookLambdaFunction: undefined,
       CreateOrderLambdaFunction: undefined,
       GetOrderLambdaFunction: undefined,
+      V2WebhookLambdaFunction: undefined,
       RetryConsumerLambdaFunction: 5,
       SweeperLambdaFunction: 1,
     });

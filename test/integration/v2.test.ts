@@ -1,10 +1,14 @@
+import { randomUUID } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCompleteHandler } from '../../functions/complete/complete';
 import { createCreateOrderHandler } from '../../functions/createOrder/createOrder';
+import { createV2WebhookHandler } from '../../functions/v2Webhook/v2Webhook';
+import { demoV2StoreId, demoV2WebhookSecret } from '../../sandbox';
 import { createLogger } from '../../shared/logger';
 import type { Order } from '../../shared/orders/types';
 import { registerDeps } from '../../shared/runtime/deps';
-import { formEvent, jsonEvent } from '../helpers/events';
+import { formEvent, httpApiEvent, jsonEvent } from '../helpers/events';
 import { invoker } from '../helpers/invoke';
 import { eventually, type ReconcileStack, startReconcileStack } from '../helpers/reconcileStack';
 import { sandboxControl, uniqueMerchantUid } from '../helpers/stack';
@@ -141,5 +145,102 @@ describe('PortOne V2 orders', () => {
       return stored.status === 'paid' ? stored : undefined;
     });
     expect(paid.history.filter((entry) => entry.to === 'paid')).toHaveLength(1);
+  });
+});
+
+describe('POST /v2/payments/webhook', () => {
+  let webhook: Invoke;
+  beforeAll(() => {
+    webhook = invoker(
+      createV2WebhookHandler(stack.deps, logger, { secrets: [demoV2WebhookSecret], storeId: demoV2StoreId }),
+    );
+  });
+
+  /** A notice as PortOne sends it: the body signed per Standard Webhooks with `secret`, at `at` (ms). */
+  function notice(body: string, options: { secret?: string; at?: number; contentType?: string } = {}) {
+    const id = `msg_${randomUUID()}`;
+    const at = new Date(options.at ?? Date.now());
+    const signature = new Webhook(options.secret ?? demoV2WebhookSecret).sign(id, at, body);
+    return httpApiEvent({
+      body,
+      headers: {
+        'content-type': options.contentType ?? 'application/json',
+        'webhook-id': id,
+        'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+        'webhook-signature': signature,
+      },
+    });
+  }
+  const paidNotice = (paymentId: string) =>
+    JSON.stringify({
+      type: 'Transaction.Paid',
+      timestamp: new Date().toISOString(),
+      data: { storeId: demoV2StoreId, paymentId, transactionId: 'tx_claimed' },
+    });
+
+  it('settles the order named by a signed notice, from what PortOne says', async () => {
+    const paymentId = await register(14_000);
+    await payV2(paymentId, 14_000);
+
+    const result = await webhook(notice(paidNotice(paymentId)));
+
+    expect(JSON.parse(result.body ?? '{}')).toEqual({ ok: true, status: 'paid' });
+    expect((await order(paymentId)).history.at(-1)).toMatchObject({ to: 'paid', source: 'webhook' });
+  });
+
+  it('believes the API, not the body: a signed "paid" for a failed payment fails the order', async () => {
+    const paymentId = await register(14_000);
+    await payV2(paymentId, 14_000, { status: 'FAILED' });
+
+    const result = await webhook(notice(paidNotice(paymentId)));
+
+    expect(JSON.parse(result.body ?? '{}')).toEqual({ ok: true, status: 'failed' });
+  });
+
+  it.each([
+    ['unsigned', (body: string) => ({ ...notice(body), headers: { 'content-type': 'application/json' } })],
+    [
+      'signed with another secret',
+      (body: string) => notice(body, { secret: `whsec_${Buffer.from('x'.repeat(24)).toString('base64')}` }),
+    ],
+    [
+      'stale (outside the 5-minute tolerance)',
+      (body: string) => notice(body, { at: Date.now() - 10 * 60_000 }),
+    ],
+  ])('refuses a notice %s with 401, changing nothing', async (_label, make) => {
+    const paymentId = await register(14_000);
+    await payV2(paymentId, 14_000);
+
+    const result = await webhook(make(paidNotice(paymentId)));
+
+    expect(result.statusCode).toBe(401);
+    expect(JSON.parse(result.body ?? '{}')).toMatchObject({ error: { code: 'INVALID_SIGNATURE' } });
+    expect((await order(paymentId)).status).toBe('pending');
+  });
+
+  it('acknowledges unknown types and other stores, and reads the 2024-01-01 form body', async () => {
+    const ignored = await webhook(
+      notice(JSON.stringify({ type: 'BillingKey.Issued', timestamp: 't', data: {} })),
+    );
+    expect(JSON.parse(ignored.body ?? '{}')).toEqual({ ok: true, status: 'ignored' });
+    const otherStore = await webhook(
+      notice(
+        JSON.stringify({
+          type: 'Transaction.Paid',
+          timestamp: 't',
+          data: { storeId: 'store-other', paymentId: 'x' },
+        }),
+      ),
+    );
+    expect(JSON.parse(otherStore.body ?? '{}')).toEqual({ ok: true, status: 'ignored' });
+
+    const paymentId = await register(14_000);
+    await payV2(paymentId, 14_000);
+    const legacy = await webhook(
+      notice(new URLSearchParams({ payment_id: paymentId, tx_id: 'tx', status: 'Paid' }).toString(), {
+        contentType: 'application/x-www-form-urlencoded',
+      }),
+    );
+    expect(JSON.parse(legacy.body ?? '{}')).toEqual({ ok: true, status: 'paid' });
   });
 });
