@@ -5,6 +5,8 @@ import { readQuery } from '../../shared/http/readQuery';
 import type { HttpResult } from '../../shared/http/responses';
 import { impUidSchema, merchantUidSchema } from '../../shared/identifiers';
 import { httpStack } from '../../shared/middleware/httpStack';
+import type { OrderApi } from '../../shared/orders/types';
+import type { VerifyRequest } from '../../shared/payments/types';
 import {
   type EntryOutcome,
   type VerifyOrQueueDeps,
@@ -20,6 +22,19 @@ const querySchema = z.object({
   imp_uid: impUidSchema.optional(),
   merchant_uid: merchantUidSchema.optional(),
 });
+/** V2's redirect appends `paymentId` (and `code`, `message`, `pgCode`, `pgMessage` on failure: hints only). */
+const v2QuerySchema = z.object({ paymentId: merchantUidSchema });
+
+/** The identifiers a redirect names, or undefined when it names none we can use. */
+function requestOf(api: OrderApi, query: Record<string, string> | undefined): VerifyRequest | undefined {
+  if (api === 'v2') {
+    const parsed = v2QuerySchema.safeParse(query);
+    return parsed.success ? { api: 'v2', merchantUid: parsed.data.paymentId, source: 'mobile' } : undefined;
+  }
+  const parsed = querySchema.safeParse(query);
+  if (!parsed.success || (!parsed.data.imp_uid && !parsed.data.merchant_uid)) return undefined;
+  return { impUid: parsed.data.imp_uid, merchantUid: parsed.data.merchant_uid, source: 'mobile' };
+}
 
 /** Where the browser lands: the order status, or one of these when there is no order status to tell. */
 type ResultStatus = string;
@@ -28,7 +43,7 @@ type ResultStatus = string;
  * `GET /payments/complete/mobile`: the payment window's redirect. A browser always gets a 302 to the
  * configured result page, never a 5xx and never a target taken from the request.
  */
-function makeMobileHandler(deps: VerifyOrQueueDeps, logger: Logger, resultPageUrl: URL) {
+function makeMobileHandler(deps: VerifyOrQueueDeps, logger: Logger, resultPageUrl: URL, api: OrderApi) {
   function redirect(status: ResultStatus, merchantUid?: string, impUid?: string): HttpResult {
     const target = new URL(resultPageUrl);
     if (merchantUid) target.searchParams.set('merchant_uid', merchantUid);
@@ -42,15 +57,15 @@ function makeMobileHandler(deps: VerifyOrQueueDeps, logger: Logger, resultPageUr
   }
 
   return async function mobile(event: APIGatewayProxyEventV2): Promise<HttpResult> {
-    const parsed = querySchema.safeParse(readQuery(event.rawQueryString));
-    if (!parsed.success || (!parsed.data.imp_uid && !parsed.data.merchant_uid)) {
+    const request = requestOf(api, readQuery(event.rawQueryString));
+    if (!request) {
       logger.warn('mobile redirect with invalid identifiers');
       return redirect('invalid');
     }
-    const { imp_uid: impUid, merchant_uid: merchantUid } = parsed.data;
-    logger.appendKeys({ imp_uid: impUid, merchant_uid: merchantUid });
+    const { impUid, merchantUid } = request;
+    logger.appendKeys({ imp_uid: impUid, merchant_uid: merchantUid, api: request.api });
     try {
-      const outcome = await verifyOrQueue(deps, { impUid, merchantUid, source: 'mobile' });
+      const outcome = await verifyOrQueue(deps, request);
       logger.info('verification', { outcome: outcome.kind });
       const { status, merchant } = resultOf(outcome);
       return redirect(status, merchant ?? merchantUid, impUid);
@@ -80,6 +95,12 @@ function resultOf(outcome: EntryOutcome): { status: ResultStatus; merchant?: str
   }
 }
 
-export function createMobileHandler(deps: VerifyOrQueueDeps, logger: Logger, resultPageUrl: URL) {
-  return httpStack(makeMobileHandler(deps, logger, resultPageUrl), logger);
+/** `GET /payments/complete/mobile` (V1), or with `api: 'v2'` `GET /v2/payments/redirect`. */
+export function createMobileHandler(
+  deps: VerifyOrQueueDeps,
+  logger: Logger,
+  resultPageUrl: URL,
+  api: OrderApi = 'v1',
+) {
+  return httpStack(makeMobileHandler(deps, logger, resultPageUrl, api), logger);
 }

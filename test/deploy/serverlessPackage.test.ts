@@ -30,18 +30,21 @@ function environments(): Record<string, unknown>[] {
 }
 
 describe('serverless package (prod)', () => {
-  it('exposes exactly the routes of docs/design.md §5, and V2 completion beside V1', () => {
-    expect(Object.keys(routes()).sort()).toEqual([
-      'GET /orders/{merchant_uid}',
-      'GET /payments/complete/mobile',
-      'OPTIONS /payments/complete',
-      'OPTIONS /v2/payments/complete',
-      'POST /orders',
-      'POST /payments/complete',
-      'POST /payments/webhook',
-      'POST /v2/payments/complete',
-      'POST /v2/payments/webhook',
-    ]);
+  it('exposes exactly the routes of docs/design.md §5, and V2 beside V1', () => {
+    expect(Object.keys(routes()).sort()).toEqual(
+      [
+        'GET /orders/{merchant_uid}',
+        'GET /payments/complete/mobile',
+        'OPTIONS /payments/complete',
+        'GET /v2/payments/redirect',
+        'OPTIONS /v2/payments/complete',
+        'POST /orders',
+        'POST /payments/complete',
+        'POST /payments/webhook',
+        'POST /v2/payments/complete',
+        'POST /v2/payments/webhook',
+      ].sort(),
+    );
   });
 
   it('puts the back-office routes behind AWS IAM and leaves the public ones open', () => {
@@ -52,6 +55,7 @@ describe('serverless package (prod)', () => {
       'POST /payments/complete',
       'POST /v2/payments/complete',
       'POST /v2/payments/webhook',
+      'GET /v2/payments/redirect',
       'GET /payments/complete/mobile',
       'POST /payments/webhook',
     ]) {
@@ -74,7 +78,7 @@ describe('serverless package (prod)', () => {
   it('holds no secret value: keys are SSM parameter names read at cold start', () => {
     expect(text).not.toContain(DEMO_SECRET);
     const envs = environments();
-    expect(envs.length).toBe(9);
+    expect(envs.length).toBe(10);
     for (const env of envs) {
       expect(env).not.toHaveProperty('IAMPORT_API_KEY');
       expect(env).not.toHaveProperty('IAMPORT_API_SECRET');
@@ -177,6 +181,7 @@ describe('serverless package (prod): deployment hardening', () => {
       'CompleteLambdaFunction',
       'V2CompleteLambdaFunction',
       'MobileLambdaFunction',
+      'V2RedirectLambdaFunction',
       'WebhookLambdaFunction',
       'V2WebhookLambdaFunction',
     ]) {
@@ -195,7 +200,7 @@ describe('serverless package (prod): deployment hardening', () => {
     expect(actionsOf('SweeperLambdaFunction')).toContain('dynamodb:Query');
     expect(actionsOf('SweeperLambdaFunction')).not.toContain('dynamodb:PutItem');
     const roles = resourcesOfType(template, 'AWS::IAM::Role').map(([id]) => id);
-    expect(roles).toHaveLength(9);
+    expect(roles).toHaveLength(10);
     expect(text).not.toMatch(/"Action":\s*"\*"|"Resource":\s*"\*"|dynamodb:\*|sqs:\*/);
   });
 
@@ -234,7 +239,7 @@ describe('serverless package (prod): deployment hardening', () => {
 
   it('keeps logs for a bounded time', () => {
     const groups = resourcesOfType(template, 'AWS::Logs::LogGroup');
-    expect(groups).toHaveLength(9);
+    expect(groups).toHaveLength(10);
     for (const [, group] of groups) expect(group.Properties?.RetentionInDays).toBe(30);
   });
 
@@ -253,6 +258,7 @@ describe('serverless package (prod): deployment hardening', () => {
       'GET /payments/complete/mobile',
       'POST /payments/webhook',
       'POST /v2/payments/webhook',
+      'GET /v2/payments/redirect',
     ];
     expect(Object.keys(settings.RouteSettings).sort()).toEqual([...publicRoutes].sort());
     for (const key of publicRoutes) {
@@ -284,6 +290,7 @@ describe('serverless package (prod): deployment hardening', () => {
       CreateOrderLambdaFunction: undefined,
       GetOrderLambdaFunction: undefined,
       V2WebhookLambdaFunction: undefined,
+      V2RedirectLambdaFunction: undefined,
       RetryConsumerLambdaFunction: 5,
       SweeperLambdaFunction: 1,
     });

@@ -3,6 +3,7 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCompleteHandler } from '../../functions/complete/complete';
 import { createCreateOrderHandler } from '../../functions/createOrder/createOrder';
+import { createMobileHandler } from '../../functions/mobile/mobile';
 import { createV2WebhookHandler } from '../../functions/v2Webhook/v2Webhook';
 import { demoV2StoreId, demoV2WebhookSecret } from '../../sandbox';
 import { createLogger } from '../../shared/logger';
@@ -242,5 +243,39 @@ describe('POST /v2/payments/webhook', () => {
       }),
     );
     expect(JSON.parse(legacy.body ?? '{}')).toEqual({ ok: true, status: 'paid' });
+  });
+});
+
+describe('GET /v2/payments/redirect', () => {
+  let redirect: Invoke;
+  beforeAll(() => {
+    redirect = invoker(createMobileHandler(stack.deps, logger, new URL('https://shop.test.kr/result'), 'v2'));
+  });
+  const land = async (query: string) => {
+    const result = await redirect({ ...httpApiEvent({ method: 'GET' }), rawQueryString: query });
+    expect(result.statusCode).toBe(302);
+    expect(result.headers?.['cache-control']).toBe('no-store');
+    return new URL(String(result.headers?.location));
+  };
+
+  it('lands on the result page with the status PortOne says, whatever the failure hints claim', async () => {
+    const paymentId = await register(14_000);
+    await payV2(paymentId, 14_000);
+
+    const paid = await land(`paymentId=${encodeURIComponent(paymentId)}&code=FAILURE_TYPE_PG&message=x`);
+    expect(paid.origin + paid.pathname).toBe('https://shop.test.kr/result');
+    expect(Object.fromEntries(paid.searchParams)).toEqual({ merchant_uid: paymentId, status: 'paid' });
+
+    const failedId = await register(14_000);
+    await payV2(failedId, 14_000, { status: 'FAILED' });
+    expect((await land(`paymentId=${encodeURIComponent(failedId)}`)).searchParams.get('status')).toBe(
+      'failed',
+    );
+  });
+
+  it('answers invalid for a redirect without a usable paymentId, never a 5xx', async () => {
+    expect((await land('')).searchParams.get('status')).toBe('invalid');
+    expect((await land('paymentId=%20x')).searchParams.get('status')).toBe('invalid');
+    expect((await land('paymentId=nobody-has-this')).searchParams.get('status')).toBe('not_found');
   });
 });
