@@ -4,7 +4,8 @@
  * handler code as Lambda. Prints one ready line; Ctrl-C stops everything.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { demoApiKey, demoApiSecret, startSandbox } from '../sandbox';
+import { randomBytes } from 'node:crypto';
+import { demoApiKey, demoApiSecret, demoV2ApiSecret, demoV2StoreId, startSandbox } from '../sandbox';
 import { startDemoShop } from './demoShop';
 import { createTablesFromResources, startLocalDynamo } from './dynamo';
 import { lambdaInvoker } from './lambdaInvoke';
@@ -14,6 +15,7 @@ import { printServerlessConfig, projectRoot, serverlessBin } from './serverlessC
 const host = '127.0.0.1';
 const apiPort = Number(process.env.PORT ?? 3000);
 const sandboxPort = Number(process.env.SANDBOX_PORT ?? 3100);
+const sandboxV2Port = Number(process.env.SANDBOX_V2_PORT ?? sandboxPort + 1);
 const dynamoPort = Number(process.env.DYNAMODB_PORT ?? 8000);
 const lambdaPort = Number(process.env.LAMBDA_PORT ?? 3002);
 const queuePort = Number(process.env.QUEUE_PORT ?? 3300);
@@ -24,12 +26,21 @@ const apiUrl = `http://${host}:${apiPort}`;
 async function main() {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const dynamo = await startLocalDynamo(dynamoPort, host);
+  // PortOne V2 beside V1: the sandbox signs its V2 notices with the first webhook secret, which the
+  // handlers verify with. Given in the environment, or made here and printed on the ready line.
+  const v2WebhookSecrets =
+    process.env.PORTONE_WEBHOOK_SECRETS ?? `whsec_${randomBytes(24).toString('base64')}`;
   const sandbox = await startSandbox({
     host,
     port: sandboxPort,
     apiKey: process.env.IAMPORT_API_KEY ?? demoApiKey,
     apiSecret: process.env.IAMPORT_API_SECRET ?? demoApiSecret,
     webhookUrl: process.env.SANDBOX_WEBHOOK_URL ?? `${apiUrl}/payments/webhook`,
+    v2Port: sandboxV2Port,
+    v2ApiSecret: process.env.PORTONE_API_SECRET ?? demoV2ApiSecret,
+    v2StoreId: process.env.PORTONE_STORE_ID ?? demoV2StoreId,
+    v2WebhookUrl: process.env.SANDBOX_V2_WEBHOOK_URL ?? `${apiUrl}/v2/payments/webhook`,
+    v2WebhookSecret: v2WebhookSecrets.split(',')[0]?.trim() ?? v2WebhookSecrets,
   });
   const shop = await startDemoShop({ host, port: shopPort, apiUrl, sandboxUrl: sandbox.url });
   const env: NodeJS.ProcessEnv = {
@@ -40,6 +51,10 @@ async function main() {
     IAMPORT_BASE_URL: process.env.IAMPORT_BASE_URL ?? sandbox.url,
     IAMPORT_API_KEY: process.env.IAMPORT_API_KEY ?? demoApiKey,
     IAMPORT_API_SECRET: process.env.IAMPORT_API_SECRET ?? demoApiSecret,
+    PORTONE_BASE_URL: process.env.PORTONE_BASE_URL ?? sandbox.v2Url,
+    PORTONE_API_SECRET: process.env.PORTONE_API_SECRET ?? demoV2ApiSecret,
+    PORTONE_STORE_ID: process.env.PORTONE_STORE_ID ?? demoV2StoreId,
+    PORTONE_WEBHOOK_SECRETS: v2WebhookSecrets,
     DYNAMODB_ENDPOINT: dynamo.endpoint,
     AWS_REGION: 'ap-northeast-2',
     AWS_ACCESS_KEY_ID: 'local',
@@ -122,7 +137,7 @@ async function main() {
       });
   }, sweepIntervalSeconds * 1000);
   console.log(
-    `ready: api ${apiUrl} · shop ${shop.url} · iamport sandbox ${sandbox.url} · queue ${queues.sqs.endpoint} · dynamodb ${dynamo.endpoint} (tables: ${tables.join(', ')})`,
+    `ready: api ${apiUrl} · shop ${shop.url} · iamport sandbox ${sandbox.url} · portone v2 sandbox ${sandbox.v2Url} (webhook secret ${v2WebhookSecrets.split(',')[0]}) · queue ${queues.sqs.endpoint} · dynamodb ${dynamo.endpoint} (tables: ${tables.join(', ')})`,
   );
 }
 

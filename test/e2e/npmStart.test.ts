@@ -99,6 +99,45 @@ describe('npm start', () => {
     ]);
   }, 60_000);
 
+  it('runs PortOne V2 beside V1: register api v2, pay in the V2 sandbox, the signed webhook settles it', async () => {
+    const ready =
+      stack
+        .output()
+        .split('\n')
+        .find((line) => line.startsWith('ready: ')) ?? '';
+    expect(ready).toContain(`portone v2 sandbox ${stack.sandboxV2Url}`);
+    expect(ready).toMatch(/webhook secret whsec_/);
+    const paymentId = `e2e-v2-${Date.now()}`;
+    const created = await post(
+      `${stack.apiUrl}/orders`,
+      JSON.stringify({ merchant_uid: paymentId, amount: 14_000, api: 'v2' }),
+      'application/json',
+    );
+    expect(created.status).toBe(201);
+    const payment = await post(
+      `${stack.sandboxUrl}/__sandbox/v2/payments`,
+      JSON.stringify({ paymentId, amount: 14_000 }),
+      'application/json',
+    );
+    expect(payment.status).toBe(201);
+
+    // No completion is posted: the sandbox's signed V2 webhook reaches the API and settles the order.
+    const deadline = Date.now() + 20_000;
+    let order: Record<string, unknown> = {};
+    while (Date.now() < deadline) {
+      order = (await (await fetch(`${stack.apiUrl}/orders/${paymentId}`)).json()) as Record<string, unknown>;
+      if (order.status === 'paid') break;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    expect(order).toMatchObject({ status: 'paid', api: 'v2', transaction_id: expect.any(String) });
+    const completed = await post(
+      `${stack.apiUrl}/v2/payments/complete`,
+      JSON.stringify({ paymentId }),
+      'application/json',
+    );
+    expect(completed).toMatchObject({ status: 200, body: { status: 'paid', payment_id: paymentId } });
+  });
+
   it('answers CORS as deployed: only /payments/complete, only to the shop, never with credentials', async () => {
     const calls: [string, string, RequestInit][] = [
       ['GET', '/orders/x', {}],

@@ -6,6 +6,8 @@ import { freePort } from './ports';
 export interface RunningLocalStack {
   apiUrl: string;
   sandboxUrl: string;
+  /** The same sandbox's PortOne V2 API. */
+  sandboxV2Url: string;
   /** The demo shop (product page, result page, orders view). */
   shopUrl: string;
   output: () => string;
@@ -21,7 +23,8 @@ export async function startLocalStack(
   env: NodeJS.ProcessEnv = {},
   readyTimeoutMs = 120_000,
 ): Promise<RunningLocalStack> {
-  const [api, sandbox, dynamo, lambda, queue, shop] = [
+  const [api, sandbox, dynamo, lambda, queue, shop, sandboxV2] = [
+    await freePort(),
     await freePort(),
     await freePort(),
     await freePort(),
@@ -40,6 +43,7 @@ export async function startLocalStack(
       LAMBDA_PORT: String(lambda),
       QUEUE_PORT: String(queue),
       SHOP_PORT: String(shop),
+      SANDBOX_V2_PORT: String(sandboxV2),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -63,6 +67,7 @@ export async function startLocalStack(
   return {
     apiUrl: `http://127.0.0.1:${api}`,
     sandboxUrl: `http://127.0.0.1:${sandbox}`,
+    sandboxV2Url: `http://127.0.0.1:${sandboxV2}`,
     shopUrl: `http://127.0.0.1:${shop}`,
     output: () => output,
     async stop() {
