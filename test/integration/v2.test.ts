@@ -279,3 +279,53 @@ describe('GET /v2/payments/redirect', () => {
     expect((await land('paymentId=nobody-has-this')).searchParams.get('status')).toBe('not_found');
   });
 });
+
+describe('PortOne V2 orders: more of the life of a payment', () => {
+  it('issues a virtual account, then settles the order when the deposit arrives', async () => {
+    const paymentId = await register(14_000);
+    expect(
+      (await payV2(paymentId, 14_000, { status: 'VIRTUAL_ACCOUNT_ISSUED', method: 'VIRTUAL_ACCOUNT' }))
+        .status,
+    ).toBe(201);
+
+    const issued = await complete(jsonEvent({ paymentId }));
+    const body = JSON.parse(issued.body ?? '{}') as { status: string; vbank?: { num: string } };
+    expect(body.status).toBe('vbank_issued');
+    expect(body.vbank?.num).toEqual(expect.any(String));
+
+    await sandboxControl(stack.sandbox, `/__sandbox/v2/payments/${encodeURIComponent(paymentId)}/deposit`);
+    const paid = await complete(jsonEvent({ paymentId }));
+    expect(JSON.parse(paid.body ?? '{}')).toMatchObject({ status: 'paid' });
+    expect((await order(paymentId)).history.map((entry) => entry.to)).toEqual([
+      'pending',
+      'vbank_issued',
+      'paid',
+    ]);
+  });
+
+  it('takes one transition under a storm of duplicate completions', async () => {
+    const paymentId = await register(14_000);
+    await payV2(paymentId, 14_000);
+
+    const answers = await Promise.all(Array.from({ length: 20 }, () => complete(jsonEvent({ paymentId }))));
+
+    expect(new Set(answers.map((answer) => JSON.parse(answer.body ?? '{}').status))).toEqual(
+      new Set(['paid']),
+    );
+    expect((await order(paymentId)).history.filter((entry) => entry.to === 'paid')).toHaveLength(1);
+  });
+
+  it('never answers a 5xx to malformed V2 input', async () => {
+    for (const event of [
+      jsonEvent({}),
+      jsonEvent({ paymentId: '' }),
+      jsonEvent({ paymentId: ' padded ' }),
+      jsonEvent({ paymentId: 'x'.repeat(200) }),
+      { ...jsonEvent({}), body: '{not json' },
+    ]) {
+      const result = await complete(event);
+      expect(result.statusCode).toBeGreaterThanOrEqual(400);
+      expect(result.statusCode).toBeLessThan(500);
+    }
+  });
+});
