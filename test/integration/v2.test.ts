@@ -219,6 +219,16 @@ describe('POST /v2/payments/webhook', () => {
     expect((await order(paymentId)).status).toBe('pending');
   });
 
+  it('answers a signed but malformed body with a 400, changing nothing', async () => {
+    for (const body of [
+      '{not json',
+      JSON.stringify({ type: 'Transaction.Paid', data: { paymentId: ' x' } }),
+    ]) {
+      const result = await webhook(notice(body));
+      expect(result.statusCode).toBe(400);
+    }
+  });
+
   it('acknowledges unknown types and other stores, and reads the 2024-01-01 form body', async () => {
     const ignored = await webhook(
       notice(JSON.stringify({ type: 'BillingKey.Issued', timestamp: 't', data: {} })),
@@ -301,6 +311,20 @@ describe('PortOne V2 orders: more of the life of a payment', () => {
       'vbank_issued',
       'paid',
     ]);
+  });
+
+  it('fails the order on a failed attempt, then takes the buyer’s second, paid one', async () => {
+    const paymentId = await register(14_000);
+    await payV2(paymentId, 14_000, { status: 'FAILED' });
+    expect(JSON.parse((await complete(jsonEvent({ paymentId }))).body ?? '{}')).toMatchObject({
+      status: 'failed',
+    });
+
+    expect((await payV2(paymentId, 14_000)).status).toBe(201);
+    const paid = await complete(jsonEvent({ paymentId }));
+
+    expect(JSON.parse(paid.body ?? '{}')).toMatchObject({ status: 'paid' });
+    expect((await order(paymentId)).history.map((entry) => entry.to)).toEqual(['pending', 'failed', 'paid']);
   });
 
   it('takes one transition under a storm of duplicate completions', async () => {
