@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { projectRoot } from '../../local/serverlessConfig';
-import { freePort } from './ports';
+import { freePorts } from './ports';
 
 export interface RunningLocalStack {
   apiUrl: string;
@@ -23,16 +23,8 @@ export async function startLocalStack(
   env: NodeJS.ProcessEnv = {},
   readyTimeoutMs = 120_000,
 ): Promise<RunningLocalStack> {
-  const [api, sandbox, dynamo, lambda, queue, shop, sandboxV2] = [
-    await freePort(),
-    await freePort(),
-    await freePort(),
-    await freePort(),
-    await freePort(),
-    // Its own queue and shop ports too, so that two stacks (two test files) can run side by side.
-    await freePort(),
-    await freePort(),
-  ];
+  // Its own queue and shop ports too, so that two stacks (two test files) can run side by side.
+  const [api, sandbox, dynamo, lambda, queue, shop, sandboxV2] = await freePorts(7);
   const child: ChildProcess = spawn('npm', ['start'], {
     cwd: projectRoot,
     env: {
