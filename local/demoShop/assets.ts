@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { koreanWebFont } from '../../sandbox/webFont';
 import { guideScripts } from './guideScripts';
 
@@ -20,6 +22,11 @@ const types = {
   js: 'text/javascript; charset=utf-8',
   css: 'text/css; charset=utf-8',
 } as const;
+
+/** The `jquery` package's minified build, beside its main file. */
+function jqueryBuild(): string {
+  return join(dirname(createRequire(import.meta.url).resolve('jquery')), 'jquery.min.js');
+}
 
 const read = (name: string): string => readFileSync(new URL(`./public/${name}`, import.meta.url), 'utf8');
 
@@ -53,8 +60,8 @@ export function loadAssets(settings: PageSettings): Map<string, Asset> {
     ['/assets/product.js', file('product.js', types.js)],
     ['/assets/result.js', file('result.js', types.js)],
     ['/assets/orders.js', file('orders.js', types.js)],
-    // jQuery is not a dependency of this project; the guide's code needs only jQuery.ajax (README).
-    ['/vendor/jquery.js', file('jquery-ajax-shim.js', types.js)],
+    // The library the guide's code was written for, from the npm package (no CDN is reachable offline).
+    ['/vendor/jquery.js', { type: types.js, body: readFileSync(jqueryBuild()) }],
     ['/guide/pc.js', { type: types.js, body: guide.pc }],
     ['/guide/mobile.js', { type: types.js, body: guide.mobile }],
     // shop.css imports `fonts/noto-sans-kr.css`, which refers to `fonts/files/…`.
