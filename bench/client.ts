@@ -15,6 +15,7 @@ import { Pool } from 'undici';
 import { demoApiKey, demoApiSecret } from '../sandbox/index';
 import { createIamportClient } from '../shared/iamport';
 import { sum } from './lib/infra';
+import { interleavedRuns, resultKey } from './lib/interleave';
 import { mapLimit } from './lib/pool';
 import { seedSandboxPayments } from './lib/seed';
 import { fmt, median, ratio, times, withRange } from './lib/stats';
@@ -117,25 +118,18 @@ export const client: Benchmark = {
     const lookups = 1000;
     const impUids = await seedSandboxPayments(baseUrl, 'client', 100);
     const ids = Array.from({ length: lookups }, (_, i) => impUids[i % impUids.length] as string);
-    const results = new Map<string, RunFigures[]>();
-    const key = (mode: string, contender: string) => `${mode}|${contender}`;
+    const key = resultKey;
 
     // One untimed pass per contender first: module loading, JIT and the sandbox's own warm-up.
-    for (const contender of CONTENDERS) await measure(contender, 1, ids.slice(0, 200));
-    for (let run = 0; run < runs; run++) {
-      for (const mode of MODES) {
-        const order = CONTENDERS.map((_, i) => CONTENDERS[(i + run) % CONTENDERS.length] as Contender);
-        for (const contender of order) {
-          const figures = await measure(contender, mode.inFlight, ids);
-          const list = results.get(key(mode.name, contender.name)) ?? [];
-          list.push(figures);
-          results.set(key(mode.name, contender.name), list);
-          context.log(
-            `  run ${run + 1}/${runs} ${mode.name} ${contender.name}: ${fmt(figures.wallMs)} ms, ${figures.getTokens} getToken`,
-          );
-        }
-      }
-    }
+    const results = await interleavedRuns({
+      contenders: CONTENDERS,
+      modes: MODES,
+      runs,
+      warmUp: (contender) => measure(contender, 1, ids.slice(0, 200)),
+      measure: (contender, mode) => measure(contender, mode.inFlight, ids),
+      describe: (figures) => `${fmt(figures.wallMs)} ms, ${figures.getTokens} getToken`,
+      log: (message) => context.log(message),
+    });
 
     async function measure(contender: Contender, inFlight: number, list: string[]): Promise<RunFigures> {
       await infra.call('reset', null);

@@ -7,6 +7,7 @@ import { PaymentClient } from '@portone/server-sdk/payment';
 import { Pool } from 'undici';
 import { demoV2ApiSecret, demoV2StoreId } from '../sandbox/index';
 import { createPortOneClient } from '../shared/portone';
+import { interleavedRuns, resultKey } from './lib/interleave';
 import { mapLimit } from './lib/pool';
 import { fmt, median, ratio, times, withRange } from './lib/stats';
 import { markdownTable, printTable } from './lib/table';
@@ -104,8 +105,7 @@ export const portoneClient: Benchmark = {
     const lookups = 1000;
     const paymentIds = await seedV2Payments(infra.info.sandboxUrl, 100);
     const ids = Array.from({ length: lookups }, (_, i) => paymentIds[i % paymentIds.length] as string);
-    const results = new Map<string, RunFigures[]>();
-    const key = (mode: string, contender: string) => `${mode}|${contender}`;
+    const key = resultKey;
 
     async function measure(contender: Contender, inFlight: number, list: string[]): Promise<RunFigures> {
       const instance = contender.create(baseUrl);
@@ -121,19 +121,15 @@ export const portoneClient: Benchmark = {
       return { wallMs, cpuMs: (used.user + used.system) / 1000, wrong };
     }
 
-    for (const contender of CONTENDERS) await measure(contender, 1, ids.slice(0, 200));
-    for (let run = 0; run < runs; run++) {
-      for (const mode of MODES) {
-        const order = CONTENDERS.map((_, i) => CONTENDERS[(i + run) % CONTENDERS.length] as Contender);
-        for (const contender of order) {
-          const figures = await measure(contender, mode.inFlight, ids);
-          const list = results.get(key(mode.name, contender.name)) ?? [];
-          list.push(figures);
-          results.set(key(mode.name, contender.name), list);
-          context.log(`  run ${run + 1}/${runs} ${mode.name} ${contender.name}: ${fmt(figures.wallMs)} ms`);
-        }
-      }
-    }
+    const results = await interleavedRuns({
+      contenders: CONTENDERS,
+      modes: MODES,
+      runs,
+      warmUp: (contender) => measure(contender, 1, ids.slice(0, 200)),
+      measure: (contender, mode) => measure(contender, mode.inFlight, ids),
+      describe: (figures) => `${fmt(figures.wallMs)} ms`,
+      log: (message) => context.log(message),
+    });
 
     const wallOf = (mode: string, contender: Contender) =>
       median((results.get(key(mode, contender.name)) ?? []).map((r) => r.wallMs));

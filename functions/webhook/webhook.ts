@@ -48,11 +48,12 @@ function makeWebhookHandler(deps: VerifyOrQueueDeps, logger: Logger, options: We
       { orderHint: body.merchant_uid, vouched: options.allowedIps.length > 0 },
     );
     logger.info('verification', { outcome: outcome.kind, notice_status: body.status });
-    return json(200, { ok: true, status: statusOf(outcome) });
+    return json(200, { ok: true, status: webhookStatusOf(outcome) });
   };
 }
 
-function statusOf(outcome: EntryOutcome): string {
+/** A webhook's answer `status` for an outcome (V1 and V2 alike): 200 for what is not ours, 503 only if nothing was decided or queued. */
+export function webhookStatusOf(outcome: EntryOutcome): string {
   switch (outcome.kind) {
     case 'decided':
     case 'sandbox_refused':

@@ -1,6 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { Agent, type Dispatcher, request } from 'undici';
 import { describeTransportFailure } from '../net/describeTransportFailure';
+import { keepAlivePoolOptions } from '../net/keepAlive';
 import { WebhookDeliveryError } from './errors';
 import { parseWebhookSecret, signWebhook } from './standardWebhooks';
 import type { EventTarget, OrderEvent } from './types';
@@ -118,15 +119,8 @@ export function createWebhookTarget(options: WebhookTargetOptions): WebhookTarge
   const ownDispatcher = options.dispatcher === undefined;
   const dispatcher =
     options.dispatcher ??
-    new Agent({
-      connections: 10,
-      // A warm Lambda reuses its TLS connection; idle sockets go before typical load balancers drop them.
-      keepAliveTimeout: 10_000,
-      keepAliveMaxTimeout: 60_000,
-      connect: { timeout: timeoutMs },
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
-    });
+    // A warm Lambda reuses its TLS connection; idle sockets go before typical load balancers drop them.
+    new Agent(keepAlivePoolOptions(timeoutMs));
 
   async function attempt(event: OrderEvent, body: string): Promise<Attempt> {
     const signed = signWebhook({

@@ -1,4 +1,5 @@
 import { type Dispatcher, Pool } from 'undici';
+import { keepAlivePoolOptions } from '../net/keepAlive';
 
 /** How to reach Iamport and with which keys. */
 export interface IamportClientOptions {
@@ -97,20 +98,7 @@ export function resolveOptions(options: IamportClientOptions): ResolvedOptions {
   };
 }
 
-/**
- * The client's own transport: one keep-alive `Pool` per origin, so a warm Lambda reuses its TLS
- * connection. Idle sockets are closed after 10 s (server hints up to 60 s, under common load-balancer
- * idle timeouts) so a reused socket is rarely one the server already dropped. At most 10 sockets: the
- * rest queue, within their own deadline.
- * @internal
- */
+/** The client's own transport: one keep-alive `Pool` per origin (shared/net/keepAlive.ts). @internal */
 export function createDefaultDispatcher({ origin, timeoutMs }: ResolvedOptions): Dispatcher {
-  return new Pool(origin, {
-    connections: 10,
-    keepAliveTimeout: 10_000,
-    keepAliveMaxTimeout: 60_000,
-    connect: { timeout: timeoutMs },
-    headersTimeout: timeoutMs,
-    bodyTimeout: timeoutMs,
-  });
+  return new Pool(origin, keepAlivePoolOptions(timeoutMs));
 }

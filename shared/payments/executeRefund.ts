@@ -1,9 +1,9 @@
 import { apiOfRef, attemptIdOf } from '../orders/attemptIds';
 import { retryOnConflict } from '../orders/retryOnConflict';
 import type { OrderStore } from '../orders/store';
-import type { Order, OrderApi, Refund } from '../orders/types';
+import type { Order, Refund } from '../orders/types';
 import type { RefundPlan } from './decide';
-import { AttemptNotFoundError, isProviderUnavailable, type PaymentProvider } from './provider';
+import { isProviderUnavailable, type PaymentProvider, providerFor } from './provider';
 
 export interface RefundDeps {
   provider: PaymentProvider;
@@ -72,15 +72,4 @@ async function record(deps: RefundDeps, order: Order, refund: Refund): Promise<O
     if (!current) throw new Error(`order ${order.merchant_uid} vanished while its refund was recorded`);
     return deps.orders.saveRefund(current, completed, now);
   });
-}
-
-/** The provider that holds attempts of this API; V2 only where the stage is configured for it. */
-export function providerFor(
-  deps: Pick<RefundDeps, 'provider' | 'v2Provider'>,
-  api: OrderApi,
-): PaymentProvider {
-  if (api === 'v1') return deps.provider;
-  // A V1-only stage knows no V2 payment: "not found", never an error of ours.
-  if (!deps.v2Provider) throw new AttemptNotFoundError('this stage serves PortOne V1 alone');
-  return deps.v2Provider;
 }

@@ -1,3 +1,4 @@
+import type { OrderApi } from '../orders/types';
 import type { Attempt, PaymentApi } from './attempt';
 
 /**
@@ -54,3 +55,14 @@ export class ProviderUnavailableError extends Error {
 
 export const isProviderUnavailable = (error: unknown): error is ProviderUnavailableError =>
   error instanceof ProviderUnavailableError;
+
+/** The provider that holds attempts of this API; V2 only where the stage is configured for it. */
+export function providerFor(
+  providers: { provider: PaymentProvider; v2Provider?: PaymentProvider },
+  api: OrderApi,
+): PaymentProvider {
+  if (api === 'v1') return providers.provider;
+  // A V1-only stage knows no V2 payment: "not found", never an error of ours.
+  if (!providers.v2Provider) throw new AttemptNotFoundError('this stage serves PortOne V1 alone');
+  return providers.v2Provider;
+}

@@ -1,13 +1,13 @@
 import type { OrderEvents } from '../events/dispatchOutbox';
-import { apiOf, apiOfRef, attemptIdOf, attemptRef } from '../orders/attemptIds';
+import { apiOf, attemptIdOf } from '../orders/attemptIds';
 import { retryOnConflict } from '../orders/retryOnConflict';
 import type { OrderStore } from '../orders/store';
 import type { Order, Refund } from '../orders/types';
 import { hotPathProbe } from '../orders/writePlans';
 import type { Attempt } from './attempt';
 import { type Decision, decide, isAcceptable, type RefundPlan } from './decide';
-import { executeRefund, providerFor } from './executeRefund';
-import { AttemptNotFoundError, isProviderUnavailable, type PaymentProvider } from './provider';
+import { executeRefund } from './executeRefund';
+import { AttemptNotFoundError, isProviderUnavailable, type PaymentProvider, providerFor } from './provider';
 import type { VerifyOutcome, VerifyRequest } from './types';
 
 export interface VerifyDeps {
@@ -169,10 +169,11 @@ async function apply(
 }
 
 function claimOf(plan: RefundPlan, now: Date): Refund {
+  const { balance, reason, ...attempt } = plan;
   return {
-    ...attemptRef(apiOfRef(plan), attemptIdOf(plan) ?? ''),
-    amount: plan.balance,
-    reason: plan.reason,
+    ...attempt,
+    amount: balance,
+    reason,
     status: 'requested',
     requested_at: now.toISOString(),
   };

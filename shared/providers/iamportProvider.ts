@@ -5,15 +5,10 @@ import {
   isTransientIamportError,
 } from '../iamport/errors';
 import type { IamportApi } from '../iamport/types';
-import {
-  AttemptNotFoundError,
-  type CancelRequest,
-  type CancelResult,
-  type PaymentProvider,
-  ProviderUnavailableError,
-} from '../payments/provider';
+import type { CancelRequest, CancelResult, PaymentProvider } from '../payments/provider';
 import { findBestAttempt } from './findBestAttempt';
 import { attemptFromIamport } from './iamportAttempt';
+import { type ErrorReading, withNeutralErrors } from './neutralErrors';
 
 /** Iamport's answer when the payment has no balance left: the refund we wanted already happened. */
 const ALREADY_CANCELLED = '이미 전액취소된 주문입니다.';
@@ -34,20 +29,19 @@ export function iamportProvider(iamport: IamportApi): PaymentProvider {
 }
 
 /** Iamport's failures as the core's: an id that can name no payment is a payment not found. */
-async function neutral<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof IamportNotFoundError || error instanceof IamportInvalidRequestError) {
-      throw new AttemptNotFoundError(error.message, { cause: error });
-    }
-    if (isTransientIamportError(error)) throw new ProviderUnavailableError(error.message, { cause: error });
-    throw error;
-  }
-}
+const iamportErrors: ErrorReading = {
+  notFound: (error) => error instanceof IamportNotFoundError || error instanceof IamportInvalidRequestError,
+  transient: isTransientIamportError,
+};
+
+const neutral = <T>(work: () => Promise<T>) => withNeutralErrors(iamportErrors, work);
 
 /** `checksum` = the balance we read: if anyone cancelled meanwhile, Iamport refuses instead of refunding twice. */
-async function cancel(iamport: IamportApi, request: CancelRequest): Promise<CancelResult> {
+function cancel(iamport: IamportApi, request: CancelRequest): Promise<CancelResult> {
+  return neutral(() => cancelOnce(iamport, request));
+}
+
+async function cancelOnce(iamport: IamportApi, request: CancelRequest): Promise<CancelResult> {
   try {
     const after = await iamport.cancelPayment({
       imp_uid: request.attemptId,
@@ -61,7 +55,6 @@ async function cancel(iamport: IamportApi, request: CancelRequest): Promise<Canc
     if (error instanceof IamportRefusedError && error.iamportMessage === ALREADY_CANCELLED) {
       return { kind: 'already_cancelled' };
     }
-    if (isTransientIamportError(error)) throw new ProviderUnavailableError(error.message, { cause: error });
     if (error instanceof IamportRefusedError) return { kind: 'refused', message: error.iamportMessage };
     throw error;
   }

@@ -3,16 +3,17 @@ import {
   type CancelRequest,
   type CancelResult,
   type PaymentProvider,
-  ProviderUnavailableError,
 } from '../payments/provider';
 import {
   cancelIdempotencyKey,
+  IDEMPOTENCY_OUTSTANDING_REQUEST,
   isTransientPortOneError,
   type PortOneApi,
   PortOneInvalidRequestError,
   PortOneNotFoundError,
   PortOneRefusedError,
 } from '../portone';
+import { type ErrorReading, withNeutralErrors } from './neutralErrors';
 import { attemptFromPortOne } from './portoneAttempt';
 
 /**
@@ -32,20 +33,19 @@ export function portoneProvider(portone: PortOneApi): PaymentProvider {
   };
 }
 
-async function neutral<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof PortOneNotFoundError || error instanceof PortOneInvalidRequestError) {
-      throw new AttemptNotFoundError(error.message, { cause: error });
-    }
-    if (isTransientPortOneError(error)) throw new ProviderUnavailableError(error.message, { cause: error });
-    throw error;
-  }
-}
+const portoneErrors: ErrorReading = {
+  notFound: (error) => error instanceof PortOneNotFoundError || error instanceof PortOneInvalidRequestError,
+  transient: isTransientPortOneError,
+};
+
+const neutral = <T>(work: () => Promise<T>) => withNeutralErrors(portoneErrors, work);
 
 /** V2's checksum is `currentCancellableAmount`; the key makes a retry after a timeout replay the first cancel. */
-async function cancel(portone: PortOneApi, request: CancelRequest): Promise<CancelResult> {
+function cancel(portone: PortOneApi, request: CancelRequest): Promise<CancelResult> {
+  return neutral(() => cancelOnce(portone, request));
+}
+
+async function cancelOnce(portone: PortOneApi, request: CancelRequest): Promise<CancelResult> {
   try {
     const { cancellation } = await portone.cancelPayment({
       paymentId: request.orderId,
@@ -62,8 +62,10 @@ async function cancel(portone: PortOneApi, request: CancelRequest): Promise<Canc
     if (error instanceof PortOneRefusedError && error.portOneType === 'PAYMENT_ALREADY_CANCELLED') {
       return { kind: 'already_cancelled' };
     }
-    if (isTransientPortOneError(error)) throw new ProviderUnavailableError(error.message, { cause: error });
-    if (error instanceof PortOneRefusedError) return { kind: 'refused', message: error.portOneMessage };
+    // Refused for good; the one refusal that is transient (the same key still running) is retried later.
+    if (error instanceof PortOneRefusedError && error.portOneType !== IDEMPOTENCY_OUTSTANDING_REQUEST) {
+      return { kind: 'refused', message: error.portOneMessage };
+    }
     throw error;
   }
 }

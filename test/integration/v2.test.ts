@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCompleteHandler } from '../../functions/complete/complete';
 import { createCreateOrderHandler } from '../../functions/createOrder/createOrder';
 import { createMobileHandler } from '../../functions/mobile/mobile';
-import { createV2WebhookHandler } from '../../functions/v2Webhook/v2Webhook';
+import { createV2WebhookHandler } from '../../functions/webhook/v2Webhook';
 import { demoV2StoreId, demoV2WebhookSecret } from '../../sandbox';
 import { createLogger } from '../../shared/logger';
 import type { Order } from '../../shared/orders/types';

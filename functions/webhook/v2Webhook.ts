@@ -8,11 +8,8 @@ import { type HttpResult, json } from '../../shared/http/responses';
 import { validate } from '../../shared/http/validate';
 import { merchantUidSchema } from '../../shared/identifiers';
 import { httpStack } from '../../shared/middleware/httpStack';
-import {
-  type EntryOutcome,
-  type VerifyOrQueueDeps,
-  verifyOrQueue,
-} from '../../shared/payments/verifyOrQueue';
+import { type VerifyOrQueueDeps, verifyOrQueue } from '../../shared/payments/verifyOrQueue';
+import { webhookStatusOf } from './webhook';
 
 export interface V2WebhookOptions {
   /** The `whsec_` secrets in use (at most two while rotating): a notice signed with neither is refused. */
@@ -84,26 +81,8 @@ function makeV2WebhookHandler(deps: VerifyOrQueueDeps, logger: Logger, options: 
       { vouched: true },
     );
     logger.info('verification', { outcome: outcome.kind });
-    return json(200, { ok: true, status: statusOf(outcome) });
+    return json(200, { ok: true, status: webhookStatusOf(outcome) });
   };
-}
-
-function statusOf(outcome: EntryOutcome): string {
-  switch (outcome.kind) {
-    case 'decided':
-    case 'sandbox_refused':
-      return outcome.order.status;
-    case 'queued':
-      return 'pending';
-    case 'unknown_order':
-    case 'order_not_held':
-    case 'payment_not_found':
-    case 'merchant_uid_mismatch':
-      return 'unknown';
-    case 'queue_failed':
-      // Neither decided nor queued: a 5xx lets PortOne's own retries take over.
-      throw new HttpError(503, 'UNAVAILABLE', outcome.reason);
-  }
 }
 
 export function createV2WebhookHandler(deps: VerifyOrQueueDeps, logger: Logger, options: V2WebhookOptions) {
