@@ -42,7 +42,13 @@ async function main() {
     v2WebhookUrl: process.env.SANDBOX_V2_WEBHOOK_URL ?? `${apiUrl}/v2/payments/webhook`,
     v2WebhookSecret: v2WebhookSecrets.split(',')[0]?.trim() ?? v2WebhookSecrets,
   });
-  const shop = await startDemoShop({ host, port: shopPort, apiUrl, sandboxUrl: sandbox.url });
+  const shop = await startDemoShop({
+    host,
+    port: shopPort,
+    apiUrl,
+    sandboxUrl: sandbox.url,
+    portoneStoreId: sandbox.state.v2.config.storeId,
+  });
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     // The demo shop is the local merchant: its result page, and its origin for CORS (localhost too).
