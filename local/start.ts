@@ -1,14 +1,18 @@
 /**
  * `npm start`: the whole product on loopback, no AWS account, no internet (docs/design.md §8).
  * dynalite (tables from serverless.yml) + the Iamport sandbox + serverless-offline running the same
- * handler code as Lambda. Prints one ready line; Ctrl-C stops everything.
+ * handler code as Lambda, behind a gateway that bounds each function's concurrency as Lambda's does.
+ * Prints one ready line; Ctrl-C stops everything.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { demoApiKey, demoApiSecret, demoV2ApiSecret, demoV2StoreId, startSandbox } from '../sandbox';
 import { startDemoShop } from './demoShop';
 import { createTablesFromResources, startLocalDynamo } from './dynamo';
+import { gatedRoutesOf } from './gateway/routes';
+import { type GatewayHandle, startGateway } from './gateway/server';
 import { lambdaInvoker } from './lambdaInvoke';
+import { freePort } from './ports';
 import { startLocalQueues } from './queues';
 import { printServerlessConfig, projectRoot, serverlessBin } from './serverlessConfig';
 
@@ -21,6 +25,9 @@ const lambdaPort = Number(process.env.LAMBDA_PORT ?? 3002);
 const queuePort = Number(process.env.QUEUE_PORT ?? 3300);
 const shopPort = Number(process.env.SHOP_PORT ?? 3400);
 const sweepIntervalSeconds = Number(process.env.SWEEP_INTERVAL_SECONDS ?? 30);
+/** Invocations at once per HTTP function without `reservedConcurrency` in serverless.yml. */
+const functionConcurrency = Number(process.env.LOCAL_FUNCTION_CONCURRENCY ?? 4);
+const gatewayMaxWaitMs = Number(process.env.LOCAL_GATEWAY_MAX_WAIT_MS ?? 29_000);
 const apiUrl = `http://${host}:${apiPort}`;
 
 async function main() {
@@ -80,6 +87,8 @@ async function main() {
     RETRY_DLQ_URL: queues.retryDlqUrl,
   });
 
+  // serverless-offline listens on a port of its own; the gateway takes the API's port in front of it.
+  const offlinePort = Number(process.env.OFFLINE_PORT ?? (await freePort(host)));
   const offline = spawn(
     serverlessBin,
     [
@@ -90,7 +99,7 @@ async function main() {
       '--host',
       host,
       '--httpPort',
-      String(apiPort),
+      String(offlinePort),
       '--lambdaPort',
       String(lambdaPort),
       // Back-office routes use IAM auth when deployed; on loopback they are open (docs/design.md §5).
@@ -108,9 +117,11 @@ async function main() {
   );
   let stopping = false;
   let sweepTimer: NodeJS.Timeout | undefined;
+  let gateway: GatewayHandle | undefined;
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
+    await gateway?.close();
     offline.kill('SIGTERM');
     if (sweepTimer) clearInterval(sweepTimer);
     await queues.close();
@@ -126,6 +137,13 @@ async function main() {
     }
   });
   await waitForReady(offline);
+  gateway = await startGateway({
+    host,
+    port: apiPort,
+    upstream: `http://${host}:${offlinePort}`,
+    routes: gatedRoutesOf(config, functionConcurrency),
+    maxWaitMs: gatewayMaxWaitMs,
+  });
   // Lambda's SQS event source and EventBridge schedule, locally: same handlers, invoked the same way.
   const lambdaUrl = `http://${host}:${lambdaPort}`;
   queues.startConsumer(lambdaInvoker(lambdaUrl, 'iamport-verify-local-retryConsumer'));
