@@ -111,7 +111,13 @@ async function main() {
     {
       cwd: projectRoot,
       // CORS as deployed: only the handlers' own headers (local/offlineCors.mjs says why).
-      env: { ...env, NODE_OPTIONS: withImport(env.NODE_OPTIONS, offlineCorsPreload) },
+      env: {
+        ...env,
+        NODE_OPTIONS: withImport(env.NODE_OPTIONS, offlineCorsPreload),
+        // serverless-esbuild's esbuild service (a Go process) stays up for the file watcher; without a
+        // limit it keeps the heap of bundling every function (about 1.4 GB) for the stack's whole life.
+        GOMEMLIMIT: env.GOMEMLIMIT ?? '256MiB',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
