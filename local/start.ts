@@ -25,6 +25,8 @@ const lambdaPort = Number(process.env.LAMBDA_PORT ?? 3002);
 const queuePort = Number(process.env.QUEUE_PORT ?? 3300);
 const shopPort = Number(process.env.SHOP_PORT ?? 3400);
 const sweepIntervalSeconds = Number(process.env.SWEEP_INTERVAL_SECONDS ?? 30);
+/** The ledger check's schedule (deployed: every 30 minutes; each run resumes or starts a due window). */
+const ledgerIntervalSeconds = Number(process.env.LEDGER_INTERVAL_SECONDS ?? 1800);
 /** Invocations at once per HTTP function without `reservedConcurrency` in serverless.yml. */
 const functionConcurrency = Number(process.env.LOCAL_FUNCTION_CONCURRENCY ?? 4);
 const gatewayMaxWaitMs = Number(process.env.LOCAL_GATEWAY_MAX_WAIT_MS ?? 29_000);
@@ -122,14 +124,14 @@ async function main() {
     },
   );
   let stopping = false;
-  let sweepTimer: NodeJS.Timeout | undefined;
+  const timers: NodeJS.Timeout[] = [];
   let gateway: GatewayHandle | undefined;
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
     await gateway?.close();
     offline.kill('SIGTERM');
-    if (sweepTimer) clearInterval(sweepTimer);
+    for (const timer of timers) clearInterval(timer);
     await queues.close();
     await Promise.allSettled([shop.close(), sandbox.close(), dynamo.close()]);
     process.exit(code);
@@ -153,22 +155,37 @@ async function main() {
   // Lambda's SQS event source and EventBridge schedule, locally: same handlers, invoked the same way.
   const lambdaUrl = `http://${host}:${lambdaPort}`;
   queues.startConsumer(lambdaInvoker(lambdaUrl, 'iamport-verify-local-retryConsumer'));
-  const sweep = lambdaInvoker(lambdaUrl, 'iamport-verify-local-sweeper');
-  // One sweep at a time, like a scheduled Lambda with reserved concurrency 1: a slow sweep skips ticks
+  // One run at a time, like a scheduled Lambda with reserved concurrency 1: a slow run skips ticks
   // instead of piling up on a busy machine.
-  let sweeping = false;
-  sweepTimer = setInterval(() => {
-    if (sweeping) return;
-    sweeping = true;
-    sweep({})
-      .catch((error: unknown) => console.error('[sweeper]', error instanceof Error ? error.message : error))
-      .finally(() => {
-        sweeping = false;
-      });
-  }, sweepIntervalSeconds * 1000);
+  timers.push(
+    everyInterval('sweeper', lambdaInvoker(lambdaUrl, 'iamport-verify-local-sweeper'), sweepIntervalSeconds),
+    everyInterval(
+      'ledger check',
+      lambdaInvoker(lambdaUrl, 'iamport-verify-local-ledgerCheck'),
+      ledgerIntervalSeconds,
+    ),
+  );
   console.log(
     `ready: api ${apiUrl} · shop ${shop.url} · iamport sandbox ${sandbox.url} · portone v2 sandbox ${sandbox.v2Url} (webhook secret ${v2WebhookSecrets.split(',')[0]}) · queue ${queues.sqs.endpoint} · dynamodb ${dynamo.endpoint} (tables: ${tables.join(', ')})`,
   );
+}
+
+/** A scheduled function, locally: invoked every `seconds`, never twice at once. */
+function everyInterval(
+  name: string,
+  invoke: (event: unknown) => Promise<unknown>,
+  seconds: number,
+): NodeJS.Timeout {
+  let running = false;
+  return setInterval(() => {
+    if (running) return;
+    running = true;
+    invoke({})
+      .catch((error: unknown) => console.error(`[${name}]`, error instanceof Error ? error.message : error))
+      .finally(() => {
+        running = false;
+      });
+  }, seconds * 1000);
 }
 
 /** A file URL: percent-encoded, so NODE_OPTIONS (split on spaces) keeps it whole. */
