@@ -1,10 +1,11 @@
+import { attemptIdOf } from '../orders/attemptIds';
 import type { OrderStore } from '../orders/store';
 import type { OrderApi } from '../orders/types';
 import type { Attempt } from '../payments/attempt';
 import { isProviderUnavailable, type LedgerWindow, type PaymentProvider } from '../payments/provider';
 import type { VerifyOutcome, VerifyRequest } from '../payments/types';
-import type { LedgerCheckpoint, LedgerCheckpointStore } from './checkpoint';
-import { emptyFindings, type LedgerFindings, note } from './findings';
+import type { DeferredPayment, LedgerCheckpoint, LedgerCheckpointStore } from './checkpoint';
+import { emptyFindings, type LedgerFindings, note, type UnsettledFinding } from './findings';
 import { ledgerVerdict } from './verdict';
 
 /**
@@ -86,41 +87,145 @@ export async function checkLedger(
   if (!('api' in current)) return { api, state: 'not_due', next_window_at: current.next_window_at };
 
   let checkpoint = current;
+  const save = async (next: LedgerCheckpoint): Promise<LedgerCheckpoint> => {
+    const saved = { ...next, updated_at: deps.now().toISOString() };
+    // After each step: a crash costs at most that step again, and checking a payment twice changes nothing.
+    await deps.checkpoints.put(saved);
+    return saved;
+  };
+  /** Refunds and retries: they change what the listing holds, so they run between full readings. */
+  const settleDeferred = async (): Promise<void> => {
+    const findings = structuredClone(checkpoint.findings);
+    const deferred = await retryDeferred(deps, api, checkpoint.deferred ?? [], findings);
+    const read = checkpoint.cursor === FINAL;
+    checkpoint = await save({ ...checkpoint, deferred, findings, done: read && deferred.length === 0 });
+  };
+
   const window: LedgerWindow = {
     from: new Date(checkpoint.window_from),
     until: new Date(checkpoint.window_until),
   };
-  for (let pages = 0; ; pages++) {
+  for (let pages = 0; checkpoint.cursor !== FINAL; pages++) {
     const spent = deps.now().getTime() - startedAt.getTime();
     if (pages >= settings.maxPagesPerRun || spent >= settings.budgetMs) {
       return { api, state: 'paused', findings: checkpoint.findings };
+    }
+    if ((checkpoint.deferred ?? []).length >= MAX_DEFERRED) {
+      // Too many to hold: settle them now, then read the window again from its first page (the pages
+      // shifted as refunded payments left them; what is settled now reads as consistent).
+      await settleDeferred();
+      const { cursor: _shifted, ...rest } = checkpoint;
+      checkpoint = await save(rest);
+      continue;
     }
     let page: Awaited<ReturnType<PaymentProvider['listAttempts']>>;
     try {
       page = await provider.listAttempts(window, checkpoint.cursor);
     } catch (error) {
       if (!isProviderUnavailable(error)) throw error;
-      // The checkpoint already names this page: the next run asks for it again.
+      // The checkpoint still names this page: the next run asks for it again.
       return { api, state: 'interrupted', findings: checkpoint.findings, reason: error.message };
     }
     const findings = structuredClone(checkpoint.findings);
-    for (const attempt of page.attempts) await checkAttempt(deps, api, attempt, findings);
+    const deferred = [...(checkpoint.deferred ?? [])];
+    for (const attempt of page.attempts) {
+      const later = await checkAttempt(deps, api, attempt, findings);
+      if (later !== undefined)
+        deferred.push({ merchant_uid: attempt.orderId, attempt_id: attempt.id, tries: later });
+    }
     findings.pages += 1;
-    const { cursor: _previous, ...rest } = checkpoint;
-    checkpoint = {
-      ...rest,
-      ...(page.next === undefined ? {} : { cursor: page.next }),
-      done: page.next === undefined,
-      findings,
-      updated_at: deps.now().toISOString(),
-    };
-    // After each page: a crash costs at most that page again, and checking a payment twice changes nothing.
-    await deps.checkpoints.put(checkpoint);
-    if (checkpoint.done) return { api, state: 'finished', findings };
+    checkpoint = await save({ ...checkpoint, cursor: page.next ?? FINAL, deferred, findings, done: false });
   }
+  if ((checkpoint.deferred ?? []).length > 0 || !checkpoint.done) await settleDeferred();
+  if (checkpoint.done) return { api, state: 'finished', findings: checkpoint.findings };
+  return {
+    api,
+    state: 'interrupted',
+    findings: checkpoint.findings,
+    reason: `${(checkpoint.deferred ?? []).length} payments wait for PortOne to answer`,
+  };
 }
 
-async function checkAttempt(deps: LedgerDeps, api: OrderApi, attempt: Attempt, findings: LedgerFindings) {
+/** The checkpoint's cursor once every page is read (deferred payments may still be open). */
+const FINAL = '#final';
+/** Runs a deferred payment is tried in before it counts as unsettled (every 30 minutes: about 10 hours). */
+const MAX_DEFERRED_TRIES = 20;
+/** Deferred payments a checkpoint holds at most (an item stays far below DynamoDB's 400 KB). */
+const MAX_DEFERRED = 1_000;
+
+/** Verifies the deferred payments; returns those still waiting (PortOne unavailable, a refund not done). */
+async function retryDeferred(
+  deps: LedgerDeps,
+  api: OrderApi,
+  deferred: readonly DeferredPayment[],
+  findings: LedgerFindings,
+): Promise<DeferredPayment[]> {
+  const waiting: DeferredPayment[] = [];
+  for (const payment of deferred) {
+    const outcome = await reverify(deps, api, payment.merchant_uid, payment.attempt_id);
+    const finding = { merchant_uid: payment.merchant_uid, attempt_id: payment.attempt_id };
+    const later = laterReason(outcome, payment.attempt_id);
+    if (later === undefined) settle(outcome, finding, findings);
+    else if (payment.tries + 1 < MAX_DEFERRED_TRIES) waiting.push({ ...payment, tries: payment.tries + 1 });
+    else note(findings.unsettled, { ...finding, reason: later });
+  }
+  return waiting;
+}
+
+/** The verification core on one listed payment. */
+function reverify(
+  deps: LedgerDeps,
+  api: OrderApi,
+  merchantUid: string,
+  attemptId: string,
+): Promise<VerifyOutcome> {
+  return deps.verify({
+    api,
+    // V1 verifies this very attempt (a second charge is not the order's deciding one); V2 names payments by id.
+    ...(api === 'v1' ? { impUid: attemptId } : {}),
+    merchantUid,
+    source: 'ledger',
+  });
+}
+
+/**
+ * Why an outcome is worth another try later: PortOne could not be asked, or a refund of this attempt is
+ * claimed but not done (its cancel failed midway, or another verification holds the claim's lease).
+ */
+function laterReason(outcome: VerifyOutcome, attemptId: string): string | undefined {
+  if (outcome.kind === 'retry_later') return `provider unavailable: ${outcome.reason}`;
+  if (outcome.kind !== 'decided') return undefined;
+  return refundOf(outcome, attemptId)?.status === 'requested' ? 'refund requested, not done' : undefined;
+}
+
+const refundOf = (outcome: VerifyOutcome & { kind: 'decided' }, attemptId: string) =>
+  outcome.order.refunds.find((entry) => attemptIdOf(entry) === attemptId);
+
+function settle(
+  outcome: VerifyOutcome,
+  finding: Omit<UnsettledFinding, 'reason'>,
+  findings: LedgerFindings,
+): void {
+  const problem = unsettledReason(outcome, finding.attempt_id);
+  if (problem !== undefined) {
+    note(findings.unsettled, { ...finding, reason: problem });
+    return;
+  }
+  findings.settled += 1;
+  if (outcome.kind === 'decided' && refundOf(outcome, finding.attempt_id)?.status === 'done')
+    findings.refunded += 1;
+}
+
+/**
+ * Checks one listed payment. Returns how many tries it had when it is left for later: 0 when the core
+ * would refund it (done once the whole window is read), 1 when PortOne could not be asked.
+ */
+async function checkAttempt(
+  deps: LedgerDeps,
+  api: OrderApi,
+  attempt: Attempt,
+  findings: LedgerFindings,
+): Promise<number | undefined> {
   findings.checked += 1;
   const order = await deps.orders.get(attempt.orderId);
   const verdict = ledgerVerdict(order, attempt, {
@@ -132,46 +237,32 @@ async function checkAttempt(deps: LedgerDeps, api: OrderApi, attempt: Attempt, f
   switch (verdict.kind) {
     case 'consistent':
       findings.consistent += 1;
-      return;
+      return undefined;
     case 'ignored':
       findings.ignored += 1;
-      return;
+      return undefined;
     case 'unknown_order':
       note(findings.unknown_orders, {
         ...finding,
         reason: order === undefined ? 'no such order' : 'an order of the other API',
       });
-      return;
+      return undefined;
     case 'reverify': {
       findings.reverified += 1;
-      const outcome = await deps.verify({
-        api,
-        // V1 verifies this very attempt (a second charge is not the order's deciding one); V2 names payments by id.
-        ...(api === 'v1' ? { impUid: attempt.id } : {}),
-        merchantUid: attempt.orderId,
-        source: 'ledger',
-      });
-      const problem = unsettledReason(outcome);
-      if (problem !== undefined) {
-        note(findings.unsettled, { ...finding, reason: problem });
-        return;
-      }
-      findings.settled += 1;
-      if (outcome.kind === 'decided' && outcome.refund?.status === 'done') findings.refunded += 1;
+      // A refund takes the payment out of the listing and shifts the pages after it: read first, refund after.
+      if (verdict.refunds) return 0;
+      const outcome = await reverify(deps, api, attempt.orderId, attempt.id);
+      if (laterReason(outcome, attempt.id) !== undefined) return 1;
+      settle(outcome, finding, findings);
+      return undefined;
     }
   }
 }
 
 /** Why a verification did not bring the order in line with the provider, or undefined when it did. */
-function unsettledReason(outcome: VerifyOutcome): string | undefined {
-  switch (outcome.kind) {
-    case 'decided':
-      return outcome.refund === undefined || outcome.refund.status === 'done'
-        ? undefined
-        : `refund ${outcome.refund.status}`;
-    case 'retry_later':
-      return `provider unavailable: ${outcome.reason}`;
-    default:
-      return outcome.kind;
-  }
+function unsettledReason(outcome: VerifyOutcome, attemptId: string): string | undefined {
+  if (outcome.kind !== 'decided') return outcome.kind;
+  const refund = refundOf(outcome, attemptId);
+  // A refund PortOne refused for good (a stale checksum, an account it cannot refund to): a person looks.
+  return refund === undefined || refund.status === 'done' ? undefined : `refund ${refund.status}`;
 }

@@ -12,11 +12,21 @@ export interface LedgerCheckpoint {
   api: OrderApi;
   window_from: string;
   window_until: string;
-  /** The next page's cursor; absent on the first page and once `done`. */
+  /** The next page's cursor; absent on the first page, `#final` once every page is read. */
   cursor?: string;
+  /** Payments to settle once the window is read: refunds, and those PortOne could not be asked about. */
+  deferred?: DeferredPayment[];
+  /** Every page read and nothing deferred. */
   done: boolean;
   findings: LedgerFindings;
   updated_at: string;
+}
+
+export interface DeferredPayment {
+  merchant_uid: string;
+  attempt_id: string;
+  /** Times it was tried so far (0: a refund, left until the whole window is read). */
+  tries: number;
 }
 
 export interface LedgerCheckpointStore {
@@ -34,6 +44,9 @@ const checkpointSchema = z.object({
   window_from: z.iso.datetime(),
   window_until: z.iso.datetime(),
   cursor: z.string().optional(),
+  deferred: z
+    .array(z.object({ merchant_uid: z.string(), attempt_id: z.string(), tries: z.number().int().min(0) }))
+    .optional(),
   done: z.boolean(),
   findings: z.object({
     api: z.enum(orderApis),

@@ -14,8 +14,11 @@ export type LedgerVerdict =
   | { kind: 'ignored' }
   /** No order of that API has this id: reported for a person, never cancelled (it may be another system's). */
   | { kind: 'unknown_order' }
-  /** Our books disagree with the provider: what the core would do about it. */
-  | { kind: 'reverify'; because: 'transition' | 'refund' | 'refund_settled' };
+  /**
+   * Our books disagree with the provider: what the core would do about it. `refunds`: the core would
+   * cancel money at the provider, which moves the payment out of the listing being read.
+   */
+  | { kind: 'reverify'; because: 'transition' | 'refund' | 'refund_settled'; refunds: boolean };
 
 export function ledgerVerdict(
   order: Order | undefined,
@@ -29,7 +32,9 @@ export function ledgerVerdict(
       return { kind: 'consistent' };
     case 'sandbox_refused':
       return { kind: 'ignored' };
+    case 'transition':
+      return { kind: 'reverify', because: decision.kind, refunds: decision.refund !== undefined };
     default:
-      return { kind: 'reverify', because: decision.kind };
+      return { kind: 'reverify', because: decision.kind, refunds: decision.kind === 'refund' };
   }
 }
