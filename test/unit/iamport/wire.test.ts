@@ -24,11 +24,16 @@ const routes: Record<string, Route> = {
     response.writeHead(200, { 'content-type': 'application/json' });
     response.write('{"code":0,');
   },
-  // A byte every 40 ms: each chunk arrives well within TIMEOUT_MS, the whole body never does.
+  // A byte every 40 ms: each chunk arrives well within TIMEOUT_MS (undici's bodyTimeout restarts on
+  // each), the whole body only after 2 s, and it is not JSON: only a deadline over the whole body stops it.
   'GET /payments/imp_drip': (_, response) => {
     response.writeHead(200, { 'content-type': 'application/json' });
     const timer = setInterval(() => response.write(' '), 40);
-    response.on('close', () => clearInterval(timer));
+    const end = setTimeout(() => response.end(), 2000);
+    response.on('close', () => {
+      clearInterval(timer);
+      clearTimeout(end);
+    });
   },
   'GET /payments/imp_hangup': (request) => request.socket.destroy(),
 };
@@ -119,6 +124,15 @@ describe('IamportClient over real HTTP with its own Pool', () => {
     expect(error).toBeInstanceOf(IamportUnavailableError);
     expect(elapsed).toBeGreaterThanOrEqual(TIMEOUT_MS - 20);
     expect(elapsed).toBeLessThan(TIMEOUT_MS + 1000);
+  });
+
+  it('maps a call after close() to IamportUnavailableError (the pool refuses it before sending)', async () => {
+    await client.close();
+
+    const error = await rejectionOf(client.getPayment('imp_ok'));
+
+    expect(error).toBeInstanceOf(IamportUnavailableError);
+    expect((error as Error).message).toBe('getToken: connection failed (UND_ERR_DESTROYED)');
   });
 
   it('maps a peer hanging up to IamportUnavailableError', async () => {
