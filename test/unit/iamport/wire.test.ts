@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { Pool } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createIamportClient, type IamportClient, IamportUnavailableError } from '../../../shared/iamport';
 import { API_KEY, API_SECRET, envelope, paymentJson, rejectionOf, TOKEN } from './mockIamport';
@@ -45,8 +46,10 @@ function json(response: ServerResponse, body: unknown) {
 
 async function startServer() {
   const sockets = new Set<Socket>();
+  const received: string[] = [];
   let connections = 0;
   const server = createServer((request, response) => {
+    received.push(`${request.method} ${request.url}`);
     request.resume();
     request.on('end', () => {
       const route = routes[`${request.method} ${request.url}`];
@@ -65,6 +68,7 @@ async function startServer() {
   return {
     url: `http://127.0.0.1:${port}`,
     connections: () => connections,
+    received: () => received,
     openSockets: () => sockets.size,
     async close() {
       for (const socket of sockets) socket.destroy();
@@ -124,6 +128,29 @@ describe('IamportClient over real HTTP with its own Pool', () => {
     expect(error).toBeInstanceOf(IamportUnavailableError);
     expect(elapsed).toBeGreaterThanOrEqual(TIMEOUT_MS - 20);
     expect(elapsed).toBeLessThan(TIMEOUT_MS + 1000);
+  });
+
+  it('counts the wait for a free connection against the deadline, and never sends a call that expired waiting', async () => {
+    // One socket between two clients: the patient one's call holds it for 1 s, unanswered.
+    const pool = new Pool(server.url, { connections: 1 });
+    const options = { baseUrl: server.url, apiKey: API_KEY, apiSecret: API_SECRET, dispatcher: pool };
+    const patient = createIamportClient({ ...options, timeoutMs: 1000 });
+    const hurried = createIamportClient({ ...options, timeoutMs: TIMEOUT_MS });
+    await patient.getToken();
+    await hurried.getToken();
+    const holding = rejectionOf(patient.getPayment('imp_silent'));
+    const started = performance.now();
+
+    const error = await rejectionOf(hurried.getPayment('imp_ok'));
+
+    expect(performance.now() - started).toBeLessThan(TIMEOUT_MS + 500);
+    expect(error).toBeInstanceOf(IamportUnavailableError);
+    expect((error as Error).message).toBe(`getPayment: no complete answer within ${TIMEOUT_MS} ms`);
+    expect(await holding).toBeInstanceOf(IamportUnavailableError);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(server.received()).not.toContain('GET /payments/imp_ok');
+    await Promise.all([patient.close(), hurried.close()]);
+    await pool.close();
   });
 
   it('maps a call after close() to IamportUnavailableError (the pool refuses it before sending)', async () => {
