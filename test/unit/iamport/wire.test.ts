@@ -37,6 +37,14 @@ const routes: Record<string, Route> = {
     });
   },
   'GET /payments/imp_hangup': (request) => request.socket.destroy(),
+  // A byte-order mark, then the JSON in two writes split inside a three-byte character of the name.
+  'GET /payments/imp_split': (_, response) => {
+    const bytes = Buffer.from(`\uFEFF${JSON.stringify(envelope(paymentJson({ imp_uid: 'imp_split' })))}`);
+    const cut = bytes.indexOf(Buffer.from('결')) + 1;
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.write(bytes.subarray(0, cut));
+    setTimeout(() => response.end(bytes.subarray(cut)), 20);
+  },
 };
 
 function json(response: ServerResponse, body: unknown) {
@@ -151,6 +159,12 @@ describe('IamportClient over real HTTP with its own Pool', () => {
     expect(server.received()).not.toContain('GET /payments/imp_ok');
     await Promise.all([patient.close(), hurried.close()]);
     await pool.close();
+  });
+
+  it('reads a body that comes in pieces, with a byte-order mark and a character split between them', async () => {
+    const payment = await client.getPayment('imp_split');
+
+    expect(payment).toMatchObject({ imp_uid: 'imp_split', name: '주문명:결제테스트' });
   });
 
   it('maps a call after close() to IamportUnavailableError (the pool refuses it before sending)', async () => {
