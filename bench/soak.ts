@@ -222,7 +222,7 @@ async function main(): Promise<void> {
     );
     results.push(result);
   }
-  const concurrency = `LOCAL_FUNCTION_CONCURRENCY=${process.env.LOCAL_FUNCTION_CONCURRENCY ?? '4 (default)'}`;
+  const concurrency = `LOCAL_FUNCTION_CONCURRENCY=${process.env.LOCAL_FUNCTION_CONCURRENCY ?? '8 (default)'}`;
   const text = report(results, concurrency);
   console.log(`\n${text}`);
   if (!args.includes('--no-write')) writeFileSync(join(projectRoot, 'docs', 'soak-report.md'), text);

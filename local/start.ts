@@ -28,7 +28,7 @@ const sweepIntervalSeconds = Number(process.env.SWEEP_INTERVAL_SECONDS ?? 30);
 /** The ledger check's schedule (deployed: every 30 minutes; each run resumes or starts a due window). */
 const ledgerIntervalSeconds = Number(process.env.LEDGER_INTERVAL_SECONDS ?? 1800);
 /** Invocations at once per HTTP function without `reservedConcurrency` in serverless.yml. */
-const functionConcurrency = Number(process.env.LOCAL_FUNCTION_CONCURRENCY ?? 4);
+const functionConcurrency = Number(process.env.LOCAL_FUNCTION_CONCURRENCY ?? 8);
 const gatewayMaxWaitMs = Number(process.env.LOCAL_GATEWAY_MAX_WAIT_MS ?? 29_000);
 const apiUrl = `http://${host}:${apiPort}`;
 
