@@ -1,7 +1,7 @@
 import type { OrderEvents } from '../events/dispatchOutbox';
 import { apiOf, attemptIdOf } from '../orders/attemptIds';
 import { retryOnConflict } from '../orders/retryOnConflict';
-import type { OrderStore } from '../orders/store';
+import type { HotPathResult, OrderStore } from '../orders/store';
 import type { Order, Refund } from '../orders/types';
 import { hotPathProbe } from '../orders/writePlans';
 import type { Attempt } from './attempt';
@@ -30,7 +30,9 @@ export interface VerifyDeps {
  *
  * Round trips on the hot path (a first `paid` or vbank `ready` for a pending order): one provider
  * lookup (the token is cached) and one DynamoDB UpdateItem whose condition checks status, amount and
- * currency. Anything else costs one consistent GetItem plus one conditional write per round.
+ * currency. A refused hot path answers with the stored order (a duplicate notice: nothing more on
+ * DynamoDB, a consistent GetItem on dynalite); anything else costs one consistent GetItem plus one
+ * conditional write per round.
  *
  * @example
  * const outcome = await verifyPayment(deps, { impUid: 'imp_123', source: 'webhook' });
@@ -71,12 +73,15 @@ export async function verifyPayment(deps: VerifyDeps, request: VerifyRequest): P
 async function settle(deps: VerifyDeps, request: VerifyRequest, attempt: Attempt): Promise<VerifyOutcome> {
   const now = deps.now ?? (() => new Date());
   const fast = await tryHotPath(deps, request, attempt, now());
-  if (fast) return { kind: 'decided', order: fast, attempt, changed: true };
+  if (fast?.applied) return { kind: 'decided', order: fast.order, attempt, changed: true };
 
   // Someone else may change the order between our read and write: each round decides on what is there.
-  return retryOnConflict(attempt.orderId, 'verification', async () => {
-    // DynamoDB round trip: the full rules need the stored order (status, amount, refunds).
-    const order = await deps.orders.get(attempt.orderId);
+  return retryOnConflict(attempt.orderId, 'verification', async (round) => {
+    // The first round decides on the order the hot path's refusal returned (on DynamoDB in the same
+    // round trip: a duplicate notice costs one); later rounds, and a notice that skipped the hot path,
+    // read it (a consistent read: the full rules need the stored status, amount and refunds).
+    const order =
+      round === 0 && fast?.applied === false ? fast.stored : await deps.orders.get(attempt.orderId);
     // An order registered for the other API is not this attempt's to decide (another shop's id, reused).
     if (!order || apiOf(order) !== attempt.api) return { kind: 'unknown_order', attempt };
     const decision = decide(order, attempt, {
@@ -88,8 +93,16 @@ async function settle(deps: VerifyDeps, request: VerifyRequest, attempt: Attempt
   });
 }
 
-/** One conditional UpdateItem: pending → paid / vbank_issued when status, amount and currency hold. */
-async function tryHotPath(deps: VerifyDeps, request: VerifyRequest, attempt: Attempt, now: Date) {
+/**
+ * One conditional UpdateItem: pending → paid / vbank_issued when status, amount and currency hold.
+ * Undefined when the notice cannot take the hot path at all.
+ */
+async function tryHotPath(
+  deps: VerifyDeps,
+  request: VerifyRequest,
+  attempt: Attempt,
+  now: Date,
+): Promise<HotPathResult | undefined> {
   if (!isAcceptable(attempt, deps)) return undefined;
   const expected = { amount: attempt.amount, currency: attempt.currency, api: attempt.api };
   // The order the store's condition stands for (writePlans.ts): the condition is written down once.

@@ -3,6 +3,7 @@ import { clearOutboxIndexPlan, postponeEventPlan, removeEventPlans } from '../..
 import type { OutboxStore } from '../../shared/orders/outboxStore';
 import {
   type DueCheck,
+  type HotPathResult,
   type NewOrder,
   OrderConflictError,
   OrderCorruptError,
@@ -151,7 +152,7 @@ export class MemoryOrderStore implements OrderStore {
     this.calls.create += 1;
     await turn();
     const created = this.apply(input.merchant_uid, plans.createPlan(input, now, checkDueAt));
-    // A repeat returns the stored order untouched.
+    // A repeat returns the stored order untouched (the plan's refusal answers with it).
     const order = created ?? this.items.get(input.merchant_uid);
     if (!order) throw new OrderConflictError(input.merchant_uid);
     return { created: created !== undefined, order: structuredClone(order) };
@@ -171,14 +172,15 @@ export class MemoryOrderStore implements OrderStore {
     expected: { amount: number; currency: string },
     write: TransitionWrite,
     now: Date,
-  ): Promise<Order | undefined> {
+  ): Promise<HotPathResult> {
     this.calls.transitionFromPending += 1;
     await turn();
-    const next = this.apply(
-      merchantUid,
-      plans.transitionFromPendingPlan(merchantUid, expected, write, now, this.recordEvents),
-    );
-    return next && structuredClone(next);
+    const plan = plans.transitionFromPendingPlan(merchantUid, expected, write, now, this.recordEvents);
+    const next = this.apply(merchantUid, plan);
+    if (next) return { applied: true, order: structuredClone(next) };
+    // As DynamoDB answers a refusal with ALL_OLD: the item as it stood, in the same round trip.
+    if (plan.refused !== 'stored') throw new Error('the hot path plan must answer its refusal with the item');
+    return { applied: false, stored: this.peek(merchantUid) };
   }
 
   async saveRefund(order: Order, refund: Refund, now: Date): Promise<Order> {
