@@ -34,6 +34,8 @@ export async function startLocalDynamo(port = 0, host = '127.0.0.1'): Promise<Lo
 
 /** CloudFormation table properties that CreateTable does not take (or dynalite does not know). */
 const DEPLOY_ONLY = [
+  // dynalite has no streams: the local change feed (changeFeed.ts) stands in, for `tablesWithStreams`.
+  'StreamSpecification',
   'PointInTimeRecoverySpecification',
   'SSESpecification',
   'TimeToLiveSpecification',
@@ -54,6 +56,15 @@ export async function createTablesFromResources(client: DynamoDBClient, resource
     created.push(String(input.TableName));
   }
   return created;
+}
+
+/** The tables the template gives a stream: the change feed watches these. */
+export function tablesWithStreams(resources: Record<string, unknown>): string[] {
+  return Object.values(resources).flatMap((resource) =>
+    isTable(resource) && resource.Properties.StreamSpecification !== undefined
+      ? [String(resource.Properties.TableName)]
+      : [],
+  );
 }
 
 function isTable(resource: unknown): resource is { Type: string; Properties: Record<string, unknown> } {

@@ -1,4 +1,3 @@
-import type { OrderEvents } from '../events/dispatchOutbox';
 import { apiOf, attemptIdOf } from '../orders/attemptIds';
 import { retryOnConflict } from '../orders/retryOnConflict';
 import type { HotPathResult, OrderStore } from '../orders/store';
@@ -20,8 +19,6 @@ export interface VerifyDeps {
   now?: () => Date;
   /** How long a claimed refund is left to the verification that claimed it. @default 60000 */
   refundLeaseMs?: number;
-  /** Where the events of a transition go once it is written (the outbox keeps them until then). */
-  events: OrderEvents;
 }
 
 /**
@@ -58,12 +55,9 @@ export async function verifyPayment(deps: VerifyDeps, request: VerifyRequest): P
     return { kind: 'merchant_uid_mismatch', attempt, requestedMerchantUid: request.merchantUid };
   }
   try {
-    const outcome = await settle(deps, request, attempt);
-    // Not only after a change: a forgery's event waits for its refund, and when the cancel failed the
-    // retry that finishes the refund changes no status but must send that waiting event. Publishing
-    // an order with nothing in its outbox costs nothing (no I/O).
-    if (outcome.kind === 'decided') await deps.events.publish(outcome.order);
-    return outcome;
+    // A transition's event is written by the transition itself (the outbox) and sent after the
+    // request by the delivery function (docs/design.md §6b): nothing here waits for a target.
+    return await settle(deps, request, attempt);
   } catch (error) {
     if (isProviderUnavailable(error)) return { kind: 'retry_later', reason: error.message };
     throw error;

@@ -1,3 +1,4 @@
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { CHECK_BUCKET, OUTBOX_BUCKET } from '../../shared/orders/indexes';
 import { clearOutboxIndexPlan, postponeEventPlan, removeEventPlans } from '../../shared/orders/outboxPlans';
 import type { OutboxStore } from '../../shared/orders/outboxStore';
@@ -54,6 +55,9 @@ export class MemoryOrderStore implements OrderStore {
   private readonly items = new Map<string, Order>();
   private readonly interleavings: Interleaving[] = [];
   private recordEvents = false;
+  /** Every applied write as DynamoDB Streams would record it (view type NEW_IMAGE), oldest first. */
+  private readonly changes: unknown[] = [];
+  private sequence = 0;
 
   /** The outbox bookkeeping (DynamoOutboxStore's plans) on this store's items. */
   readonly outbox: OutboxStore = {
@@ -90,6 +94,11 @@ export class MemoryOrderStore implements OrderStore {
   withEvents(): this {
     this.recordEvents = true;
     return this;
+  }
+
+  /** The change records written since the last call (the table's stream), for the delivery function. */
+  takeChanges(): unknown[] {
+    return this.changes.splice(0);
   }
 
   /** Stores an item as another system would write it: no counters, no condition, no version bump. */
@@ -248,6 +257,16 @@ export class MemoryOrderStore implements OrderStore {
     );
     this.items.set(merchantUid, next);
     this.writes += 1;
+    this.sequence += 1;
+    this.changes.push({
+      eventName: current === undefined ? 'INSERT' : 'MODIFY',
+      dynamodb: {
+        Keys: { merchant_uid: { S: merchantUid } },
+        NewImage: marshall(next, { removeUndefinedValues: true }),
+        SequenceNumber: String(this.sequence).padStart(21, '0'),
+        StreamViewType: 'NEW_IMAGE',
+      },
+    });
     return next;
   }
 }

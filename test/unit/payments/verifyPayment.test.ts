@@ -5,7 +5,6 @@ import type { Order } from '../../../shared/orders/types';
 import type { VerifyOutcome, VerifyRequest } from '../../../shared/payments/types';
 import { type VerifyDeps, verifyPayment } from '../../../shared/payments/verifyPayment';
 import { iamportProvider } from '../../../shared/providers/iamportProvider';
-import { noEvents } from '../../helpers/fakeEvents';
 import {
   anOrder,
   aPayment,
@@ -31,7 +30,6 @@ function setup(orders: Order[], payments: Payment[], extra: Partial<VerifyDeps> 
     orders: store,
     acceptSandboxPayments: false,
     // The decision alone: its round trips are counted, so no event bookkeeping rides along.
-    events: noEvents,
     now: () => FIXED_NOW,
     ...extra,
   };
