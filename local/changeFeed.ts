@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
 import { matchesFilter, UNDELIVERED_EVENT_FILTER } from '../shared/events/changes';
-import { type LocalDynamo, startLocalDynamo } from './dynamo';
+import { type LocalDynamo, startDynaliteOnSocket } from './dynamo';
 import { asRecord, type DynamoCall, type Intercepted, startDynamoProxy } from './dynamoProxy';
 
 /**
@@ -23,8 +24,9 @@ import { asRecord, type DynamoCall, type Intercepted, startDynamoProxy } from '.
  * uses them). Records are not kept: a record nobody could take is lost, as one past its age on AWS.
  */
 export interface ChangeFeedOptions {
-  /** The dynalite endpoint. */
+  /** The dynalite endpoint (with `socketPath`: dynalite on that Unix socket). */
   target: string;
+  socketPath?: string;
   /** Tables whose writes become records (the orders table); more with `watch`. */
   tables?: readonly string[];
   lanes?: number;
@@ -219,6 +221,7 @@ export async function startChangeFeed(options: ChangeFeedOptions): Promise<Chang
 
   const proxy = await startDynamoProxy({
     target,
+    ...(options.socketPath ? { socketPath: options.socketPath } : {}),
     operations: new Set(['UpdateItem', 'PutItem', 'DeleteItem']),
     intercept,
     ...(options.host ? { host: options.host } : {}),
@@ -246,21 +249,33 @@ export async function startChangeFeed(options: ChangeFeedOptions): Promise<Chang
 
 /**
  * dynalite behind a change feed, as `npm start` runs it: the feed listens where DynamoDB is expected
- * (`port`) and dynalite on a free port of its own, so every local client's writes reach the stream.
+ * (`port`), so every local client's writes reach the stream; dynalite listens on a Unix socket only
+ * the feed knows (no TCP port of its own, which could take one the caller meant for something else).
  */
 export async function startLocalDynamoWithChangeFeed(
   port: number,
   host: string,
 ): Promise<LocalDynamo & { feed: ChangeFeed }> {
-  const dynamo = await startLocalDynamo(0, host);
-  const feed = await startChangeFeed({ target: dynamo.endpoint, host, port });
+  const dynalite = await startDynaliteOnSocket();
+  const feed = await startChangeFeed({
+    target: 'http://localhost',
+    socketPath: dynalite.socketPath,
+    host,
+    port,
+  });
+  const client = new DynamoDBClient({
+    endpoint: feed.endpoint,
+    region: 'ap-northeast-2',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   return {
     endpoint: feed.endpoint,
-    client: dynamo.client,
+    client,
     feed,
     close: async () => {
+      client.destroy();
       await feed.close();
-      await dynamo.close();
+      await dynalite.close();
     },
   };
 }

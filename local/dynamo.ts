@@ -1,5 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
+import { rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CreateTableCommand, type CreateTableCommandInput, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 
@@ -28,6 +32,22 @@ export async function startLocalDynamo(port = 0, host = '127.0.0.1'): Promise<Lo
       client.destroy();
       server.closeAllConnections?.();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** dynalite on a Unix socket of its own (for a proxy in front of it: `changeFeed.ts`). */
+export async function startDynaliteOnSocket(): Promise<{ socketPath: string; close(): Promise<void> }> {
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const socketPath = join(tmpdir(), `dynalite-${process.pid}-${randomBytes(4).toString('hex')}.sock`);
+  server.listen(socketPath);
+  await once(server, 'listening');
+  return {
+    socketPath,
+    close: async () => {
+      server.closeAllConnections?.();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await rm(socketPath, { force: true });
     },
   };
 }

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { crc32 } from 'node:zlib';
-import { request } from 'undici';
+import { Agent, request } from 'undici';
 
 /**
  * A DynamoDB endpoint in front of dynalite that passes every request through and lets `intercept`
@@ -48,7 +48,9 @@ export interface DynamoProxy {
 const PREFIX = 'DynamoDB_20120810.';
 
 export async function startDynamoProxy(options: {
+  /** dynalite's endpoint URL; with `socketPath`, the Unix socket it listens on (the URL names only the path). */
   target: string;
+  socketPath?: string;
   /** The operations `intercept` looks at; every other request passes untouched, unparsed. */
   operations: ReadonlySet<string>;
   intercept: (call: DynamoCall) => Intercepted | undefined;
@@ -56,6 +58,9 @@ export async function startDynamoProxy(options: {
   port?: number;
 }): Promise<DynamoProxy> {
   const { target, intercept } = options;
+  const dispatcher = options.socketPath
+    ? new Agent({ connect: { socketPath: options.socketPath } })
+    : undefined;
   const host = options.host ?? '127.0.0.1';
   let counts: Record<string, number> = {};
   const keySchemas = new Map<string, string[]>();
@@ -64,6 +69,7 @@ export async function startDynamoProxy(options: {
 
   async function send(operation: string, body: string, headers: Record<string, string>) {
     const answer = await request(target, {
+      ...(dispatcher ? { dispatcher } : {}),
       method: 'POST',
       headers: { ...headers, 'x-amz-target': `${PREFIX}${operation}` },
       body,
@@ -147,6 +153,7 @@ export async function startDynamoProxy(options: {
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await dispatcher?.close();
     },
   };
 }

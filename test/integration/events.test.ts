@@ -158,7 +158,7 @@ describe('order events', () => {
     const payment = await payInSandbox(stack.sandbox, { merchant_uid: merchantUid, amount: 10_000 });
     await stack.delivered();
     const retried = stack.feed.stats.retried;
-    target.failNext = 2;
+    target.failNextFor(merchantUid, 2);
 
     await verifyPayment(deps, { impUid: payment.imp_uid, source: 'complete' });
     await stack.delivered();
@@ -173,8 +173,9 @@ describe('order events', () => {
     const payment = await payInSandbox(stack.sandbox, { merchant_uid: merchantUid, amount: 10_000 });
     await stack.delivered();
     const failed = stack.feed.stats.failed;
-    // Down for longer than the stream retries (its 5 retries), and for the sweeper's first try.
-    target.failNext = 7;
+    // Down for longer than the stream retries (its 5 retries), and for the sweeper's first try. Only
+    // this order's events fail: the sweeps below, a simulated hour later, meet other suites' orders too.
+    target.failNextFor(merchantUid, 7);
 
     await verifyPayment(deps, { impUid: payment.imp_uid, source: 'complete' });
     await stack.delivered();
