@@ -6,31 +6,51 @@
  * - hot path: a first `paid` for a pending order, on a warm process (several payments, each counted);
  * - duplicate: the same payment verified again (a second notice, the callback after the webhook).
  * For ours without and with an event target (one more write per transition removes the delivered event
- * from the outbox), on both entry points, and for the guide-pattern reference.
+ * from the outbox), on both entry points, and for the guide-pattern reference; ours on two engines:
+ * DynamoDB's answers (a refused condition returns the stored item, ALL_OLD: local/dynamoAnswers.ts in
+ * front of dynalite) and dynalite's own (it ignores ALL_OLD: the store reads instead). DynamoDB requests
+ * are counted where the function sends them (that proxy), so both engines are counted alike.
  */
 import { request } from 'undici';
+import { type DynamoAnswersProxy, startDynamoAnswersProxy } from '../local/dynamoAnswers';
 import { type Counts, sum } from './lib/infra';
 import { type SeededPayment, seedPaidOrders } from './lib/seed';
 import { fmt } from './lib/stats';
-import { describeSut, type SutOptions, startSut } from './lib/sut';
+import { deliveredAfter, describeSut, type SutOptions, startSut } from './lib/sut';
 import { markdownTable, printTable } from './lib/table';
 import type { Benchmark, BenchOutcome } from './lib/types';
 
-const CONFIGS: SutOptions[] = [
+/** Where the function's DynamoDB requests go: DynamoDB's answer shape, or dynalite's. */
+type Engine = 'DynamoDB' | 'dynalite';
+
+interface Config {
+  sut: SutOptions;
+  engine: Engine;
+}
+
+const OURS: SutOptions[] = [
   { kind: 'ours', fn: 'complete' },
   { kind: 'ours', fn: 'webhook' },
   { kind: 'ours', fn: 'complete', eventTarget: true },
   { kind: 'ours', fn: 'webhook', eventTarget: true },
-  { kind: 'reference', fn: 'complete' },
 ];
+const CONFIGS: Config[] = [
+  ...(['DynamoDB', 'dynalite'] as const).flatMap((engine) => OURS.map((sut) => ({ sut, engine }))),
+  { sut: { kind: 'reference', fn: 'complete' }, engine: 'dynalite' },
+];
+
+const label = (config: Config) => `${describeSut(config.sut)} · ${config.sut.fn} · ${config.engine}`;
 
 type Case = 'cold' | 'hot path' | 'duplicate';
 
 interface Sample {
-  config: SutOptions;
+  config: Config;
   case: Case;
   status: number;
+  /** `dynamo`: what the function sent during the request. */
   counts: Counts;
+  /** DynamoDB requests after the request: the delivery function's (and nothing else's). */
+  afterRequest: number;
 }
 
 export const roundTrips: Benchmark = {
@@ -41,17 +61,39 @@ export const roundTrips: Benchmark = {
     const hotSamples = context.quick ? 3 : 10;
     const samples: Sample[] = [];
     for (const config of CONFIGS) {
-      const sut = await startSut(infra.info, config);
+      // The function's DynamoDB is this counting proxy, in front of the stream's stand-in when there is one.
+      const started: { counter?: DynamoAnswersProxy } = {};
+      const sut = await startSut(infra.info, config.sut, async (endpoint) => {
+        started.counter = await startDynamoAnswersProxy(endpoint, {
+          honourAllOld: config.engine === 'DynamoDB',
+        });
+        return started.counter.endpoint;
+      });
+      const proxy = started.counter;
+      if (!proxy) throw new Error('the counting proxy did not start');
       try {
+        const { kind, fn, eventTarget } = config.sut;
         const payments = await seedPaidOrders(
           { doc: infra.doc, ...infra.info },
-          `rt_${config.kind}_${config.fn}_${config.eventTarget ? 'ev' : 'no'}`,
+          `rt_${kind}_${fn}_${eventTarget ? 'ev' : 'no'}_${config.engine}`,
           hotSamples + 1,
         );
         const verify = async (kind: Case, payment: SeededPayment) => {
           await infra.call('reset', null);
-          const status = await send(sut.info.url, config, payment);
-          samples.push({ config, case: kind, status, counts: await infra.call('counts', null) });
+          proxy.reset();
+          const status = await send(sut.info.url, config.sut, payment);
+          // After the answer: the stream's consumer sends the event (nothing to wait for without one).
+          await deliveredAfter(sut.info.url);
+          const counts = await infra.call('counts', null);
+          // dynalite saw the request's own requests, the proxy's ALL_OLD reads and the delivery's.
+          const afterRequest = sum(counts.dynamo) - sum(proxy.counts) - proxy.itemsReturned;
+          samples.push({
+            config,
+            case: kind,
+            status,
+            counts: { ...counts, dynamo: { ...proxy.counts } },
+            afterRequest,
+          });
         };
         const [first, ...rest] = payments as [SeededPayment, ...SeededPayment[]];
         await verify('cold', first);
@@ -59,6 +101,7 @@ export const roundTrips: Benchmark = {
         for (const payment of rest) await verify('duplicate', payment);
       } finally {
         await sut.stop();
+        await proxy.close();
       }
     }
 
@@ -66,13 +109,14 @@ export const roundTrips: Benchmark = {
       (['cold', 'hot path', 'duplicate'] as const).map((kind) => {
         const list = samples.filter((sample) => sample.config === config && sample.case === kind);
         return [
-          `${describeSut(config)} · ${config.fn}`,
+          label(config),
           kind,
           fmt(list.length),
           spread(list.map((s) => sum(s.counts.iamport))),
           breakdown(list.map((s) => s.counts.iamport)),
           spread(list.map((s) => sum(s.counts.dynamo))),
           breakdown(list.map((s) => s.counts.dynamo)),
+          spread(list.map((s) => s.afterRequest)),
           spread(list.map((s) => s.counts.deliveries)),
           [...new Set(list.map((s) => s.status))].join(', '),
         ];
@@ -80,32 +124,41 @@ export const roundTrips: Benchmark = {
     );
     const table = {
       headers: [
-        'configuration · entry point',
+        'configuration · entry point · engine',
         'case',
         'samples',
         'Iamport calls',
         'which',
         'DynamoDB requests',
         'which',
-        'events delivered',
+        'DynamoDB after the request (delivery)',
+        'events delivered (after the request)',
         'HTTP',
       ],
-      alignRight: [2, 3, 5, 7],
+      alignRight: [2, 3, 5, 7, 8],
       rows,
     };
     printTable('Round trips per verification', table);
 
-    const hot = (config: SutOptions) =>
-      samples.filter((s) => s.config === config && s.case === 'hot path' && s.status === 200);
-    const hotPlain = CONFIGS.filter((c) => c.kind === 'ours' && !c.eventTarget).flatMap(hot);
-    const hotEvents = CONFIGS.filter((c) => c.kind === 'ours' && c.eventTarget).flatMap(hot);
+    const ofCase = (kind: Case) => (config: Config) =>
+      samples.filter((s) => s.config === config && s.case === kind && s.status === 200);
+    const hot = ofCase('hot path');
+    const ours = CONFIGS.filter((c) => c.sut.kind === 'ours');
+    const hotPlain = ours.filter((c) => !c.sut.eventTarget).flatMap(hot);
+    const hotEvents = ours.filter((c) => c.sut.eventTarget).flatMap(hot);
+    const duplicates = (engine: Engine) =>
+      ours.filter((c) => c.engine === engine).flatMap(ofCase('duplicate'));
+    const dupAws = duplicates('DynamoDB');
+    const dupDynalite = duplicates('dynalite');
     const maxOf = (list: Sample[], pick: (counts: Counts) => number) =>
       Math.max(...list.map((s) => pick(s.counts)));
     const plainIamport = maxOf(hotPlain, (c) => sum(c.iamport));
     const plainDynamo = maxOf(hotPlain, (c) => sum(c.dynamo));
     const eventsDynamo = maxOf(hotEvents, (c) => sum(c.dynamo));
     const eventsIamport = maxOf(hotEvents, (c) => sum(c.iamport));
-    const expected = CONFIGS.filter((c) => c.kind === 'ours').length * hotSamples;
+    const expected = ours.length * hotSamples;
+    const dupAwsDynamo = maxOf(dupAws, (c) => sum(c.dynamo));
+    const dupDynaliteDynamo = maxOf(dupDynalite, (c) => sum(c.dynamo));
 
     const section = [
       `## ${this.title}`,
@@ -118,11 +171,17 @@ export const roundTrips: Benchmark = {
       '',
       markdownTable(table),
       '',
-      '- A duplicate on our side costs a failed conditional `UpdateItem` (the hot-path attempt) plus a consistent ' +
-        '`GetItem`, and writes nothing; the reference rewrites the order on every duplicate and fetches a new ' +
-        'token every time.',
-      '- With an event target the hot path is one `UpdateItem` for the transition (it also stores the event in ' +
-        'the outbox) and one more `UpdateItem` that removes the delivered event, plus the delivery itself.',
+      '- **Engines.** "DynamoDB" is DynamoDB\'s answer shape: a refused condition asked for ' +
+        '`ReturnValuesOnConditionCheckFailure: ALL_OLD` returns the stored item inside the ' +
+        '`ConditionalCheckFailedException` (`local/dynamoAnswers.ts` adds it in front of dynalite, as DynamoDB ' +
+        'sends it). "dynalite" ignores ALL_OLD, so the store falls back to a consistent `GetItem`.',
+      '- A duplicate on our side costs the refused conditional `UpdateItem` (the hot-path attempt) alone on ' +
+        'DynamoDB, and that plus a consistent `GetItem` on dynalite; it writes nothing. The reference rewrites ' +
+        'the order on every duplicate and fetches a new token every time.',
+      '- With an event target the request is the same one `UpdateItem`: it stores the event in the outbox with ' +
+        "the transition. The event leaves after the answer: the orders table's stream (locally " +
+        '`local/changeFeed.ts`) hands the change to the delivery function, which reads the order (a consistent ' +
+        '`GetItem`), sends the event and removes it from the outbox (`UpdateItem`): the "after the request" column.',
     ].join('\n');
 
     return {
@@ -135,16 +194,27 @@ export const roundTrips: Benchmark = {
         },
         {
           target: 'hot path with an event target configured: 1 Iamport call and ≤ 1 DynamoDB round trip',
-          met: hotEvents.length === expected / 2 && eventsIamport === 1 && eventsDynamo <= 1,
-          measured: `${eventsIamport} Iamport call, ${eventsDynamo} DynamoDB requests`,
-          note:
-            'the second DynamoDB write removes the delivered event from the outbox (docs/design.md §6b: at-least-once ' +
-            'delivery through an outbox on the order item); see "Problems found".',
+          met:
+            hotEvents.length === expected / 2 &&
+            eventsIamport === 1 &&
+            eventsDynamo <= 1 &&
+            hotEvents.every((s) => s.counts.deliveries === 1),
+          measured: `${eventsIamport} Iamport call, ${eventsDynamo} DynamoDB request in the request; each event delivered once after it`,
+        },
+        {
+          target:
+            'duplicate notice: 1 DynamoDB round trip on DynamoDB (ALL_OLD), 2 where the engine ignores it',
+          met:
+            dupAws.length === expected / 2 &&
+            dupDynalite.length === expected / 2 &&
+            dupAwsDynamo === 1 &&
+            dupDynaliteDynamo === 2,
+          measured: `DynamoDB ${dupAwsDynamo}, dynalite ${dupDynaliteDynamo} DynamoDB requests (max of ${dupAws.length} + ${dupDynalite.length} samples)`,
         },
       ],
       figures: {
         samples: samples.map((s) => ({
-          config: `${describeSut(s.config)} · ${s.config.fn}`,
+          config: label(s.config),
           case: s.case,
           status: s.status,
           counts: s.counts,

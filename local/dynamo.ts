@@ -1,5 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
+import { rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CreateTableCommand, type CreateTableCommandInput, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 
@@ -32,8 +36,26 @@ export async function startLocalDynamo(port = 0, host = '127.0.0.1'): Promise<Lo
   };
 }
 
+/** dynalite on a Unix socket of its own (for a proxy in front of it: `changeFeed.ts`). */
+export async function startDynaliteOnSocket(): Promise<{ socketPath: string; close(): Promise<void> }> {
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const socketPath = join(tmpdir(), `dynalite-${process.pid}-${randomBytes(4).toString('hex')}.sock`);
+  server.listen(socketPath);
+  await once(server, 'listening');
+  return {
+    socketPath,
+    close: async () => {
+      server.closeAllConnections?.();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await rm(socketPath, { force: true });
+    },
+  };
+}
+
 /** CloudFormation table properties that CreateTable does not take (or dynalite does not know). */
 const DEPLOY_ONLY = [
+  // dynalite has no streams: the local change feed (changeFeed.ts) stands in, for `tablesWithStreams`.
+  'StreamSpecification',
   'PointInTimeRecoverySpecification',
   'SSESpecification',
   'TimeToLiveSpecification',
@@ -54,6 +76,15 @@ export async function createTablesFromResources(client: DynamoDBClient, resource
     created.push(String(input.TableName));
   }
   return created;
+}
+
+/** The tables the template gives a stream: the change feed watches these. */
+export function tablesWithStreams(resources: Record<string, unknown>): string[] {
+  return Object.values(resources).flatMap((resource) =>
+    isTable(resource) && resource.Properties.StreamSpecification !== undefined
+      ? [String(resource.Properties.TableName)]
+      : [],
+  );
 }
 
 function isTable(resource: unknown): resource is { Type: string; Properties: Record<string, unknown> } {

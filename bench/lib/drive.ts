@@ -1,5 +1,6 @@
 import autocannon from 'autocannon';
 import type { SeededPayment } from './seed';
+import { deliveredAfter } from './sut';
 
 export interface DriveOptions {
   url: string;
@@ -89,6 +90,8 @@ export async function drive(options: DriveOptions): Promise<DriveResult> {
   });
   const result = await done;
   const durationMs = lastAnswer - started;
+  // Not timed: the events these requests caused, delivered after them (the stream's consumer).
+  await deliveredAfter(options.url);
   return {
     completed: result.requests.total,
     durationMs,

@@ -11,8 +11,9 @@ export interface SweeperDeps extends SweepDeps {
 }
 
 /**
- * The scheduled sweeper (docs/design.md §6, §6b): queues every overdue lost-result check, and re-sends every
- * event that stayed in an outbox.
+ * The scheduled sweeper (docs/design.md §6, §6b): queues every overdue lost-result check, and, as the
+ * safety net behind the stream's delivery function, re-sends events that waited in an outbox past the
+ * stream's retry window (OUTBOX_GRACE_SECONDS).
  */
 export function createSweeper(deps: SweeperDeps, logger: Logger, now: () => Date = () => new Date()) {
   return async function sweeper(): Promise<{ checks: SweepResult; events: OutboxSweepResult }> {

@@ -1,3 +1,4 @@
+import { attemptIdOf } from '../orders/attemptIds';
 import type { OutboxStore } from '../orders/outboxStore';
 import type { Order, OutboxEntry } from '../orders/types';
 import { buildEvent } from './buildEvent';
@@ -7,7 +8,7 @@ export interface DispatchDeps {
   outbox: OutboxStore;
   targets: readonly EventTarget[];
   now?: () => Date;
-  /** A target refused `entry`, or (without one) the outbox bookkeeping failed; the sweeper retries. */
+  /** A target refused `entry`, or (without one) the outbox bookkeeping failed. */
   onError?: (error: unknown, entry?: OutboxEntry) => void;
 }
 
@@ -17,23 +18,55 @@ export function nextAttemptDelaySeconds(attempts: number): number {
 }
 
 /**
+ * Who is sending (docs/design.md §6b):
+ * - `stream`: the delivery function, on a change of the order (DynamoDB Streams; locally the change
+ *   feed). It sends the events nobody has tried yet; on a refusal it writes nothing and reports the
+ *   failure, so the stream retries the record (Lambda's retries, bisection, then the on-failure queue).
+ *   Writing the failure down would be a change of its own and come straight back as another record.
+ * - `sweep`: the safety net. It sends what waited past the stream's whole retry window, with backoff
+ *   written on the entry (`attempts`, `next_attempt_at`); from then on the entry is the sweeper's and
+ *   the stream leaves it alone, so the backoff's own writes never turn into a retry loop.
+ */
+export type DispatchMode = 'stream' | 'sweep';
+
+export interface DispatchResult {
+  delivered: number;
+  /** Left for later: held for a refund, backed off, or the sweeper's. */
+  waiting: number;
+  /** `stream` only: an event a target refused; the record must fail so the stream retries it. */
+  failed: number;
+}
+
+/**
+ * An event waits while the refund of its attempt is still being made (`requested`): a forgery event is
+ * sent once its refund settled, so it carries the result. Settling writes the order again, and that
+ * change sends it.
+ */
+export function isHeld(order: Order, entry: OutboxEntry): boolean {
+  const attemptId = attemptIdOf(entry);
+  return (
+    attemptId !== undefined &&
+    order.refunds.some((refund) => attemptIdOf(refund) === attemptId && refund.status === 'requested')
+  );
+}
+
+/**
  * Sends the order's waiting events to every target that has not taken them yet, in version order,
- * then removes each fully delivered one. A target that fails keeps the event for the sweeper, with
- * backoff. `dueOnly` (the sweeper) skips events whose backoff has not run out.
+ * then removes each fully delivered one (one conditional write; with the index key when it was the last).
  */
 export async function dispatchOutbox(
   deps: DispatchDeps,
   order: Order,
-  options: { dueOnly?: boolean } = {},
-): Promise<{ delivered: number; waiting: number }> {
+  mode: DispatchMode,
+): Promise<DispatchResult> {
   const now = (deps.now ?? (() => new Date()))();
   const nowSeconds = Math.floor(now.getTime() / 1000);
   const entries = Object.entries(order.outbox ?? {}).sort(([, a], [, b]) => a.version - b.version);
-  let delivered = 0;
-  let waiting = 0;
+  const result: DispatchResult = { delivered: 0, waiting: 0, failed: 0 };
   for (const [key, entry] of entries) {
-    if (options.dueOnly && entry.next_attempt_at > nowSeconds) {
-      waiting += 1;
+    const notYet = mode === 'stream' ? entry.attempts > 0 : entry.next_attempt_at > nowSeconds;
+    if (notYet || isHeld(order, entry)) {
+      result.waiting += 1;
       continue;
     }
     const event = buildEvent(order, entry);
@@ -49,9 +82,13 @@ export async function dispatchOutbox(
     }
     if (deps.targets.every((target) => deliveredTo.includes(target.name))) {
       // DynamoDB write: the event leaves the outbox (and, when nothing else waits, the index too).
-      const last = waiting === 0 && entries.length - delivered === 1;
+      const last = result.waiting === 0 && entries.length - result.delivered === 1;
       await deps.outbox.remove(order.merchant_uid, key, last);
-      delivered += 1;
+      result.delivered += 1;
+    } else if (mode === 'stream') {
+      // Later events wait behind it: the stream retries this record, in order.
+      result.failed += 1;
+      break;
     } else {
       const attempts = entry.attempts + 1;
       await deps.outbox.postpone(order.merchant_uid, key, {
@@ -59,30 +96,8 @@ export async function dispatchOutbox(
         attempts,
         nextAttemptAt: nowSeconds + nextAttemptDelaySeconds(attempts),
       });
-      waiting += 1;
+      result.waiting += 1;
     }
   }
-  return { delivered, waiting };
-}
-
-/** What verification needs: hand over an order whose transition may have left events waiting. */
-export interface OrderEvents {
-  publish(order: Order): Promise<void>;
-}
-
-/**
- * Publishes right after the transition's write. Failures never fail the verification that caused
- * them: the events stay in the outbox and the sweeper sends them later.
- */
-export function createOrderEvents(deps: DispatchDeps): OrderEvents {
-  return {
-    async publish(order) {
-      if (!order.outbox || Object.keys(order.outbox).length === 0) return;
-      try {
-        await dispatchOutbox(deps, order);
-      } catch (error) {
-        deps.onError?.(error);
-      }
-    },
-  };
+  return result;
 }

@@ -1,8 +1,15 @@
 import type { OrderStore } from '../orders/store';
 import { type DispatchDeps, dispatchOutbox } from './dispatchOutbox';
 
-/** Events younger than this belong to the verification that wrote them, which is sending them now. */
-export const OUTBOX_GRACE_SECONDS = 60;
+/**
+ * How long the stream may keep retrying a record (serverless.yml `maximumRecordAgeInSeconds` of the
+ * delivery function's stream, checked equal by test/deploy): past it the record goes to the
+ * on-failure queue and the event is the sweeper's.
+ */
+export const STREAM_MAX_RECORD_AGE_SECONDS = 300;
+
+/** Events younger than this are the stream's (twice its whole retry window): the sweeper leaves them. */
+export const OUTBOX_GRACE_SECONDS = 2 * STREAM_MAX_RECORD_AGE_SECONDS;
 
 export interface OutboxSweepResult {
   orders: number;
@@ -11,8 +18,9 @@ export interface OutboxSweepResult {
 }
 
 /**
- * Re-sends events that were written but not delivered: the process died between the transition and
- * the send, or a target was down. Found through the sparse `outbox-pending` index, never a scan.
+ * The safety net (docs/design.md §6b): re-sends events the stream did not deliver within its retry
+ * window (a merchant endpoint down for longer, a record past its age, a delivery function that could
+ * not run), with backoff. Found through the sparse `outbox-pending` index, never a scan.
  */
 export async function sweepOutbox(
   deps: DispatchDeps & { orders: Pick<OrderStore, 'get'> },
@@ -25,7 +33,7 @@ export async function sweepOutbox(
   for (const merchantUid of merchantUids) {
     const order = await deps.orders.get(merchantUid);
     if (!order) continue;
-    const sent = await dispatchOutbox({ ...deps, now: () => now }, order, { dueOnly: true });
+    const sent = await dispatchOutbox({ ...deps, now: () => now }, order, 'sweep');
     result.delivered += sent.delivered;
     result.waiting += sent.waiting;
     // Everything went out (or nothing was left): leave the index so the next sweep skips this order.

@@ -35,6 +35,15 @@ export interface TransitionWrite {
   refund?: Refund;
 }
 
+/**
+ * The hot path's answer: applied, or refused with the order as it stood when its condition was refused
+ * (strongly consistent, as a consistent read would give it; undefined when there is no such order), so
+ * the full rules can decide on it without reading again.
+ */
+export type HotPathResult =
+  | { readonly applied: true; readonly order: Order }
+  | { readonly applied: false; readonly stored: Order | undefined };
+
 /** The item changed under us (another verification won the race): read again and decide again. */
 export class OrderConflictError extends Error {
   readonly code = 'ORDER_CONFLICT';
@@ -69,15 +78,15 @@ export interface OrderStore {
   transition(order: Order, write: TransitionWrite, now: Date): Promise<Order>;
   /**
    * The hot path: `pending → write.to` in one round trip without reading first, applied only if the
-   * stored amount, currency and API equal `expected`. Undefined when the condition did not hold (the
-   * caller then reads and decides with the full rules).
+   * stored amount, currency and API equal `expected`. When the condition did not hold, the stored order
+   * comes back with the refusal (the caller decides on it with the full rules, without reading again).
    */
   transitionFromPending(
     merchantUid: string,
     expected: HotPathExpected,
     write: TransitionWrite,
     now: Date,
-  ): Promise<Order | undefined>;
+  ): Promise<HotPathResult>;
   /** Adds or replaces the refund of `refund.imp_uid`, only if the item is still at `order.version`. */
   saveRefund(order: Order, refund: Refund, now: Date): Promise<Order>;
   /**

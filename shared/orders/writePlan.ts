@@ -13,6 +13,7 @@ export interface PutPlan {
   readonly kind: 'put';
   readonly item: Order;
   readonly condition: Condition;
+  readonly refused?: Refused;
 }
 
 export interface UpdatePlan {
@@ -20,7 +21,17 @@ export interface UpdatePlan {
   readonly set: readonly Assignment[];
   readonly remove: readonly Path[];
   readonly condition: Condition;
+  readonly refused?: Refused;
 }
+
+/**
+ * What the caller needs when the condition does not hold. `stored`: the item as it stood when it was
+ * refused, because the caller decides on it next (a duplicate notice, a repeated registration).
+ * DynamoDB answers it in the refusal itself (`ReturnValuesOnConditionCheckFailure: ALL_OLD`), one round
+ * trip; an engine that ignores that (dynalite) costs the store a consistent read instead. Without it,
+ * a refusal is only a refusal.
+ */
+export type Refused = 'stored';
 
 /** A document path: an attribute, then keys into its map (`['outbox', 'v2']`). */
 export type Path = readonly [string, ...string[]];

@@ -31,6 +31,8 @@ export function createPlan(input: NewOrder, now: Date, checkDueAt?: number): Put
       outbox: {},
     },
     condition: { kind: 'absent' },
+    // A repeat answers with the stored order.
+    refused: 'stored',
   };
 }
 
@@ -133,6 +135,8 @@ export function transitionFromPendingPlan(
     ],
     remove: awaitsResult(write.to) ? [] : CHECK_FIELDS,
     condition: hotPathCondition(expected, recordEvents),
+    // Refused (a duplicate notice, a tampered amount), the full rules decide on the stored order.
+    refused: 'stored',
   };
 }
 

@@ -1,7 +1,6 @@
-import type { OrderEvents } from '../events/dispatchOutbox';
 import { apiOf, attemptIdOf } from '../orders/attemptIds';
 import { retryOnConflict } from '../orders/retryOnConflict';
-import type { OrderStore } from '../orders/store';
+import type { HotPathResult, OrderStore } from '../orders/store';
 import type { Order, Refund } from '../orders/types';
 import { hotPathProbe } from '../orders/writePlans';
 import type { Attempt } from './attempt';
@@ -20,8 +19,6 @@ export interface VerifyDeps {
   now?: () => Date;
   /** How long a claimed refund is left to the verification that claimed it. @default 60000 */
   refundLeaseMs?: number;
-  /** Where the events of a transition go once it is written (the outbox keeps them until then). */
-  events: OrderEvents;
 }
 
 /**
@@ -30,7 +27,9 @@ export interface VerifyDeps {
  *
  * Round trips on the hot path (a first `paid` or vbank `ready` for a pending order): one provider
  * lookup (the token is cached) and one DynamoDB UpdateItem whose condition checks status, amount and
- * currency. Anything else costs one consistent GetItem plus one conditional write per round.
+ * currency. A refused hot path answers with the stored order (a duplicate notice: nothing more on
+ * DynamoDB, a consistent GetItem on dynalite); anything else costs one consistent GetItem plus one
+ * conditional write per round.
  *
  * @example
  * const outcome = await verifyPayment(deps, { impUid: 'imp_123', source: 'webhook' });
@@ -56,12 +55,9 @@ export async function verifyPayment(deps: VerifyDeps, request: VerifyRequest): P
     return { kind: 'merchant_uid_mismatch', attempt, requestedMerchantUid: request.merchantUid };
   }
   try {
-    const outcome = await settle(deps, request, attempt);
-    // Not only after a change: a forgery's event waits for its refund, and when the cancel failed the
-    // retry that finishes the refund changes no status but must send that waiting event. Publishing
-    // an order with nothing in its outbox costs nothing (no I/O).
-    if (outcome.kind === 'decided') await deps.events.publish(outcome.order);
-    return outcome;
+    // A transition's event is written by the transition itself (the outbox) and sent after the
+    // request by the delivery function (docs/design.md §6b): nothing here waits for a target.
+    return await settle(deps, request, attempt);
   } catch (error) {
     if (isProviderUnavailable(error)) return { kind: 'retry_later', reason: error.message };
     throw error;
@@ -71,12 +67,15 @@ export async function verifyPayment(deps: VerifyDeps, request: VerifyRequest): P
 async function settle(deps: VerifyDeps, request: VerifyRequest, attempt: Attempt): Promise<VerifyOutcome> {
   const now = deps.now ?? (() => new Date());
   const fast = await tryHotPath(deps, request, attempt, now());
-  if (fast) return { kind: 'decided', order: fast, attempt, changed: true };
+  if (fast?.applied) return { kind: 'decided', order: fast.order, attempt, changed: true };
 
   // Someone else may change the order between our read and write: each round decides on what is there.
-  return retryOnConflict(attempt.orderId, 'verification', async () => {
-    // DynamoDB round trip: the full rules need the stored order (status, amount, refunds).
-    const order = await deps.orders.get(attempt.orderId);
+  return retryOnConflict(attempt.orderId, 'verification', async (round) => {
+    // The first round decides on the order the hot path's refusal returned (on DynamoDB in the same
+    // round trip: a duplicate notice costs one); later rounds, and a notice that skipped the hot path,
+    // read it (a consistent read: the full rules need the stored status, amount and refunds).
+    const order =
+      round === 0 && fast?.applied === false ? fast.stored : await deps.orders.get(attempt.orderId);
     // An order registered for the other API is not this attempt's to decide (another shop's id, reused).
     if (!order || apiOf(order) !== attempt.api) return { kind: 'unknown_order', attempt };
     const decision = decide(order, attempt, {
@@ -88,8 +87,16 @@ async function settle(deps: VerifyDeps, request: VerifyRequest, attempt: Attempt
   });
 }
 
-/** One conditional UpdateItem: pending → paid / vbank_issued when status, amount and currency hold. */
-async function tryHotPath(deps: VerifyDeps, request: VerifyRequest, attempt: Attempt, now: Date) {
+/**
+ * One conditional UpdateItem: pending → paid / vbank_issued when status, amount and currency hold.
+ * Undefined when the notice cannot take the hot path at all.
+ */
+async function tryHotPath(
+  deps: VerifyDeps,
+  request: VerifyRequest,
+  attempt: Attempt,
+  now: Date,
+): Promise<HotPathResult | undefined> {
   if (!isAcceptable(attempt, deps)) return undefined;
   const expected = { amount: attempt.amount, currency: attempt.currency, api: attempt.api };
   // The order the store's condition stands for (writePlans.ts): the condition is written down once.

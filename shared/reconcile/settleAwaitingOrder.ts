@@ -77,7 +77,7 @@ async function expire(
   now: Date,
 ): Promise<ProcessResult> {
   // Conditional on the version just read: a payment that lands at this instant wins over expiry.
-  const expired = await deps.orders.transition(order, { to: 'expired', source, patch: {} }, now);
-  await deps.events.publish(expired);
+  // Its event is in the outbox with it; the delivery function sends it (docs/design.md §6b).
+  await deps.orders.transition(order, { to: 'expired', source, patch: {} }, now);
   return { kind: 'expired' };
 }

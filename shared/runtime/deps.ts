@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Config } from '../config';
-import { createOrderEvents, type DispatchDeps } from '../events/dispatchOutbox';
+import type { DispatchDeps } from '../events/dispatchOutbox';
 import type { IamportApi } from '../iamport/types';
 import type { OrderStore } from '../orders/store';
 import type { VerifyOrQueueDeps } from '../payments/verifyOrQueue';
@@ -12,7 +12,7 @@ import type { RetryQueue } from '../queue/types';
 import type { ReconcileDeps } from '../reconcile/types';
 import type { RegisterDeps } from '../register/registerOrder';
 import { createOrderStoreFromConfig } from './dynamo';
-import { createDispatchDeps, createEventTargetsFromConfig } from './events';
+import { createDispatchDeps, createEventTargetsFromConfig, eventTargetsConfigured } from './events';
 import { createIamportFromConfig } from './iamport';
 import { createPortOneFromConfig } from './portone';
 import { createDeadLetterSinkFromConfig, createRetryQueueFromConfig } from './queue';
@@ -35,8 +35,9 @@ export type PortName = keyof Ports;
  * The one place dependencies are built: from configuration, each port a function needs and nothing
  * else (a cold start pays for no client it does not use), unless the caller gives it (the test stacks,
  * the chaos run and the benchmarks give what they fake or count, and take the rest as deployed).
- * The order store records events exactly when this function dispatches them and there is a target
- * to send them to (registration writes none; the order view reads).
+ * The order store records events exactly when there is a target to send them to: the stage's
+ * configuration says so (no target is built for that), or the dispatcher given has targets (tests).
+ * Only the delivery function and the sweeper build the targets (`dispatch`).
  */
 export async function createPorts<K extends PortName>(
   config: Config,
@@ -58,7 +59,11 @@ export async function createPorts<K extends PortName>(
     ...(iamport ? { iamport } : {}),
     ...(portone ? { portone } : {}),
     ...(need('orders')
-      ? { orders: createOrderStoreFromConfig(config, { recordEvents: (dispatch?.targets.length ?? 0) > 0 }) }
+      ? {
+          orders: createOrderStoreFromConfig(config, {
+            recordEvents: dispatch ? dispatch.targets.length > 0 : eventTargetsConfigured(config),
+          }),
+        }
       : {}),
     ...(need('queue') ? { queue: createRetryQueueFromConfig(config) } : {}),
     ...(need('deadLetters') ? { deadLetters: createDeadLetterSinkFromConfig(config) } : {}),
@@ -81,8 +86,11 @@ interface Closable {
   close(): Promise<void>;
 }
 
-/** Ports every verifying entry point (and the retry consumer) needs; `portone` where configured. */
-export const verifyPorts = ['iamport', 'portone', 'orders', 'queue', 'dispatch'] as const;
+/**
+ * Ports every verifying entry point (and the retry consumer) needs; `portone` where configured. No
+ * event targets: a transition's event leaves with the write, the delivery function sends it.
+ */
+export const verifyPorts = ['iamport', 'portone', 'orders', 'queue'] as const;
 
 /** What a verifying entry point runs with. */
 export function verifyDeps(
@@ -94,7 +102,6 @@ export function verifyDeps(
     ...(ports.portone ? { v2Provider: portoneProvider(ports.portone) } : {}),
     orders: ports.orders,
     queue: ports.queue,
-    events: createOrderEvents(ports.dispatch),
     acceptSandboxPayments: config.acceptSandboxPayments,
     retryBaseSeconds: config.retryBaseSeconds,
   };

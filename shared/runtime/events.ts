@@ -13,6 +13,11 @@ import { resolveSecrets } from './secrets';
 /** EventBridge `Source` of every order event: what the merchant's rules match on. */
 export const EVENT_SOURCE = 'iamport-verify';
 
+/** Whether this stage sends events anywhere, so transitions record them; nothing is built. */
+export function eventTargetsConfigured(config: Pick<Config, 'events'>): boolean {
+  return Boolean(config.events.busName || config.events.webhook || config.events.log);
+}
+
 /** The targets configured for this stage (EventBridge bus, signed merchant webhook, local log). */
 export async function createEventTargetsFromConfig(
   config: Pick<Config, 'events'>,
@@ -30,7 +35,7 @@ export async function createEventTargetsFromConfig(
   }
   if (config.events.webhook) {
     const { secret } = await resolveSecrets({ secret: config.events.webhook.secret });
-    // Two quick tries inside the request; the outbox and the sweeper retry for as long as it takes.
+    // Two quick tries per delivery; the stream, then the sweeper, retry for as long as it takes.
     targets.push(
       createWebhookTarget({ url: config.events.webhook.url, secret, timeoutMs: 3000, maxAttempts: 2 }),
     );

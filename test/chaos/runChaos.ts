@@ -473,6 +473,9 @@ async function runWithStack(
     `  drain ${drained ? 'done' : 'timed out'} in ${((performance.now() - drainStarted) / 1000).toFixed(1)} s`,
   );
 
+  // Events leave after the request: the stream hands the last changes to the delivery function.
+  await stack.delivered();
+
   // ---- Invariants -------------------------------------------------------------------------------
   const checksStarted = performance.now();
   invariants.check(

@@ -10,10 +10,12 @@ import type { SQSEvent } from 'aws-lambda';
 import { Pool } from 'undici';
 import { createCompleteHandler } from '../../functions/complete/complete';
 import { createCreateOrderHandler } from '../../functions/createOrder/createOrder';
+import { createDeliverEvents } from '../../functions/deliverEvents/deliverEvents';
 import { createMobileHandler } from '../../functions/mobile/mobile';
 import { createRetryConsumer } from '../../functions/retryConsumer/retryConsumer';
 import { createSweeper } from '../../functions/sweeper/sweeper';
 import { createWebhookHandler } from '../../functions/webhook/webhook';
+import { startChangeFeed } from '../../local/changeFeed';
 import { type EventSource, startEventSource, startLocalSqs } from '../../local/sqs';
 import { demoApiKey, demoApiSecret, type SandboxHandle, startSandbox } from '../../sandbox/index';
 import { loadConfig } from '../../shared/config';
@@ -140,6 +142,8 @@ export interface ChaosStack {
   setFaultWindow(open: boolean): void;
   /** Moves the sandbox's request log into the counters now (it keeps only 10,000 entries). */
   collectRequests(): void;
+  /** Resolves once every change so far reached the delivery function (the stream is idle). */
+  delivered(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -269,12 +273,17 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
     });
     const sqsQueue = createSqsRetryQueue({ sqs, queueUrl });
 
+    // The orders table's stream, locally: every function writes through the change feed, which hands
+    // each change to the delivery function, as DynamoDB Streams does deployed.
+    const feed = await startChangeFeed({ target: options.dynamoEndpoint, tables: [options.ordersTable] });
+    closers.push(() => feed.close());
+
     // Every function wired as deployed (createPorts), with order events on: one recording target
     // stands for the merchant. Each function gets its own Iamport client and a counting queue.
     const config = loadConfig({
       STAGE: 'chaos',
       ORDERS_TABLE: options.ordersTable,
-      DYNAMODB_ENDPOINT: options.dynamoEndpoint,
+      DYNAMODB_ENDPOINT: feed.endpoint,
       RETRY_QUEUE_URL: queueUrl,
       RESULT_PAGE_URL: resultPageUrl,
       IAMPORT_BASE_URL: sandbox.url,
@@ -302,6 +311,7 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
       dispatch,
     });
     const { orders } = entryPorts;
+    feed.start(createDeliverEvents({ ...dispatch, orders }, logger));
 
     const entryDeps = verifyDeps(config, entryPorts);
     const complete = invoker(createCompleteHandler(entryDeps, logger, []));
@@ -398,6 +408,7 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
         faultWindow = open;
       },
       collectRequests,
+      delivered: () => feed.settled(),
       depth: (url) => queueDepth(sqs, url),
       close,
     };

@@ -1,4 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { UNDELIVERED_EVENT_FILTER } from '../../shared/events/changes';
+import { OUTBOX_GRACE_SECONDS, STREAM_MAX_RECORD_AGE_SECONDS } from '../../shared/events/sweepOutbox';
 import { type CfnTemplate, packageTemplate, resourcesOfType } from '../helpers/serverlessTemplate';
 
 /** Iamport's public demo secret: if any secret value reached the template, this one would. */
@@ -83,7 +85,7 @@ describe('serverless package (prod)', () => {
   it('holds no secret value: keys are SSM parameter names read at cold start', () => {
     expect(text).not.toContain(DEMO_SECRET);
     const envs = environments();
-    expect(envs.length).toBe(11);
+    expect(envs.length).toBe(12);
     for (const env of envs) {
       expect(env).not.toHaveProperty('IAMPORT_API_KEY');
       expect(env).not.toHaveProperty('IAMPORT_API_SECRET');
@@ -108,8 +110,11 @@ describe('serverless package (prod)', () => {
 describe('serverless package (prod): reconciliation wiring', () => {
   it('feeds the retry queue to the consumer with partial batch responses', () => {
     const mappings = resourcesOfType(template, 'AWS::Lambda::EventSourceMapping');
-    expect(mappings).toHaveLength(1);
-    expect(mappings[0]?.[1].Properties).toMatchObject({
+    expect(mappings.map(([id]) => id).sort()).toEqual([
+      'DeliverEventsEventSourceMappingDynamodbOrdersTable',
+      'RetryConsumerEventSourceMappingSQSRetryQueue',
+    ]);
+    expect(template.Resources.RetryConsumerEventSourceMappingSQSRetryQueue?.Properties).toMatchObject({
       EventSourceArn: { 'Fn::GetAtt': ['RetryQueue', 'Arn'] },
       FunctionName: { 'Fn::GetAtt': ['RetryConsumerLambdaFunction', 'Arn'] },
       FunctionResponseTypes: ['ReportBatchItemFailures'],
@@ -164,6 +169,69 @@ describe('serverless package (prod): reconciliation wiring', () => {
   });
 });
 
+describe('serverless package (prod): order events after the request', () => {
+  it('streams the orders table (new images) to the delivery function, filtered to waiting events', () => {
+    const table = template.Resources.OrdersTable?.Properties ?? {};
+    expect(table.StreamSpecification).toEqual({ StreamViewType: 'NEW_IMAGE' });
+    const mapping = template.Resources.DeliverEventsEventSourceMappingDynamodbOrdersTable?.Properties ?? {};
+    expect(mapping).toMatchObject({
+      EventSourceArn: { 'Fn::GetAtt': ['OrdersTable', 'StreamArn'] },
+      FunctionName: { 'Fn::GetAtt': ['DeliverEventsLambdaFunction', 'Arn'] },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: expect.any(Number),
+      MaximumRecordAgeInSeconds: STREAM_MAX_RECORD_AGE_SECONDS,
+      DestinationConfig: {
+        OnFailure: { Destination: { 'Fn::GetAtt': ['EventDeliveryFailureQueue', 'Arn'] } },
+      },
+    });
+    // The filter the delivery function and the local change feed apply (shared/events/changes.ts).
+    const filters = (mapping.FilterCriteria as { Filters: { Pattern: string }[] }).Filters;
+    expect(filters.map((filter) => JSON.parse(filter.Pattern))).toEqual([UNDELIVERED_EVENT_FILTER]);
+    // The sweeper's safety net waits past the stream's whole retry window.
+    expect(OUTBOX_GRACE_SECONDS).toBeGreaterThan(STREAM_MAX_RECORD_AGE_SECONDS);
+  });
+
+  it('alarms when the stream gave up on a record or falls behind', () => {
+    expect(template.Resources.EventDeliveryFailureAlarm?.Properties).toMatchObject({
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [
+        { Name: 'QueueName', Value: { 'Fn::GetAtt': ['EventDeliveryFailureQueue', 'QueueName'] } },
+      ],
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+    expect(template.Resources.EventDeliveryLagAlarm?.Properties).toMatchObject({
+      MetricName: 'IteratorAge',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: 'DeliverEventsLambdaFunction' } }],
+    });
+  });
+
+  it('lets only the delivery function read the stream and send to its failure queue', () => {
+    const actions = actionsOf('DeliverEventsLambdaFunction');
+    expect(actions).toEqual(
+      [
+        'dynamodb:DescribeStream',
+        'dynamodb:GetItem',
+        'dynamodb:GetRecords',
+        'dynamodb:GetShardIterator',
+        'dynamodb:ListStreams',
+        'dynamodb:UpdateItem',
+        'events:PutEvents',
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        'sqs:SendMessage',
+        'ssm:GetParameters',
+      ].sort(),
+    );
+    expect(statementsOf('DeliverEventsLambdaFunction')).toContainEqual({
+      Action: ['sqs:SendMessage'],
+      Resource: { 'Fn::GetAtt': ['EventDeliveryFailureQueue', 'Arn'] },
+    });
+  });
+});
+
 /** The policy statements of one function's own role. */
 function statementsOf(functionLogicalId: string): { Action: string[]; Resource: unknown }[] {
   const fn = template.Resources[functionLogicalId]?.Properties ?? {};
@@ -198,32 +266,24 @@ describe('serverless package (prod): deployment hardening', () => {
       'WebhookLambdaFunction',
       'V2WebhookLambdaFunction',
     ]) {
+      // No event target: a verification writes its event with the transition and sends nothing.
       expect(actionsOf(fn)).toEqual(
-        [
-          'dynamodb:GetItem',
-          'dynamodb:UpdateItem',
-          'events:PutEvents',
-          'sqs:SendMessage',
-          'ssm:GetParameters',
-          ...logs,
-        ].sort(),
+        ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'sqs:SendMessage', 'ssm:GetParameters', ...logs].sort(),
       );
     }
     expect(actionsOf('RetryConsumerLambdaFunction')).toContain('sqs:ReceiveMessage');
     expect(actionsOf('SweeperLambdaFunction')).toContain('dynamodb:Query');
     expect(actionsOf('SweeperLambdaFunction')).not.toContain('dynamodb:PutItem');
     const roles = resourcesOfType(template, 'AWS::IAM::Role').map(([id]) => id);
-    expect(roles).toHaveLength(11);
+    expect(roles).toHaveLength(12);
     expect(text).not.toMatch(/"Action":\s*"\*"|"Resource":\s*"\*"|dynamodb:\*|sqs:\*/);
   });
 
-  it("limits the bus permission to events:PutEvents on this stack's bus", () => {
-    for (const fn of [
-      'CompleteLambdaFunction',
-      'RetryConsumerLambdaFunction',
-      'SweeperLambdaFunction',
-      'LedgerCheckLambdaFunction',
-    ]) {
+  it("limits the bus permission to events:PutEvents on this stack's bus, for the senders only", () => {
+    for (const fn of ['CompleteLambdaFunction', 'RetryConsumerLambdaFunction'])
+      expect(actionsOf(fn)).not.toContain('events:PutEvents');
+    // The ledger check sends its own findings (ledger.checked).
+    for (const fn of ['DeliverEventsLambdaFunction', 'SweeperLambdaFunction', 'LedgerCheckLambdaFunction']) {
       const bus = statementsOf(fn).filter((statement) =>
         statement.Action.some((action) => action.startsWith('events:')),
       );
@@ -243,6 +303,8 @@ describe('serverless package (prod): deployment hardening', () => {
   it('alarms on the DLQ, consumer and sweeper errors and the API 5xx rate, all notifying one topic', () => {
     const alarms = Object.fromEntries(resourcesOfType(template, 'AWS::CloudWatch::Alarm'));
     expect(Object.keys(alarms).sort()).toEqual([
+      'EventDeliveryFailureAlarm',
+      'EventDeliveryLagAlarm',
       'HttpApi5xxAlarm',
       'LedgerAttentionAlarm',
       'LedgerCheckErrorsAlarm',
@@ -289,7 +351,7 @@ describe('serverless package (prod): deployment hardening', () => {
 
   it('keeps logs for a bounded time', () => {
     const groups = resourcesOfType(template, 'AWS::Logs::LogGroup');
-    expect(groups).toHaveLength(11);
+    expect(groups).toHaveLength(12);
     for (const [, group] of groups) expect(group.Properties?.RetentionInDays).toBe(30);
   });
 
@@ -344,10 +406,12 @@ describe('serverless package (prod): deployment hardening', () => {
       RetryConsumerLambdaFunction: 5,
       SweeperLambdaFunction: 1,
       LedgerCheckLambdaFunction: 1,
+      // Stream-fed: one invocation per shard at a time, nothing to reserve.
+      DeliverEventsLambdaFunction: undefined,
     });
-    const [[, mapping] = ['', { Type: '' }]] = resourcesOfType(template, 'AWS::Lambda::EventSourceMapping');
+    const mapping = template.Resources.RetryConsumerEventSourceMappingSQSRetryQueue;
     // The SQS poller never runs more consumers than are reserved (no throttled batches).
-    expect(mapping.Properties?.ScalingConfig).toEqual({ MaximumConcurrency: 5 });
+    expect(mapping?.Properties?.ScalingConfig).toEqual({ MaximumConcurrency: 5 });
   });
 
   it("sets the per-stage settings from the environment and Iamport's webhook IPs in prod", () => {

@@ -142,13 +142,12 @@ export interface Run {
 export function freshRun(attempts: readonly AttemptKind[], wrap?: Wrap): Run {
   const orders = new MemoryOrderStore(anOrder({ merchant_uid: MERCHANT_UID, amount: ORDER_AMOUNT }));
   const iamport = new FakeIamport(...attempts.map((kind, index) => paymentOf(kind, index)));
-  // Order events on, as deployed: every transition's event is recorded and delivered.
-  const { events } = memoryEvents(orders);
+  // Order events on, as deployed: every transition's event is recorded with it.
+  memoryEvents(orders);
   const deps: VerifyDeps = {
     provider: iamportProvider(wrap ? wrap.iamport(iamport) : iamport),
     orders: wrap ? wrap.orders(orders) : orders,
     acceptSandboxPayments: false,
-    events,
     now: () => FIXED_NOW,
   };
   return { orders, iamport, deps };

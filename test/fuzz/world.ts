@@ -16,7 +16,7 @@ import { demoApiKey, demoApiSecret } from '../../sandbox';
 import { loadConfig } from '../../shared/config';
 import type { HttpResult } from '../../shared/http/responses';
 import type { Payment } from '../../shared/iamport/types';
-import type { TransitionWrite } from '../../shared/orders/store';
+import type { HotPathResult, TransitionWrite } from '../../shared/orders/store';
 import type { Order, Refund } from '../../shared/orders/types';
 import type { VerifyOrQueueDeps } from '../../shared/payments/verifyOrQueue';
 import type { DeadLetterSink } from '../../shared/queue/deadLetters';
@@ -103,7 +103,7 @@ export class RecordingOrderStore extends MemoryOrderStore {
     expected: { amount: number; currency: string },
     write: TransitionWrite,
     now: Date,
-  ): Promise<Order | undefined> {
+  ): Promise<HotPathResult> {
     this.touch(merchantUid);
     return super.transitionFromPending(merchantUid, expected, write, now);
   }

@@ -1,8 +1,10 @@
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { CHECK_BUCKET, OUTBOX_BUCKET } from '../../shared/orders/indexes';
 import { clearOutboxIndexPlan, postponeEventPlan, removeEventPlans } from '../../shared/orders/outboxPlans';
 import type { OutboxStore } from '../../shared/orders/outboxStore';
 import {
   type DueCheck,
+  type HotPathResult,
   type NewOrder,
   OrderConflictError,
   OrderCorruptError,
@@ -53,6 +55,9 @@ export class MemoryOrderStore implements OrderStore {
   private readonly items = new Map<string, Order>();
   private readonly interleavings: Interleaving[] = [];
   private recordEvents = false;
+  /** Every applied write as DynamoDB Streams would record it (view type NEW_IMAGE), oldest first. */
+  private readonly changes: unknown[] = [];
+  private sequence = 0;
 
   /** The outbox bookkeeping (DynamoOutboxStore's plans) on this store's items. */
   readonly outbox: OutboxStore = {
@@ -89,6 +94,11 @@ export class MemoryOrderStore implements OrderStore {
   withEvents(): this {
     this.recordEvents = true;
     return this;
+  }
+
+  /** The change records written since the last call (the table's stream), for the delivery function. */
+  takeChanges(): unknown[] {
+    return this.changes.splice(0);
   }
 
   /** Stores an item as another system would write it: no counters, no condition, no version bump. */
@@ -151,7 +161,7 @@ export class MemoryOrderStore implements OrderStore {
     this.calls.create += 1;
     await turn();
     const created = this.apply(input.merchant_uid, plans.createPlan(input, now, checkDueAt));
-    // A repeat returns the stored order untouched.
+    // A repeat returns the stored order untouched (the plan's refusal answers with it).
     const order = created ?? this.items.get(input.merchant_uid);
     if (!order) throw new OrderConflictError(input.merchant_uid);
     return { created: created !== undefined, order: structuredClone(order) };
@@ -171,14 +181,15 @@ export class MemoryOrderStore implements OrderStore {
     expected: { amount: number; currency: string },
     write: TransitionWrite,
     now: Date,
-  ): Promise<Order | undefined> {
+  ): Promise<HotPathResult> {
     this.calls.transitionFromPending += 1;
     await turn();
-    const next = this.apply(
-      merchantUid,
-      plans.transitionFromPendingPlan(merchantUid, expected, write, now, this.recordEvents),
-    );
-    return next && structuredClone(next);
+    const plan = plans.transitionFromPendingPlan(merchantUid, expected, write, now, this.recordEvents);
+    const next = this.apply(merchantUid, plan);
+    if (next) return { applied: true, order: structuredClone(next) };
+    // As DynamoDB answers a refusal with ALL_OLD: the item as it stood, in the same round trip.
+    if (plan.refused !== 'stored') throw new Error('the hot path plan must answer its refusal with the item');
+    return { applied: false, stored: this.peek(merchantUid) };
   }
 
   async saveRefund(order: Order, refund: Refund, now: Date): Promise<Order> {
@@ -246,6 +257,16 @@ export class MemoryOrderStore implements OrderStore {
     );
     this.items.set(merchantUid, next);
     this.writes += 1;
+    this.sequence += 1;
+    this.changes.push({
+      eventName: current === undefined ? 'INSERT' : 'MODIFY',
+      dynamodb: {
+        Keys: { merchant_uid: { S: merchantUid } },
+        NewImage: marshall(next, { removeUndefinedValues: true }),
+        SequenceNumber: String(this.sequence).padStart(21, '0'),
+        StreamViewType: 'NEW_IMAGE',
+      },
+    });
     return next;
   }
 }

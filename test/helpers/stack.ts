@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { inject } from 'vitest';
+import { createDeliverEvents } from '../../functions/deliverEvents/deliverEvents';
+import { type ChangeFeed, startChangeFeed } from '../../local/changeFeed';
 import {
   demoV2ApiSecret,
   demoV2StoreId,
@@ -38,6 +41,13 @@ export interface TestStack {
   events: RecordingTarget;
   /** The dispatcher over `events` and the table's outbox, as the sweeper gets it. */
   dispatch: DispatchDeps;
+  /**
+   * The orders table's change feed (DynamoDB Streams' stand-in) feeding the delivery function, wired
+   * as deployed: the stack's DynamoDB clients write through it.
+   */
+  feed: ChangeFeed;
+  /** Resolves once every change so far reached the delivery function (its events sent or failed). */
+  delivered(): Promise<void>;
   deps: VerifyOrQueueDeps;
   /** The ports as built (or given), for stacks that wire more functions on the same ones. */
   ports: Pick<Ports, (typeof verifyPorts)[number]>;
@@ -53,6 +63,9 @@ export interface TestStackOptions {
   queue?: RetryQueue;
 }
 
+/** Retries of a refused record, kept short in tests (deployed: Lambda's, serverless.yml). */
+const FEED_RETRY_DELAY_MS = 5;
+
 /**
  * The real thing on loopback, wired as the deployed functions are (`createPorts`): the shared
  * dynalite, a fresh sandbox, our Iamport client over HTTP; the queue and the event target are the
@@ -60,7 +73,14 @@ export interface TestStackOptions {
  */
 export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
   const sandbox = await startSandbox(options.webhookUrl ? { webhookUrl: options.webhookUrl } : {});
+  const feed = await startChangeFeed({
+    target: inject('dynamoEndpoint'),
+    tables: [inject('ordersTable')],
+    retryDelayMs: FEED_RETRY_DELAY_MS,
+    onFailure: () => undefined,
+  });
   const config = testConfig({
+    DYNAMODB_ENDPOINT: feed.endpoint,
     IAMPORT_BASE_URL: sandbox.url,
     // PortOne V2 beside V1, on the same sandbox (its second port).
     PORTONE_BASE_URL: sandbox.v2Url,
@@ -80,6 +100,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     queue: options.queue ?? queue,
     dispatch,
   });
+  feed.start(createDeliverEvents({ ...dispatch, orders: ports.orders }, logger));
   return {
     sandbox,
     config,
@@ -88,10 +109,14 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     queue,
     events,
     dispatch,
+    feed,
+    delivered: () => feed.settled(),
     deps: verifyDeps(config, ports),
     ports,
     close: async () => {
+      await feed.settled();
       await ports.close();
+      await feed.close();
       await sandbox.close();
     },
   };

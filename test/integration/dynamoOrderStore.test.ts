@@ -1,8 +1,6 @@
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, inject } from 'vitest';
-import { createDynamoOutboxStore } from '../../shared/orders/dynamodb/DynamoOutboxStore';
-import { createOrderStoreFromConfig, documentClient } from '../../shared/runtime/dynamo';
 import { cloneOrdersTable } from '../chaos/stack';
+import { dynamoContractStores } from '../helpers/dynamoContractStores';
 import { uniqueMerchantUid } from '../helpers/stack';
 import { describeOrderStoreContract } from '../unit/orders/orderStoreContract';
 
@@ -15,16 +13,6 @@ beforeAll(() => cloneOrdersTable(inject('dynamoEndpoint'), inject('ordersTable')
 
 describeOrderStoreContract(
   'DynamoOrderStore on dynalite',
-  () => {
-    const config = { ordersTable, dynamoEndpoint: inject('dynamoEndpoint') };
-    const doc = documentClient(config);
-    return {
-      orders: createOrderStoreFromConfig(config, { recordEvents: true }),
-      outbox: createDynamoOutboxStore({ doc, tableName: config.ordersTable }),
-      seed: async (item) => {
-        await doc.send(new PutCommand({ TableName: config.ordersTable, Item: item }));
-      },
-    };
-  },
+  () => dynamoContractStores({ ordersTable, dynamoEndpoint: inject('dynamoEndpoint') }),
   () => uniqueMerchantUid('contract'),
 );

@@ -1,9 +1,16 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { CHECK_BUCKET, DUE_CHECKS_INDEX } from '../indexes';
-import { type DueCheck, OrderConflictError, OrderCorruptError, type OrderStore } from '../store';
+import {
+  type DueCheck,
+  type HotPathResult,
+  OrderConflictError,
+  OrderCorruptError,
+  type OrderStore,
+} from '../store';
 import { type Order, orderSchema } from '../types';
-import type { UpdatePlan } from '../writePlan';
+import type { PutPlan, UpdatePlan } from '../writePlan';
 import {
   createPlan,
   leaseCheckPlan,
@@ -12,7 +19,7 @@ import {
   transitionFromPendingPlan,
   transitionPlan,
 } from '../writePlans';
-import { toConditionParts, toUpdateParts } from './planExpressions';
+import { toPutParts, toUpdateParts } from './planExpressions';
 import { queryDue, type SparseIndex } from './queryIndex';
 
 const DUE_CHECKS: SparseIndex = {
@@ -69,7 +76,7 @@ export function createDynamoOrderStore({
     }
   }
 
-  /** The hot path and the lease lose races as a matter of course: a refused condition is an answer. */
+  /** The lease loses races as a matter of course: a refused condition is an answer. */
   async function attempt(merchantUid: string, plan: UpdatePlan): Promise<Order | undefined> {
     try {
       return await update(merchantUid, plan);
@@ -79,29 +86,48 @@ export function createDynamoOrderStore({
     }
   }
 
+  /**
+   * A plan whose refusal answers with the stored item (`refused: 'stored'`): DynamoDB puts it in the
+   * ConditionalCheckFailedException (ALL_OLD), so the refusal costs nothing more. An engine that ignores
+   * ALL_OLD (dynalite) answers without it: then, and when there is no item, a consistent read stands in.
+   */
+  async function refusedItem(merchantUid: string, error: ConditionalCheckFailedException) {
+    return error.Item === undefined ? get(merchantUid) : parseOrder(merchantUid, unmarshall(error.Item));
+  }
+
+  async function hotPath(merchantUid: string, plan: UpdatePlan): Promise<HotPathResult> {
+    try {
+      return { applied: true, order: await update(merchantUid, plan) };
+    } catch (error) {
+      const refusal = error instanceof OrderConflictError ? error.cause : undefined;
+      if (!(refusal instanceof ConditionalCheckFailedException)) throw error;
+      return { applied: false, stored: await refusedItem(merchantUid, refusal) };
+    }
+  }
+
+  async function put(plan: PutPlan): Promise<{ created: boolean; order: Order }> {
+    const merchantUid = plan.item.merchant_uid;
+    try {
+      await doc.send(new PutCommand({ TableName: tableName, Item: plan.item, ...toPutParts(plan) }));
+      return { created: true, order: plan.item };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const existing = await refusedItem(merchantUid, error);
+      if (!existing) throw new OrderConflictError(merchantUid, { cause: error });
+      return { created: false, order: existing };
+    }
+  }
+
   return {
     get,
 
-    async create(input, now, checkDueAt) {
-      const plan = createPlan(input, now, checkDueAt);
-      try {
-        await doc.send(
-          new PutCommand({ TableName: tableName, Item: plan.item, ...toConditionParts(plan.condition) }),
-        );
-        return { created: true, order: plan.item };
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        const existing = await get(input.merchant_uid);
-        if (!existing) throw new OrderConflictError(input.merchant_uid, { cause: error });
-        return { created: false, order: existing };
-      }
-    },
+    create: (input, now, checkDueAt) => put(createPlan(input, now, checkDueAt)),
 
     transition: (order, write, now) =>
       update(order.merchant_uid, transitionPlan(order, write, now, recordEvents)),
 
     transitionFromPending: (merchantUid, expected, write, now) =>
-      attempt(merchantUid, transitionFromPendingPlan(merchantUid, expected, write, now, recordEvents)),
+      hotPath(merchantUid, transitionFromPendingPlan(merchantUid, expected, write, now, recordEvents)),
 
     saveRefund: (order, refund, now) => update(order.merchant_uid, saveRefundPlan(order, refund, now)),
 

@@ -1,4 +1,4 @@
-import type { Assignment, Condition, Path, UpdatePlan } from '../writePlan';
+import type { Assignment, Condition, Path, PutPlan, Refused, UpdatePlan } from '../writePlan';
 
 /**
  * Translates write plans into DynamoDB expressions, with a placeholder for every attribute name and
@@ -12,8 +12,13 @@ export interface ConditionParts {
   ExpressionAttributeValues?: Record<string, unknown>;
 }
 
-export interface UpdateParts extends ConditionParts {
+export interface UpdateParts extends ConditionParts, RefusalParts {
   UpdateExpression: string;
+}
+
+/** What a refused condition answers with (DynamoDB's ALL_OLD: the item as it stood; docs/decisions.md). */
+export interface RefusalParts {
+  ReturnValuesOnConditionCheckFailure?: 'ALL_OLD';
 }
 
 const PK = 'merchant_uid';
@@ -27,12 +32,20 @@ export function toUpdateParts(plan: UpdatePlan): UpdateParts {
     ...(removals.length > 0 ? [`REMOVE ${removals.join(', ')}`] : []),
   ];
   const condition = conditionExpression(slots, plan.condition);
-  return { UpdateExpression: clauses.join(' '), ...slots.parts(condition) };
+  return { UpdateExpression: clauses.join(' '), ...slots.parts(condition), ...refusalParts(plan.refused) };
+}
+
+export function toPutParts(plan: PutPlan): ConditionParts & RefusalParts {
+  return { ...toConditionParts(plan.condition), ...refusalParts(plan.refused) };
 }
 
 export function toConditionParts(condition: Condition): ConditionParts {
   const slots = placeholders();
   return slots.parts(conditionExpression(slots, condition));
+}
+
+function refusalParts(refused: Refused | undefined): RefusalParts {
+  return refused === 'stored' ? { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } : {};
 }
 
 type Slots = ReturnType<typeof placeholders>;

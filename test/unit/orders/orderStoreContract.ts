@@ -207,57 +207,66 @@ export function describeOrderStoreContract(
         const store = makeStore();
         const order = await created(store);
 
-        const paid = await store.transitionFromPending(
+        const result = await store.transitionFromPending(
           order.merchant_uid,
           { amount: 14_000, currency: 'KRW' },
           write,
           later,
         );
 
+        expect(result.applied).toBe(true);
+        const paid = result.applied ? result.order : undefined;
         expect(paid).toMatchObject({ status: 'paid', imp_uid: 'imp_1', version: 2 });
         expect(paid?.history.map((h) => [h.from, h.to])).toEqual([
           [null, 'pending'],
           ['pending', 'paid'],
         ]);
+        expect(await store.get(order.merchant_uid)).toEqual(paid);
       });
 
       it.each([
         ['another amount', { amount: 14_000.0000001, currency: 'KRW' }],
         ['another currency', { amount: 14_000, currency: 'USD' }],
-      ])('answers undefined for %s and changes nothing', async (_label, expected) => {
+      ])('is refused for %s, changes nothing and answers with the stored order', async (_label, expected) => {
         const store = makeStore();
         const order = await created(store);
 
-        expect(await store.transitionFromPending(order.merchant_uid, expected, write, later)).toBeUndefined();
+        expect(await store.transitionFromPending(order.merchant_uid, expected, write, later)).toEqual({
+          applied: false,
+          stored: order,
+        });
         expect(await store.get(order.merchant_uid)).toEqual(order);
       });
 
-      it('answers undefined for an order that is no longer pending', async () => {
+      it('is refused for an order that is no longer pending, answering with it as stored (a duplicate)', async () => {
         const store = makeStore();
-        const failed = await store.transition(
-          await created(store),
-          { to: 'failed', source: 'webhook', patch: { imp_uid: 'imp_0' } },
-          later,
-        );
-
-        const result = await store.transitionFromPending(
-          failed.merchant_uid,
+        const order = await created(store);
+        const first = await store.transitionFromPending(
+          order.merchant_uid,
           { amount: 14_000, currency: 'KRW' },
           write,
           later,
         );
 
-        expect(result).toBeUndefined();
-        expect(await store.get(failed.merchant_uid)).toEqual(failed);
+        const duplicate = await store.transitionFromPending(
+          order.merchant_uid,
+          { amount: 14_000, currency: 'KRW' },
+          write,
+          new Date(later.getTime() + 1_000),
+        );
+
+        expect(first.applied).toBe(true);
+        expect(duplicate).toEqual({ applied: false, stored: first.applied ? first.order : undefined });
+        expect(await store.get(order.merchant_uid)).toEqual(duplicate.applied ? undefined : duplicate.stored);
       });
 
-      it('answers undefined for an unknown order and creates nothing', async () => {
+      it('answers refused with no stored order for an unknown order, and creates nothing', async () => {
         const store = makeStore();
         const merchantUid = uid();
 
         expect(
           await store.transitionFromPending(merchantUid, { amount: 1, currency: 'KRW' }, write, later),
-        ).toBeUndefined();
+        ).toEqual({ applied: false, stored: undefined });
         expect(await store.get(merchantUid)).toBeUndefined();
       });
     });

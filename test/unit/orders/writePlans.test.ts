@@ -16,7 +16,7 @@ describe('Function: hotPathProbe', () => {
     );
     const paid = await store.transitionFromPending('order_1', expected, write, FIXED_NOW);
 
-    expect(other).toBeUndefined();
-    expect(paid).toMatchObject({ status: 'paid', version: 2 });
+    expect(other).toMatchObject({ applied: false, stored: { status: 'pending', version: 1 } });
+    expect(paid).toMatchObject({ applied: true, order: { status: 'paid', version: 2 } });
   });
 });

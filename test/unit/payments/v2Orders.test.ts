@@ -30,23 +30,25 @@ async function setup(amount: number) {
     listPayments: async () => ({ items: [], page: { number: 0, size: 10, totalCount: 0 } }),
   };
   const iamport = new FakeIamport(aPayment({ merchant_uid: PAYMENT_ID, amount: 14_000 }));
-  const { events, target } = memoryEvents(orders);
+  const { target, deliver } = memoryEvents(orders);
   const deps = {
     provider: iamportProvider(iamport),
     v2Provider: portoneProvider(portone),
     orders,
-    events,
     acceptSandboxPayments: false,
     now: () => FIXED_NOW,
   };
-  return { orders, deps, cancels, target };
+  return { orders, deps, cancels, target, deliver };
 }
 
 describe('V2 orders through the one core', () => {
   it('settles a V2 order by its paymentId and records the transaction, as V2 names it', async () => {
-    const { orders, deps, target } = await setup(14_000);
+    const { orders, deps, target, deliver } = await setup(14_000);
 
     const outcome = await verifyPayment(deps, { api: 'v2', merchantUid: PAYMENT_ID, source: 'complete' });
+    // Nothing is sent inside the request; the change reaches the delivery function after it.
+    expect(target.of(PAYMENT_ID)).toEqual([]);
+    await deliver();
 
     expect(outcome).toMatchObject({ kind: 'decided', changed: true, order: { status: 'paid' } });
     const order = orders.stored(PAYMENT_ID);

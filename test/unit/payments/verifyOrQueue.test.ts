@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type VerifyOrQueueDeps, verifyOrQueue } from '../../../shared/payments/verifyOrQueue';
 import { iamportProvider } from '../../../shared/providers/iamportProvider';
-import { memoryEvents } from '../../helpers/fakeEvents';
 import {
   anOrder,
   aPayment,
@@ -13,12 +12,12 @@ import {
 
 function setup(queue = new FakeRetryQueue()) {
   const iamport = new FakeIamport(aPayment());
-  const orders = new MemoryOrderStore(anOrder());
+  // Order events on, as deployed: each transition records its event with it.
+  const orders = new MemoryOrderStore(anOrder()).withEvents();
   const deps: VerifyOrQueueDeps = {
     provider: iamportProvider(iamport),
     orders,
     queue,
-    events: memoryEvents(orders).events,
     acceptSandboxPayments: false,
     retryBaseSeconds: 45,
     now: () => FIXED_NOW,

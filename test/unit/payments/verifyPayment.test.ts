@@ -5,7 +5,6 @@ import type { Order } from '../../../shared/orders/types';
 import type { VerifyOutcome, VerifyRequest } from '../../../shared/payments/types';
 import { type VerifyDeps, verifyPayment } from '../../../shared/payments/verifyPayment';
 import { iamportProvider } from '../../../shared/providers/iamportProvider';
-import { noEvents } from '../../helpers/fakeEvents';
 import {
   anOrder,
   aPayment,
@@ -31,7 +30,6 @@ function setup(orders: Order[], payments: Payment[], extra: Partial<VerifyDeps> 
     orders: store,
     acceptSandboxPayments: false,
     // The decision alone: its round trips are counted, so no event bookkeeping rides along.
-    events: noEvents,
     now: () => FIXED_NOW,
     ...extra,
   };
@@ -113,7 +111,7 @@ describe('Function: verifyPayment', () => {
   });
 
   describe('a repeated verification', () => {
-    it('answers from 1 read with no write and no new history entry', async () => {
+    it('answers from the refused hot path alone (it returns the stored order): no read, no write, no new history entry', async () => {
       // Prepare
       const { store, iamport, verify } = setup([anOrder()], [aPayment()]);
       await verify();
@@ -128,7 +126,8 @@ describe('Function: verifyPayment', () => {
       expect(outcome.changed).toBe(false);
       expect(outcome.order.status).toBe('paid');
       expect(iamport.calls.getPayment).toBe(1);
-      expect(store.calls.get).toBe(1);
+      expect(store.calls.get).toBe(0);
+      expect(store.calls.transitionFromPending).toBe(2);
       expect(store.writes).toBe(writesBefore);
       expect(store.calls.transition + store.calls.saveRefund).toBe(0);
       expect(store.stored(MERCHANT_UID).history.filter((h) => h.to === 'paid')).toHaveLength(1);
@@ -315,9 +314,10 @@ describe('Function: verifyPayment', () => {
       // Act
       const outcome = decided(await verify());
 
-      // Assess: our attempt became the second charge and was refunded, once.
+      // Assess: our attempt became the second charge and was refunded, once. The first round decided on
+      // the order the refused hot path returned; only the second one read.
       expect(store.conflicts).toBe(1);
-      expect(store.calls.get).toBe(2);
+      expect(store.calls.get).toBe(1);
       expect(outcome.order).toMatchObject({ status: 'paid', imp_uid: OTHER_IMP });
       expect(outcome.refund).toMatchObject({ imp_uid: IMP, reason: 'duplicate_payment', status: 'done' });
       expect(iamport.successfulCancels).toHaveLength(1);
@@ -353,7 +353,8 @@ describe('Function: verifyPayment', () => {
       for (let i = 0; i < 8; i++) store.interleave((s) => void s.concurrentTouch(MERCHANT_UID));
 
       await expect(verify()).rejects.toThrow(`order ${MERCHANT_UID} kept changing during verification`);
-      expect(store.calls.get).toBe(8);
+      // Round 1 on the order the refused hot path returned, rounds 2 to 8 read.
+      expect(store.calls.get).toBe(7);
       expect(store.conflicts).toBe(8);
       expect(store.stored(MERCHANT_UID).status).toBe('failed');
     });

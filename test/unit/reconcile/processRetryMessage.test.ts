@@ -3,11 +3,11 @@ import { IamportUnavailableError } from '../../../shared/iamport/errors';
 import { iamportProvider } from '../../../shared/providers/iamportProvider';
 import { processRetryMessage } from '../../../shared/reconcile/processRetryMessage';
 import { MAX_SPECULATIVE_ATTEMPTS, MAX_TRANSIENT_ATTEMPTS } from '../../../shared/reconcile/schedule';
-import { memoryEvents } from '../../helpers/fakeEvents';
 import { aPayment, FakeIamport, FakeRetryQueue, MemoryOrderStore } from '../../helpers/fakes';
 
 function setup() {
-  const orders = new MemoryOrderStore();
+  // Order events on, as deployed: each transition records its event with it.
+  const orders = new MemoryOrderStore().withEvents();
   const queue = new FakeRetryQueue();
   const iamport = new FakeIamport(
     aPayment({ imp_uid: 'imp_1', merchant_uid: 'o1', amount: 100, status: 'paid' }),
@@ -16,7 +16,6 @@ function setup() {
     provider: iamportProvider(iamport),
     orders,
     queue,
-    events: memoryEvents(orders).events,
     acceptSandboxPayments: false,
     deadLetters: { send: async () => undefined },
     settings: { reconcileAfterSeconds: 1, reconcileMaxAgeSeconds: 3600, retryBaseSeconds: 1 },

@@ -1,0 +1,287 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { z } from 'zod';
+import { matchesFilter, UNDELIVERED_EVENT_FILTER } from '../shared/events/changes';
+import { type LocalDynamo, startDynaliteOnSocket } from './dynamo';
+import { asRecord, type DynamoCall, type Intercepted, startDynamoProxy } from './dynamoProxy';
+
+/**
+ * DynamoDB Streams for dynalite, which has none: the local change feed (docs/architecture.md, "Events
+ * after the request"). It sits in front of dynalite as its endpoint; every write to a watched table
+ * that succeeds becomes a stream record of the shape Lambda hands the delivery function
+ * (`{eventName, dynamodb: {Keys, NewImage, SequenceNumber, StreamViewType: 'NEW_IMAGE'}}`), filtered
+ * with the same pattern as the deployed event source mapping, and is handed to the same handler in
+ * batches, with Lambda's stream semantics kept small:
+ *
+ * - one lane per hash of the key (a shard), each one batch at a time, so an item's records stay in order;
+ * - a partial batch answer (`batchItemFailures`) retries from that record; a thrown error halves the
+ *   batch (bisect on error); after `maxRetryAttempts` the record goes to `onFailure` (the deployed
+ *   on-failure queue) and the lane moves on. The event stays in the outbox, for the sweeper.
+ *
+ * The new image costs no extra read: an UpdateItem that asked for no values is sent with
+ * `ReturnValues: ALL_NEW` and its answer stripped back; a PutItem's image is its item. Writes through
+ * another endpoint (dynalite's own port), BatchWriteItem and transactions are not seen (nothing here
+ * uses them). Records are not kept: a record nobody could take is lost, as one past its age on AWS.
+ */
+export interface ChangeFeedOptions {
+  /** The dynalite endpoint (with `socketPath`: dynalite on that Unix socket). */
+  target: string;
+  socketPath?: string;
+  /** Tables whose writes become records (the orders table); more with `watch`. */
+  tables?: readonly string[];
+  lanes?: number;
+  batchSize?: number;
+  maxRetryAttempts?: number;
+  /** First wait before a retry, doubling, at most 2 s. */
+  retryDelayMs?: number;
+  /** A record given up on (the deployed on-failure destination). Defaults to a console line. */
+  onFailure?: (record: StreamRecord, reason: string) => void;
+  host?: string;
+  port?: number;
+}
+
+/** One record as DynamoDB Streams hands it to Lambda (view type NEW_IMAGE). */
+export interface StreamRecord {
+  eventID: string;
+  eventName: 'INSERT' | 'MODIFY' | 'REMOVE';
+  eventVersion: '1.1';
+  eventSource: 'aws:dynamodb';
+  awsRegion: string;
+  eventSourceARN: string;
+  dynamodb: {
+    ApproximateCreationDateTime: number;
+    Keys: Record<string, unknown>;
+    NewImage?: Record<string, unknown>;
+    SequenceNumber: string;
+    SizeBytes: number;
+    StreamViewType: 'NEW_IMAGE';
+  };
+}
+
+/** The handler as the feed invokes it: in process, or through serverless-offline's invoke API. */
+export type StreamHandler = (event: { Records: StreamRecord[] }) => Promise<unknown>;
+
+export interface ChangeFeed {
+  /** The endpoint to give every DynamoDB client (DYNAMODB_ENDPOINT). */
+  endpoint: string;
+  /** Begins handing records to `handler`; records written before wait for it. */
+  start(handler: StreamHandler): void;
+  /** Watches one more table (a stream enabled on it). */
+  watch(table: string): void;
+  /** Resolves once every record emitted so far was handled or given up on. */
+  settled(): Promise<void>;
+  readonly stats: { emitted: number; invocations: number; retried: number; failed: number };
+  close(): Promise<void>;
+}
+
+const REGION = 'ap-northeast-2';
+const responseSchema = z.object({
+  batchItemFailures: z.array(z.object({ itemIdentifier: z.string() })).nullish(),
+});
+
+export async function startChangeFeed(options: ChangeFeedOptions): Promise<ChangeFeed> {
+  const {
+    target,
+    lanes: laneCount = 4,
+    batchSize = 100,
+    maxRetryAttempts = 5,
+    retryDelayMs = 100,
+    onFailure = (record, reason) =>
+      console.error(
+        `[change feed] gave up on ${record.eventName} ${JSON.stringify(record.dynamodb.Keys)}: ${reason}`,
+      ),
+  } = options;
+  const tables = new Set(options.tables ?? []);
+  const stats = { emitted: 0, invocations: 0, retried: 0, failed: 0 };
+  let sequence = 0;
+  let handler: StreamHandler | undefined;
+  let closed = false;
+  const waiters: (() => void)[] = [];
+  const lanes = Array.from({ length: laneCount }, () => ({ queue: [] as StreamRecord[], busy: false }));
+
+  const idle = () => lanes.every((lane) => lane.queue.length === 0 && !lane.busy);
+  const wake = () => {
+    if (!idle()) return;
+    for (const resolve of waiters.splice(0)) resolve();
+  };
+
+  function emit(table: string, eventName: StreamRecord['eventName'], keys: unknown, image: unknown) {
+    if (!asRecord(keys)) return;
+    sequence += 1;
+    const record: StreamRecord = {
+      eventID: `local-${sequence}`,
+      eventName,
+      eventVersion: '1.1',
+      eventSource: 'aws:dynamodb',
+      awsRegion: REGION,
+      eventSourceARN: `arn:aws:dynamodb:${REGION}:000000000000:table/${table}/stream/local`,
+      dynamodb: {
+        ApproximateCreationDateTime: Math.floor(Date.now() / 1000),
+        Keys: asRecord(keys) ?? {},
+        ...(asRecord(image) ? { NewImage: asRecord(image) } : {}),
+        SequenceNumber: String(sequence).padStart(21, '0'),
+        SizeBytes: JSON.stringify(image ?? keys).length,
+        StreamViewType: 'NEW_IMAGE',
+      },
+    };
+    // The deployed event source mapping filters before invoking; so does the feed.
+    if (!matchesFilter(UNDELIVERED_EVENT_FILTER, record)) return;
+    stats.emitted += 1;
+    const lane = lanes[hash(JSON.stringify(keys)) % lanes.length];
+    lane?.queue.push(record);
+    if (lane) void run(lane);
+  }
+
+  async function run(lane: { queue: StreamRecord[]; busy: boolean }) {
+    if (lane.busy || !handler) return;
+    lane.busy = true;
+    const attempts = new Map<string, number>();
+    let size = batchSize;
+    try {
+      while (lane.queue.length > 0 && !closed) {
+        const batch = lane.queue.slice(0, size);
+        let retryFrom: number;
+        let reason: string;
+        let bisecting = false;
+        try {
+          stats.invocations += 1;
+          const answer = responseSchema.safeParse(await handler({ Records: batch }));
+          const failures = answer.success ? (answer.data?.batchItemFailures ?? []) : undefined;
+          const ids = batch.map((record) => record.dynamodb.SequenceNumber);
+          // An answer Lambda cannot read fails the whole batch, as an unknown identifier does.
+          const indexes = failures?.map((failure) => ids.indexOf(failure.itemIdentifier));
+          retryFrom = indexes === undefined || indexes.includes(-1) ? 0 : Math.min(batch.length, ...indexes);
+          reason = 'the handler reported it failed';
+          size = batchSize;
+        } catch (error) {
+          // Bisect on error: the next try takes half the batch.
+          retryFrom = 0;
+          reason = error instanceof Error ? error.message : String(error);
+          size = Math.max(1, Math.floor(batch.length / 2));
+          bisecting = batch.length > 1;
+        }
+        lane.queue.splice(0, retryFrom);
+        if (retryFrom >= batch.length) continue;
+        const head = lane.queue[0];
+        if (!head) continue;
+        const tries = (attempts.get(head.eventID) ?? 0) + 1;
+        attempts.set(head.eventID, tries);
+        // A halved batch is a new try of fewer records: the record gives up once it failed alone.
+        if (tries > maxRetryAttempts && !bisecting) {
+          lane.queue.shift();
+          stats.failed += 1;
+          onFailure(head, reason);
+          continue;
+        }
+        stats.retried += 1;
+        await sleep(Math.min(retryDelayMs * 2 ** (tries - 1), 2000));
+      }
+    } finally {
+      lane.busy = false;
+      wake();
+    }
+  }
+
+  /** A successful write to a watched table becomes a record, its new image taken from the write. */
+  function intercept({ operation, input, engine }: DynamoCall): Intercepted | undefined {
+    if (!input || !tables.has(String(input.TableName))) return undefined;
+    const table = String(input.TableName);
+    if (operation === 'PutItem')
+      return {
+        output: async (status) => {
+          if (status === 200) emit(table, 'INSERT', await engine.keyOf(table, input.Item), input.Item);
+          return undefined;
+        },
+      };
+    if (operation === 'DeleteItem')
+      return {
+        output: async (status) => {
+          if (status === 200) emit(table, 'REMOVE', input.Key, undefined);
+          return undefined;
+        },
+      };
+    if (operation !== 'UpdateItem') return undefined;
+    // The new image with the write itself: asked for where the caller asked for nothing, then removed.
+    const injected = (input.ReturnValues ?? 'NONE') === 'NONE';
+    return {
+      ...(injected ? { input: { ...input, ReturnValues: 'ALL_NEW' } } : {}),
+      output: async (status, output) => {
+        if (status !== 200) return undefined;
+        const image =
+          injected || input.ReturnValues === 'ALL_NEW'
+            ? output?.Attributes
+            : await engine.readItem(table, input.Key);
+        emit(table, 'MODIFY', input.Key, image);
+        if (!injected || !output) return undefined;
+        const { Attributes: _image, ...rest } = output;
+        return rest;
+      },
+    };
+  }
+
+  const proxy = await startDynamoProxy({
+    target,
+    ...(options.socketPath ? { socketPath: options.socketPath } : {}),
+    operations: new Set(['UpdateItem', 'PutItem', 'DeleteItem']),
+    intercept,
+    ...(options.host ? { host: options.host } : {}),
+    ...(options.port === undefined ? {} : { port: options.port }),
+  });
+  return {
+    endpoint: proxy.endpoint,
+    stats,
+    start(next) {
+      handler = next;
+      for (const lane of lanes) void run(lane);
+    },
+    watch(table) {
+      tables.add(table);
+    },
+    settled: () =>
+      idle() || !handler ? Promise.resolve() : new Promise<void>((resolve) => waiters.push(resolve)),
+    close: async () => {
+      closed = true;
+      await proxy.close();
+      wake();
+    },
+  };
+}
+
+/**
+ * dynalite behind a change feed, as `npm start` runs it: the feed listens where DynamoDB is expected
+ * (`port`), so every local client's writes reach the stream; dynalite listens on a Unix socket only
+ * the feed knows (no TCP port of its own, which could take one the caller meant for something else).
+ */
+export async function startLocalDynamoWithChangeFeed(
+  port: number,
+  host: string,
+): Promise<LocalDynamo & { feed: ChangeFeed }> {
+  const dynalite = await startDynaliteOnSocket();
+  const feed = await startChangeFeed({
+    target: 'http://localhost',
+    socketPath: dynalite.socketPath,
+    host,
+    port,
+  });
+  const client = new DynamoDBClient({
+    endpoint: feed.endpoint,
+    region: 'ap-northeast-2',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  return {
+    endpoint: feed.endpoint,
+    client,
+    feed,
+    close: async () => {
+      client.destroy();
+      await feed.close();
+      await dynalite.close();
+    },
+  };
+}
+
+function hash(text: string): number {
+  let value = 0;
+  for (let i = 0; i < text.length; i++) value = (value * 31 + text.charCodeAt(i)) >>> 0;
+  return value;
+}

@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import { createDeliverEvents } from '../../../functions/deliverEvents/deliverEvents';
+import { createLogger } from '../../../shared/logger';
+import type { TransitionWrite } from '../../../shared/orders/store';
+import { memoryEvents } from '../../helpers/fakeEvents';
+import { anOrder, aRefund, FIXED_NOW, MemoryOrderStore } from '../../helpers/fakes';
+
+const MERCHANT_UID = 'order_1001';
+const paid: TransitionWrite = {
+  to: 'paid',
+  source: 'webhook',
+  patch: { imp_uid: 'imp_1', pay_method: 'card' },
+};
+
+/** A pending order with events on, paid once: its change waits in the store's stream. */
+async function paidOrder() {
+  const orders = new MemoryOrderStore(anOrder());
+  const events = memoryEvents(orders);
+  await orders.transition(orders.stored(MERCHANT_UID), paid, FIXED_NOW);
+  const handler = createDeliverEvents({ ...events.dispatch, orders }, createLogger('test'));
+  return { orders, ...events, handler };
+}
+
+describe('Function: deliverEvents (the stream consumer)', () => {
+  it('sends a transition’s event after it was written, once, and empties the outbox', async () => {
+    const { orders, target, deliver } = await paidOrder();
+    expect(target.received).toEqual([]);
+
+    await deliver();
+
+    expect(target.of(MERCHANT_UID).map((event) => [event.id, event.type])).toEqual([
+      [`${MERCHANT_UID}:2`, 'order.paid'],
+    ]);
+    expect(orders.stored(MERCHANT_UID)).toMatchObject({ outbox: {} });
+    expect(orders.stored(MERCHANT_UID).outbox_bucket).toBeUndefined();
+  });
+
+  it('reads the order as it is now: a stale record of a delivered event sends nothing again', async () => {
+    const { orders, target, handler } = await paidOrder();
+    const records = orders.takeChanges();
+    const stale = records.at(-1);
+
+    await handler({ Records: records });
+    await handler({ Records: [stale] });
+
+    expect(target.of(MERCHANT_UID)).toHaveLength(1);
+  });
+
+  it('skips changes whose new image has nothing waiting, without reading the order', async () => {
+    const orders = new MemoryOrderStore(anOrder());
+    const { dispatch } = memoryEvents(orders);
+    const handler = createDeliverEvents({ ...dispatch, orders }, createLogger('test'));
+    await orders.scheduleCheck(orders.stored(MERCHANT_UID), { dueAt: 1, attempt: 2 }, FIXED_NOW);
+    const reads = orders.calls.get;
+
+    const response = await handler({ Records: orders.takeChanges() });
+
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(orders.calls.get).toBe(reads);
+  });
+
+  it('reports the first refused record for the stream to retry, and writes nothing down', async () => {
+    const { orders, target, handler } = await paidOrder();
+    await orders.transition(
+      orders.stored(MERCHANT_UID),
+      { to: 'partially_cancelled', source: 'webhook', patch: { imp_uid: 'imp_1', cancel_amount: 1 } },
+      FIXED_NOW,
+    );
+    const records = orders.takeChanges();
+    const before = orders.stored(MERCHANT_UID);
+    target.failNext = 1;
+
+    const response = await handler({ Records: records });
+
+    // The first record that has an event waiting failed: it and all after it are retried.
+    const first = records.find((record) => JSON.stringify(record).includes('outbox_bucket'));
+    expect(response.batchItemFailures).toEqual([
+      { itemIdentifier: (first as { dynamodb: { SequenceNumber: string } }).dynamodb.SequenceNumber },
+    ]);
+    expect(orders.stored(MERCHANT_UID)).toEqual(before);
+    // Lambda's retry of the same records delivers both, in version order.
+    expect(await handler({ Records: records })).toEqual({ batchItemFailures: [] });
+    expect(target.of(MERCHANT_UID).map((event) => event.version)).toEqual([2, 3]);
+  });
+
+  it('holds an event while its attempt’s refund is requested; the write that settles it sends it', async () => {
+    const orders = new MemoryOrderStore(anOrder());
+    const { target, deliver } = memoryEvents(orders);
+    const claim = aRefund({ imp_uid: 'imp_1', amount: 100 });
+    const forgery = await orders.transition(
+      orders.stored(MERCHANT_UID),
+      { to: 'forgery', source: 'complete', patch: { imp_uid: 'imp_1' }, refund: claim },
+      FIXED_NOW,
+    );
+
+    await deliver();
+    expect(target.received).toEqual([]);
+    await orders.saveRefund(forgery, { ...claim, status: 'done', cancellation_id: 'c_1' }, FIXED_NOW);
+    await deliver();
+
+    expect(target.of(MERCHANT_UID)).toEqual([
+      expect.objectContaining({
+        type: 'order.forgery',
+        refund: expect.objectContaining({ status: 'done', cancellation_id: 'c_1' }),
+      }),
+    ]);
+  });
+
+  it('leaves an event the sweeper took over (its backoff written) to the sweeper', async () => {
+    const { orders, target, deliver, dispatch } = await paidOrder();
+    orders.takeChanges();
+    await dispatch.outbox.postpone(MERCHANT_UID, 'v2', { deliveredTo: [], attempts: 1, nextAttemptAt: 0 });
+
+    await deliver();
+
+    expect(target.received).toEqual([]);
+    expect(orders.stored(MERCHANT_UID).outbox?.v2).toMatchObject({ attempts: 1 });
+  });
+
+  it('skips a record that is not a change of an order item (retrying cannot mend it)', async () => {
+    const { orders, target, handler } = await paidOrder();
+
+    const response = await handler({ Records: [{ eventName: 'MODIFY' }, ...orders.takeChanges()] });
+
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(target.of(MERCHANT_UID)).toHaveLength(1);
+  });
+});
