@@ -1,7 +1,8 @@
 /**
  * Soak: the stack a merchant runs (`npm start`), not the bench's own harness. For each load level a
- * fresh stack: 50 orders registered and paid at the sandbox (no webhook), then autocannon sends
- * `POST /payments/webhook` (JSON) cycling over them, for a while, at that many connections. The stack's
+ * fresh stack: 50 orders registered and paid at the sandbox (no webhook), one notice each to warm the
+ * functions up (they decide the orders), then autocannon sends `POST /payments/webhook` (JSON) cycling
+ * over them, for a while, at that many connections. The stack's
  * memory is the resident size of its whole process group, sampled every second. Afterwards every order
  * must be `paid` with exactly one transition, and every answer a 2xx.
  *
@@ -120,6 +121,17 @@ async function runLevel(level: Level, index: number): Promise<LevelResult> {
     if (stack.pid === undefined) throw new Error('npm start has no pid');
     const pid = stack.pid;
     const payments = await seed(stack, `${index}_${Date.now()}`);
+    // Warm-up: one notice per payment at the gateway's own concurrency (each function's workers start
+    // here, as they would over a stack's first minutes); these decide the orders, the load repeats them.
+    await drive({
+      url: stack.apiUrl,
+      path: '/payments/webhook',
+      connections: 8,
+      amount: payments.length,
+      bodies: 'json',
+      payments,
+      body: (payment) => ({ imp_uid: payment.imp_uid, merchant_uid: payment.merchant_uid, status: 'paid' }),
+    });
     const memoryStartMb = groupMemoryMb(pid);
     let memoryPeakMb = memoryStartMb;
     const sampler = setInterval(() => {
