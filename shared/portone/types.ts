@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * PortOne V2 answers, validated at the boundary (shapes from PortOne's REST API reference,
@@ -15,15 +15,20 @@ import { z } from 'zod';
 type Open<Known extends string> = Known | (string & {});
 
 /** V2 omits absent fields; a `null` is read the same way so a serializer change cannot fail a payment. */
-function absent<T extends z.ZodType>(schema: T) {
-  return z.preprocess((value) => (value === null ? undefined : value), schema.optional());
+function absent<T extends z.ZodMiniType>(schema: T) {
+  return z.optional(
+    z.pipe(
+      z.nullable(schema),
+      z.transform((value: z.output<T> | null) => value ?? undefined),
+    ),
+  );
 }
 
 /** Amounts are integers in the currency's unit (whole won for KRW): exact, never fractional. */
-const amount = z.number().int().nonnegative();
+const amount = z.int().check(z.nonnegative());
 /** RFC 3339 with an offset, as PortOne writes every timestamp. Kept as a string: no clock maths here. */
 const timestamp = z.iso.datetime({ offset: true });
-const id = z.string().min(1);
+const id = z.string().check(z.minLength(1));
 
 export const paymentStatuses = [
   'READY',
@@ -49,9 +54,9 @@ export const VIRTUAL_ACCOUNT_METHOD = 'PaymentMethodVirtualAccount';
 
 const virtualAccountMethodSchema = z.object({
   type: z.literal(VIRTUAL_ACCOUNT_METHOD),
-  accountNumber: z.string().min(1),
+  accountNumber: id,
   /** A bank code such as `KOOKMIN`; an open list at PortOne. */
-  bank: absent(z.string().min(1)),
+  bank: absent(id),
   remitteeName: absent(z.string()),
   expiredAt: absent(timestamp),
   issuedAt: absent(timestamp),
@@ -63,10 +68,10 @@ export type VirtualAccountMethod = z.infer<typeof virtualAccountMethodSchema>;
  * so a virtual account without its account number fails parsing instead of passing as "some method".
  */
 const otherMethodSchema = z.object({
-  type: z
-    .string()
-    .min(1)
-    .refine((type) => type !== VIRTUAL_ACCOUNT_METHOD, 'a virtual account needs its details'),
+  type: z.string().check(
+    z.minLength(1),
+    z.refine((type) => type !== VIRTUAL_ACCOUNT_METHOD, 'a virtual account needs its details'),
+  ),
 });
 
 const methodSchema = z.union([virtualAccountMethodSchema, otherMethodSchema]);
@@ -79,7 +84,7 @@ export function isVirtualAccountMethod(method: PaymentMethod | undefined): metho
 
 export const cancellationSchema = z.object({
   id,
-  status: z.string().min(1) as z.ZodType<CancellationStatus>,
+  status: id as z.ZodMiniType<CancellationStatus>,
   totalAmount: amount,
   taxFreeAmount: absent(amount),
   vatAmount: absent(amount),
@@ -112,15 +117,15 @@ const requiredWhen = new Map<string, readonly ('channel' | 'paidAt')[]>([
 
 export const paymentSchema = z
   .object({
-    status: z.string().min(1) as z.ZodType<PaymentStatus>,
+    status: id as z.ZodMiniType<PaymentStatus>,
     /** The `paymentId` the merchant chose. */
     id,
     /** PortOne's id of the attempt (`txId` in the browser; equals `imp_uid` for a V1 payment). */
     transactionId: id,
     storeId: id,
-    version: z.string().min(1) as z.ZodType<PortOneVersion>,
-    channel: absent(z.object({ type: z.string().min(1) as z.ZodType<ChannelType> })),
-    currency: z.string().min(1) as z.ZodType<Currency>,
+    version: id as z.ZodMiniType<PortOneVersion>,
+    channel: absent(z.object({ type: id as z.ZodMiniType<ChannelType> })),
+    currency: id as z.ZodMiniType<Currency>,
     amount: amountSchema,
     method: absent(methodSchema),
     orderName: absent(z.string()),
@@ -134,13 +139,15 @@ export const paymentSchema = z
     /** Chosen by the merchant's front end; never trusted, parse defensively. */
     customData: absent(z.string()),
   })
-  .superRefine((payment, context) => {
-    for (const field of requiredWhen.get(payment.status) ?? []) {
-      if (payment[field] === undefined) {
-        context.addIssue({ code: 'custom', path: [field], message: `required when ${payment.status}` });
+  .check(
+    z.superRefine((payment, context) => {
+      for (const field of requiredWhen.get(payment.status) ?? []) {
+        if (payment[field] === undefined) {
+          context.addIssue({ code: 'custom', path: [field], message: `required when ${payment.status}` });
+        }
       }
-    }
-  });
+    }),
+  );
 export type Payment = z.infer<typeof paymentSchema>;
 
 export const cancelResponseSchema = z.object({ cancellation: cancellationSchema });
