@@ -20,17 +20,8 @@ export async function createEventTargetsFromConfig(
 ): Promise<EventTarget[]> {
   const targets: EventTarget[] = [];
   if (config.events.busName) {
-    const [{ EventBridgeClient }, { createEventBridgeTarget }] = await Promise.all([
-      import('@aws-sdk/client-eventbridge'),
-      import('../events/eventBridgeTarget'),
-    ]);
-    targets.push(
-      createEventBridgeTarget({
-        client: new EventBridgeClient({}),
-        busName: config.events.busName,
-        source: EVENT_SOURCE,
-      }),
-    );
+    const { eventBridgeTargetFor } = await import('./eventBridge');
+    targets.push(eventBridgeTargetFor(config.events.busName, EVENT_SOURCE));
   }
   if (config.events.webhook) {
     const [{ createWebhookTarget }, { resolveSecrets }] = await Promise.all([

@@ -1,41 +1,25 @@
-import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Config } from '../config';
 import type { DeadLetterSink } from '../queue/deadLetters';
 import type { RetryQueue } from '../queue/types';
 
-type SqsConfig = Pick<Config, 'sqsEndpoint'>;
-type SqsModule = typeof import('../queue/SqsRetryQueue');
+type SqsAdapters = ReturnType<typeof import('./sqs').sqsAdapters>;
 
-let loaded: Promise<{ sqs: SQSClient; adapters: SqsModule }> | undefined;
+let adapters: Promise<SqsAdapters> | undefined;
 
 /**
- * One SQS client per process; a local endpoint (the `npm start` queue server) gets placeholder keys.
- * Imported when the first queue is built (still within the cold start of a function that builds one),
- * so a function that never queues (the order view) never loads the SQS client.
+ * One SQS client per process, imported when the first queue is built (still within the cold start of
+ * a function that builds one), so a function that never queues (the order view) never loads it.
  */
-function sqs(config: SqsConfig) {
-  loaded ??= Promise.all([import('@aws-sdk/client-sqs'), import('../queue/SqsRetryQueue')]).then(
-    ([{ SQSClient }, adapters]) => ({
-      sqs: config.sqsEndpoint
-        ? new SQSClient({
-            endpoint: config.sqsEndpoint,
-            region: process.env.AWS_REGION ?? 'ap-northeast-2',
-            credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-          })
-        : new SQSClient({}),
-      adapters,
-    }),
-  );
-  return loaded;
+function sqs(config: Pick<Config, 'sqsEndpoint'>): Promise<SqsAdapters> {
+  adapters ??= import('./sqs').then(({ sqsAdapters }) => sqsAdapters(config));
+  return adapters;
 }
 
 /** The retry queue as configured. */
 export function createRetryQueueFromConfig(
   config: Pick<Config, 'retryQueueUrl' | 'sqsEndpoint'>,
 ): RetryQueue {
-  const queue = sqs(config).then(({ sqs, adapters }) =>
-    adapters.createSqsRetryQueue({ sqs, queueUrl: config.retryQueueUrl }),
-  );
+  const queue = sqs(config).then((sqs) => sqs.retryQueue(config.retryQueueUrl));
   return { send: async (message, delaySeconds) => (await queue).send(message, delaySeconds) };
 }
 
@@ -45,8 +29,6 @@ export function createDeadLetterSinkFromConfig(
 ): DeadLetterSink {
   const { retryDlqUrl } = config;
   if (!retryDlqUrl) throw new Error('RETRY_DLQ_URL is required by the retry consumer');
-  const sink = sqs(config).then(({ sqs, adapters }) =>
-    adapters.createSqsDeadLetterSink({ sqs, queueUrl: retryDlqUrl }),
-  );
+  const sink = sqs(config).then((sqs) => sqs.deadLetterSink(retryDlqUrl));
   return { send: async (body) => (await sink).send(body) };
 }
