@@ -36,6 +36,8 @@ const BARE_FOR: Record<string, string> = {
   webhook: 'verify',
   v2Webhook: 'verify',
   retryConsumer: 'verify',
+  // The ledger check verifies (and refunds) through the same ports, and publishes its findings.
+  ledgerCheck: 'verify',
   createOrder: 'createOrder',
   getOrder: 'getOrder',
   sweeper: 'sweeper',
@@ -349,6 +351,8 @@ function initEnv(): NodeJS.ProcessEnv {
     // As deployed: the stack's own bus is configured, so the verifying functions build an EventBridge client.
     EVENT_BUS_NAME: 'bench-orders-bus',
     RETRY_DLQ_URL: 'http://127.0.0.1:9/000000000000/retry-dlq',
+    // The ledger check's own table (serverless.yml gives it that function alone).
+    LEDGER_TABLE: 'bench-ledger-checks',
     // A stage serving PortOne V2 beside V1, so that the V2 functions build what they serve with.
     PORTONE_BASE_URL: 'http://127.0.0.1:9',
     PORTONE_API_SECRET: 'bench-portone-secret',

@@ -1,14 +1,18 @@
 /**
  * `npm start`: the whole product on loopback, no AWS account, no internet (docs/design.md §8).
  * dynalite (tables from serverless.yml) + the Iamport sandbox + serverless-offline running the same
- * handler code as Lambda. Prints one ready line; Ctrl-C stops everything.
+ * handler code as Lambda, behind a gateway that bounds each function's concurrency as Lambda's does.
+ * Prints one ready line; Ctrl-C stops everything.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { demoApiKey, demoApiSecret, demoV2ApiSecret, demoV2StoreId, startSandbox } from '../sandbox';
 import { startDemoShop } from './demoShop';
 import { createTablesFromResources, startLocalDynamo } from './dynamo';
+import { gatedRoutesOf } from './gateway/routes';
+import { type GatewayHandle, startGateway } from './gateway/server';
 import { lambdaInvoker } from './lambdaInvoke';
+import { freePort } from './ports';
 import { startLocalQueues } from './queues';
 import { printServerlessConfig, projectRoot, serverlessBin } from './serverlessConfig';
 
@@ -21,6 +25,11 @@ const lambdaPort = Number(process.env.LAMBDA_PORT ?? 3002);
 const queuePort = Number(process.env.QUEUE_PORT ?? 3300);
 const shopPort = Number(process.env.SHOP_PORT ?? 3400);
 const sweepIntervalSeconds = Number(process.env.SWEEP_INTERVAL_SECONDS ?? 30);
+/** The ledger check's schedule (deployed: every 30 minutes; each run resumes or starts a due window). */
+const ledgerIntervalSeconds = Number(process.env.LEDGER_INTERVAL_SECONDS ?? 1800);
+/** Invocations at once per HTTP function without `reservedConcurrency` in serverless.yml. */
+const functionConcurrency = Number(process.env.LOCAL_FUNCTION_CONCURRENCY ?? 8);
+const gatewayMaxWaitMs = Number(process.env.LOCAL_GATEWAY_MAX_WAIT_MS ?? 29_000);
 const apiUrl = `http://${host}:${apiPort}`;
 
 async function main() {
@@ -42,7 +51,13 @@ async function main() {
     v2WebhookUrl: process.env.SANDBOX_V2_WEBHOOK_URL ?? `${apiUrl}/v2/payments/webhook`,
     v2WebhookSecret: v2WebhookSecrets.split(',')[0]?.trim() ?? v2WebhookSecrets,
   });
-  const shop = await startDemoShop({ host, port: shopPort, apiUrl, sandboxUrl: sandbox.url });
+  const shop = await startDemoShop({
+    host,
+    port: shopPort,
+    apiUrl,
+    sandboxUrl: sandbox.url,
+    portoneStoreId: sandbox.state.v2.config.storeId,
+  });
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     // The demo shop is the local merchant: its result page, and its origin for CORS (localhost too).
@@ -74,6 +89,8 @@ async function main() {
     RETRY_DLQ_URL: queues.retryDlqUrl,
   });
 
+  // serverless-offline listens on a port of its own; the gateway takes the API's port in front of it.
+  const offlinePort = Number(process.env.OFFLINE_PORT ?? (await freePort(host)));
   const offline = spawn(
     serverlessBin,
     [
@@ -84,7 +101,7 @@ async function main() {
       '--host',
       host,
       '--httpPort',
-      String(apiPort),
+      String(offlinePort),
       '--lambdaPort',
       String(lambdaPort),
       // Back-office routes use IAM auth when deployed; on loopback they are open (docs/design.md §5).
@@ -96,17 +113,25 @@ async function main() {
     {
       cwd: projectRoot,
       // CORS as deployed: only the handlers' own headers (local/offlineCors.mjs says why).
-      env: { ...env, NODE_OPTIONS: withImport(env.NODE_OPTIONS, offlineCorsPreload) },
+      env: {
+        ...env,
+        NODE_OPTIONS: withImport(env.NODE_OPTIONS, offlineCorsPreload),
+        // serverless-esbuild's esbuild service (a Go process) stays up for the file watcher; without a
+        // limit it keeps the heap of bundling every function (about 1.4 GB) for the stack's whole life.
+        GOMEMLIMIT: env.GOMEMLIMIT ?? '256MiB',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
   let stopping = false;
-  let sweepTimer: NodeJS.Timeout | undefined;
+  const timers: NodeJS.Timeout[] = [];
+  let gateway: GatewayHandle | undefined;
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
+    await gateway?.close();
     offline.kill('SIGTERM');
-    if (sweepTimer) clearInterval(sweepTimer);
+    for (const timer of timers) clearInterval(timer);
     await queues.close();
     await Promise.allSettled([shop.close(), sandbox.close(), dynamo.close()]);
     process.exit(code);
@@ -120,25 +145,47 @@ async function main() {
     }
   });
   await waitForReady(offline);
+  gateway = await startGateway({
+    host,
+    port: apiPort,
+    upstream: `http://${host}:${offlinePort}`,
+    routes: gatedRoutesOf(config, functionConcurrency),
+    maxWaitMs: gatewayMaxWaitMs,
+  });
   // Lambda's SQS event source and EventBridge schedule, locally: same handlers, invoked the same way.
   const lambdaUrl = `http://${host}:${lambdaPort}`;
   queues.startConsumer(lambdaInvoker(lambdaUrl, 'iamport-verify-local-retryConsumer'));
-  const sweep = lambdaInvoker(lambdaUrl, 'iamport-verify-local-sweeper');
-  // One sweep at a time, like a scheduled Lambda with reserved concurrency 1: a slow sweep skips ticks
+  // One run at a time, like a scheduled Lambda with reserved concurrency 1: a slow run skips ticks
   // instead of piling up on a busy machine.
-  let sweeping = false;
-  sweepTimer = setInterval(() => {
-    if (sweeping) return;
-    sweeping = true;
-    sweep({})
-      .catch((error: unknown) => console.error('[sweeper]', error instanceof Error ? error.message : error))
-      .finally(() => {
-        sweeping = false;
-      });
-  }, sweepIntervalSeconds * 1000);
+  timers.push(
+    everyInterval('sweeper', lambdaInvoker(lambdaUrl, 'iamport-verify-local-sweeper'), sweepIntervalSeconds),
+    everyInterval(
+      'ledger check',
+      lambdaInvoker(lambdaUrl, 'iamport-verify-local-ledgerCheck'),
+      ledgerIntervalSeconds,
+    ),
+  );
   console.log(
     `ready: api ${apiUrl} · shop ${shop.url} · iamport sandbox ${sandbox.url} · portone v2 sandbox ${sandbox.v2Url} (webhook secret ${v2WebhookSecrets.split(',')[0]}) · queue ${queues.sqs.endpoint} · dynamodb ${dynamo.endpoint} (tables: ${tables.join(', ')})`,
   );
+}
+
+/** A scheduled function, locally: invoked every `seconds`, never twice at once. */
+function everyInterval(
+  name: string,
+  invoke: (event: unknown) => Promise<unknown>,
+  seconds: number,
+): NodeJS.Timeout {
+  let running = false;
+  return setInterval(() => {
+    if (running) return;
+    running = true;
+    invoke({})
+      .catch((error: unknown) => console.error(`[${name}]`, error instanceof Error ? error.message : error))
+      .finally(() => {
+        running = false;
+      });
+  }, seconds * 1000);
 }
 
 /** A file URL: percent-encoded, so NODE_OPTIONS (split on spaces) keeps it whole. */

@@ -6,6 +6,7 @@ declare module 'vitest' {
   export interface ProvidedContext {
     dynamoEndpoint: string;
     ordersTable: string;
+    ledgerTable: string;
   }
 }
 
@@ -19,8 +20,10 @@ export default async function setup(project: TestProject) {
   const config = await printServerlessConfig('test');
   const tables = await createTablesFromResources(dynamo.client, config.resources?.Resources ?? {});
   const ordersTable = tables.find((name) => name.endsWith('-orders'));
-  if (!ordersTable) throw new Error('serverless.yml declares no orders table');
+  const ledgerTable = tables.find((name) => name.endsWith('-ledger-checks'));
+  if (!ordersTable || !ledgerTable) throw new Error('serverless.yml declares no orders or ledger table');
   project.provide('dynamoEndpoint', dynamo.endpoint);
   project.provide('ordersTable', ordersTable);
+  project.provide('ledgerTable', ledgerTable);
   return () => dynamo.close();
 }

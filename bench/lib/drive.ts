@@ -6,7 +6,13 @@ export interface DriveOptions {
   path: string;
   connections: number;
   /** Requests in all; request i is built from `payments[i % payments.length]`. */
-  amount: number;
+  amount?: number;
+  /** Or: as many requests as fit in this many seconds. */
+  durationSeconds?: number;
+  /** `mixed` alternates JSON and form bodies; `json` sends JSON only. @default 'mixed' */
+  bodies?: 'mixed' | 'json';
+  /** Seconds without an answer before autocannon counts a timeout. @default 30 */
+  timeoutSeconds?: number;
   payments: readonly SeededPayment[];
   /** What each request carries: the PC callback's or the webhook's fields. */
   body: (payment: SeededPayment) => Record<string, string>;
@@ -45,8 +51,9 @@ export async function drive(options: DriveOptions): Promise<DriveResult> {
     {
       url: options.url,
       connections: options.connections,
-      amount: options.amount,
-      timeout: 30,
+      ...(options.amount === undefined ? {} : { amount: options.amount }),
+      ...(options.durationSeconds === undefined ? {} : { duration: options.durationSeconds }),
+      timeout: options.timeoutSeconds ?? 30,
       requests: [
         {
           method: 'POST',
@@ -56,7 +63,7 @@ export async function drive(options: DriveOptions): Promise<DriveResult> {
             const payment = options.payments[index % options.payments.length];
             if (!payment) return request;
             const fields = options.body(payment);
-            return index % 2 === 0
+            return index % 2 === 0 || options.bodies === 'json'
               ? {
                   ...request,
                   headers: { 'content-type': 'application/json' },

@@ -41,14 +41,25 @@ async function mapWithLimit<T, R>(items: T[], limit: number, fn: (item: T) => Pr
   return results;
 }
 
-// Iamport's prepare takes at most 40 characters; the guide's own ids are `merchant_` + a timestamp.
+// Iamport's prepare takes at most 40 characters; the guide's own ids are `merchant_` + a timestamp, the
+// V2 sample's 16 hex digits.
 const merchantUidSchema = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/);
-const registerSchema = z.object({ merchant_uid: merchantUidSchema });
+const registerSchema = z.object({ merchant_uid: merchantUidSchema, api: z.enum(['v1', 'v2']).default('v1') });
 const orderSchema = z.looseObject({
   merchant_uid: z.string(),
   status: z.string(),
+  api: z.enum(['v1', 'v2']).optional(),
   imp_uid: z.string().optional(),
 });
+
+/** The sandbox's deposit call for an order awaiting a deposit, or undefined. */
+function depositPathOf(order: z.output<typeof orderSchema>): string | undefined {
+  if (order.status !== 'vbank_issued') return undefined;
+  if (order.api === 'v2') return `/__sandbox/v2/payments/${encodeURIComponent(order.merchant_uid)}/deposit`;
+  return order.imp_uid === undefined
+    ? undefined
+    : `/__sandbox/payments/${encodeURIComponent(order.imp_uid)}/deposit`;
+}
 
 const error = (status: number, code: string, message: string): ShopReply => ({
   status,
@@ -88,10 +99,23 @@ export function createBackend(options: BackendOptions) {
       return { status: 200, body: product };
     },
 
-    /** `POST /api/orders {merchant_uid}`: the amount and name are the catalog's, never the browser's. */
+    /** `GET /api/item`: the product in the shape PortOne's V2 sample page reads (`{id, name, price, currency}`). */
+    item(): ShopReply {
+      return {
+        status: 200,
+        body: { id: product.id, name: product.orderName, price: product.amount, currency: product.currency },
+      };
+    },
+
+    /**
+     * `POST /api/orders {merchant_uid, api?}`: the amount and name are the catalog's, never the browser's.
+     * A V2 order's merchant_uid is its paymentId; registering it pre-registers the amount at PortOne.
+     */
     async register(body: unknown): Promise<ShopReply> {
       const input = registerSchema.safeParse(body);
-      if (!input.success) return error(400, 'INVALID_INPUT', 'merchant_uid: 1–40 letters, digits, _ or -');
+      if (!input.success) {
+        return error(400, 'INVALID_INPUT', 'merchant_uid: 1–40 letters, digits, _ or -; api: v1 or v2');
+      }
       const uid = input.data.merchant_uid;
       const reply = await call(options.apiUrl, '/orders', {
         method: 'POST',
@@ -100,6 +124,7 @@ export function createBackend(options: BackendOptions) {
           amount: product.amount,
           currency: product.currency,
           name: product.orderName,
+          ...(input.data.api === 'v2' ? { api: 'v2' } : {}),
         }),
       });
       if ((reply.status === 200 || reply.status === 201) && !known(uid)) {
@@ -119,17 +144,18 @@ export function createBackend(options: BackendOptions) {
     },
 
     /**
-     * Sandbox only: the buyer pays into the issued virtual account (`/__sandbox/.../deposit`), so a
-     * person can watch the deposit webhook settle the order. Real Iamport has no such call.
+     * Sandbox only: the buyer pays into the issued virtual account (`/__sandbox/.../deposit`, V1 by
+     * imp_uid, V2 by paymentId), so a person can watch the deposit webhook settle the order. Real
+     * PortOne has no such call.
      */
     async deposit(merchantUid: string): Promise<ShopReply> {
       const found = await order(merchantUid);
       if (found.status !== 200) return found;
       const current = orderSchema.safeParse(found.body);
-      if (!current.success || current.data.status !== 'vbank_issued' || current.data.imp_uid === undefined) {
+      const path = current.success ? depositPathOf(current.data) : undefined;
+      if (path === undefined) {
         return error(409, 'NOT_AWAITING_DEPOSIT', 'the order has no virtual account awaiting a deposit');
       }
-      const path = `/__sandbox/payments/${encodeURIComponent(current.data.imp_uid)}/deposit`;
       return call(options.sandboxUrl, path, { method: 'POST', body: '{}' });
     },
   };

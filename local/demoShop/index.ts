@@ -1,11 +1,13 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { z } from 'zod';
+import { demoV2StoreId } from '../../sandbox/v2/config';
 import { loadAssets } from './assets';
 import { createBackend, type ShopReply } from './backend';
 
 /**
- * The demo shop `npm start` serves: a product page that pays with Iamport's guide code, the result
- * page the mobile redirect lands on (the default RESULT_PAGE_URL) and a live orders view. It runs on
+ * The demo shop `npm start` serves: a product page that pays with Iamport's guide code (V1, `/`) or with
+ * PortOne's V2 sample code (`/v2`), the result page the redirects land on (the default
+ * RESULT_PAGE_URL) and a live orders view. It runs on
  * its own origin, so the browser's POST to /payments/complete crosses origins as in production.
  */
 export interface DemoShopOptions {
@@ -21,6 +23,12 @@ export interface DemoShopOptions {
   iamportScriptUrl?: string;
   /** `IMP.init`'s merchant code; the sandbox accepts any. @default 'imp00000000' */
   merchantCode?: string;
+  /** @default `${sandboxUrl}/v2/browser-sdk.js` */
+  portoneScriptUrl?: string;
+  /** The V2 page's `storeId`: the sandbox's store. @default demoV2StoreId */
+  portoneStoreId?: string;
+  /** The V2 page's `channelKey`; the sandbox has one channel and takes any key. */
+  portoneChannelKey?: string;
 }
 
 export interface DemoShopHandle {
@@ -37,6 +45,9 @@ const optionsSchema = z.strictObject({
   sandboxUrl: z.url({ protocol: /^https?$/ }),
   iamportScriptUrl: z.url({ protocol: /^https?$/ }).optional(),
   merchantCode: z.string().min(1).default('imp00000000'),
+  portoneScriptUrl: z.url({ protocol: /^https?$/ }).optional(),
+  portoneStoreId: z.string().min(1).default(demoV2StoreId),
+  portoneChannelKey: z.string().min(1).default('channel-key-sandbox'),
 });
 
 const MAX_BODY_BYTES = 4096;
@@ -96,12 +107,16 @@ export async function startDemoShop(options: DemoShopOptions): Promise<DemoShopH
     apiUrl: o.apiUrl,
     iamportScriptUrl: o.iamportScriptUrl ?? `${o.sandboxUrl}/v1/iamport.js`,
     merchantCode: o.merchantCode,
+    portoneScriptUrl: o.portoneScriptUrl ?? `${o.sandboxUrl}/v2/browser-sdk.js`,
+    portoneStoreId: o.portoneStoreId,
+    portoneChannelKey: o.portoneChannelKey,
   });
   const backend = createBackend({ apiUrl: o.apiUrl, sandboxUrl: o.sandboxUrl });
 
   async function api(req: IncomingMessage, path: string): Promise<ShopReply> {
     const method = req.method ?? 'GET';
     if (path === '/api/product' && method === 'GET') return backend.product();
+    if (path === '/api/item' && method === 'GET') return backend.item();
     if (path === '/api/orders' && method === 'GET') return backend.list();
     if (path === '/api/orders' && method === 'POST') return backend.register(await readJson(req));
     const match = /^\/api\/orders\/([^/]+)(\/deposit)?$/.exec(path);

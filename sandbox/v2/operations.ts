@@ -32,12 +32,12 @@ export interface V2NoticeOptions {
 /** Sends a V2 notice of `type` about `record`; null when no V2 webhook URL is configured. */
 export function notifyV2(
   state: SandboxState,
-  target: Pick<V2PaymentRecord, 'id' | 'transactionId' | 'storeId'>,
+  target: Pick<V2PaymentRecord, 'id' | 'transactionId' | 'storeId' | 'noticeUrl'>,
   type: string,
   options: V2NoticeOptions = {},
 ): V2WebhookDelivery | null {
   const config = state.v2.config;
-  const url = options.url ?? config.webhookUrl;
+  const url = options.url ?? target.noticeUrl ?? config.webhookUrl;
   if (url === null) return null;
   const version = options.version ?? config.webhookVersion;
   return state.v2.webhooks.send(
@@ -82,13 +82,25 @@ export interface V2CheckoutInput {
   customer: V2Customer;
   customData: string | undefined;
   failReason: string | undefined;
+  /** The PG's code of a failure, e.g. a buyer who closed the window. @default 'SBX_DECLINED' */
+  failPgCode?: string | undefined;
+  /** The request's `noticeUrls[0]`; missing = the console's V2 webhook URL. */
+  noticeUrl?: string | undefined;
   /** Deposit deadline of an issued virtual account, sandbox ms; default three days after issue. */
   expiresAt: number | undefined;
   notify: boolean;
+  /**
+   * Skips the pre-registration check: the payment window's "different amount" scenario, a payment that
+   * got past it (as the V1 window's tampered outcome skips prepare), so the server's own check is tested.
+   */
+  skipPreRegistrationCheck?: boolean | undefined;
 }
 
 /** Refuses a checkout that disagrees with the payment's pre-registration, as PortOne's checkout does. */
-export function checkPreRegistered(state: SandboxState, input: V2CheckoutInput): void {
+export function checkPreRegistered(
+  state: SandboxState,
+  input: Pick<V2CheckoutInput, 'paymentId' | 'amount' | 'taxFree' | 'currency' | 'status'>,
+): void {
   const entry = state.v2.payments.preRegistration(input.paymentId);
   if (entry === undefined || input.status === 'FAILED') return;
   const wrong = (field: string, registered: unknown, given: unknown): V2Error =>
@@ -109,15 +121,29 @@ export function checkPreRegistered(state: SandboxState, input: V2CheckoutInput):
 }
 
 /**
- * A finished V2 payment window. A paid payment cannot be paid again (`ALREADY_PAID`); an unfinished one
- * is replaced by the new attempt, with a new transactionId.
+ * What PortOne refuses before any attempt of a checkout exists: a payment already paid (`ALREADY_PAID`),
+ * then a disagreement with its pre-registration. The payment window asks this when it opens.
  */
-export function checkoutV2(state: SandboxState, input: V2CheckoutInput): V2PaymentRecord {
+export function checkCheckout(
+  state: SandboxState,
+  input: Pick<
+    V2CheckoutInput,
+    'paymentId' | 'amount' | 'taxFree' | 'currency' | 'status' | 'skipPreRegistrationCheck'
+  >,
+): void {
   const existing = state.v2.payments.get(input.paymentId);
   if (existing !== undefined && paidStatuses.includes(existing.status)) {
     throw new V2Error(409, 'ALREADY_PAID', v2Messages.alreadyPaid);
   }
-  checkPreRegistered(state, input);
+  if (input.skipPreRegistrationCheck !== true) checkPreRegistered(state, input);
+}
+
+/**
+ * A finished V2 payment window. A paid payment cannot be paid again (`ALREADY_PAID`); an unfinished one
+ * is replaced by the new attempt, with a new transactionId.
+ */
+export function checkoutV2(state: SandboxState, input: V2CheckoutInput): V2PaymentRecord {
+  checkCheckout(state, input);
   const now = state.clock.now();
   const paid = input.status === 'PAID';
   const issued = input.method === 'VIRTUAL_ACCOUNT' && (input.status === 'VIRTUAL_ACCOUNT_ISSUED' || paid);
@@ -159,11 +185,12 @@ export function checkoutV2(state: SandboxState, input: V2CheckoutInput): V2Payme
       input.status === 'FAILED'
         ? {
             reason: input.failReason ?? '카드 승인이 거절되었습니다.',
-            pgCode: 'SBX_DECLINED',
+            pgCode: input.failPgCode ?? 'SBX_DECLINED',
             pgMessage: input.failReason ?? '승인 거절',
           }
         : null,
     cancellations: [],
+    noticeUrl: input.noticeUrl,
   };
   state.v2.payments.put(record);
   if (input.notify) notifyV2(state, record, noticeTypeOf[input.status], { eventAt: now });

@@ -36,6 +36,8 @@ export interface V2PaymentRecord {
   cancelledAt: number | null;
   failure: V2Failure | null;
   cancellations: V2Cancellation[];
+  /** The request's `noticeUrls[0]`: notices about this payment go there instead of the console's URL. */
+  noticeUrl?: string | undefined;
 }
 
 /** `POST /payments/{paymentId}/pre-register`: what a checkout of that payment must match. */

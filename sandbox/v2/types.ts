@@ -146,3 +146,9 @@ export interface V2ErrorBody {
   type: string;
   message: string;
 }
+
+/** `GET /payments`: one page of payments; `totalCount` is every payment matching the filter. */
+export interface V2GetPaymentsResponse {
+  items: V2Payment[];
+  page: { number: number; size: number; totalCount: number };
+}

@@ -49,9 +49,12 @@ export const providerOf = (request: PayRequest): string | undefined =>
 export const noticeUrlOf = (request: PayRequest): string | undefined =>
   Array.isArray(request.notice_url) ? request.notice_url[0] : request.notice_url;
 
-/** Iamport keeps `custom_data` as a JSON string; an object from the page is stringified. */
-export function customDataOf(request: PayRequest): string | null {
-  const value = request.custom_data;
-  if (value === undefined || value === null) return null;
+/** A page's custom data as the APIs keep it: a JSON string; an object from the page is stringified. */
+export function customDataText(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
+
+/** Iamport keeps `custom_data` as a JSON string (null when the page gave none). */
+export const customDataOf = (request: PayRequest): string | null =>
+  customDataText(request.custom_data) ?? null;

@@ -1,5 +1,5 @@
 import { pathSegment } from './paths';
-import { cancelBody, findAllQuery, prepareBody } from './requests';
+import { cancelBody, findAllQuery, prepareBody, statusListQuery } from './requests';
 import type { IamportRequest } from './transport';
 import {
   type IamportApi,
@@ -52,6 +52,15 @@ export function iamportApiOver(send: SendChecked, options: CallOptions): Iamport
         method: 'GET',
         path: `/payments/findAll/${pathSegment(merchantUid, 'merchant_uid')}${statusSuffix(findOptions.status)}`,
         query: findAllQuery(findOptions),
+        schema: paymentPageSchema,
+      }),
+
+    listPaymentsByStatus: async (status, listOptions) =>
+      send({
+        operation: 'listPaymentsByStatus',
+        method: 'GET',
+        path: `/payments/status/${pathSegment(status, 'status')}`,
+        query: statusListQuery(listOptions),
         schema: paymentPageSchema,
       }),
 

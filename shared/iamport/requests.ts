@@ -1,6 +1,6 @@
 import { IamportInvalidRequestError } from './errors';
 import { requireId } from './paths';
-import type { CancelPaymentRequest, FindAllOptions, PreparePaymentRequest } from './types';
+import type { CancelPaymentRequest, FindAllOptions, PreparePaymentRequest, StatusListOptions } from './types';
 
 /** Iamport's documented maximum page size for findAll. */
 const MAX_FIND_ALL_LIMIT = 1000;
@@ -61,17 +61,39 @@ export function prepareBody(request: PreparePaymentRequest): Record<string, unkn
   return body;
 }
 
-/** The query of `GET /payments/findAll/...`; absent options stay absent (Iamport's defaults). @internal */
-export function findAllQuery(options: FindAllOptions): Record<string, string> {
+/** `page`, `limit` and `sorting` of Iamport's listings; absent options stay absent (Iamport's defaults). */
+function pagingQuery(
+  options: Pick<FindAllOptions, 'page' | 'limit' | 'sorting'>,
+  maxLimit: number,
+): Record<string, string> {
   const query: Record<string, string> = {};
   if (options.page !== undefined) {
     requireIntegerIn(options.page, 'page', 1, Number.MAX_SAFE_INTEGER);
     query.page = String(options.page);
   }
   if (options.limit !== undefined) {
-    requireIntegerIn(options.limit, 'limit', 1, MAX_FIND_ALL_LIMIT);
+    requireIntegerIn(options.limit, 'limit', 1, maxLimit);
     query.limit = String(options.limit);
   }
   if (options.sorting !== undefined) query.sorting = options.sorting;
   return query;
+}
+
+/** The query of `GET /payments/findAll/...`. @internal */
+export const findAllQuery = (options: FindAllOptions): Record<string, string> =>
+  pagingQuery(options, MAX_FIND_ALL_LIMIT);
+
+/** Iamport caps `limit` of `GET /payments/status/{status}` at 1000 and its window at 90 days. */
+const MAX_STATUS_LIST_LIMIT = 1000;
+const MAX_STATUS_WINDOW_SECONDS = 90 * 86_400;
+
+/** The query of `GET /payments/status/{status}`: the window, then the paging. @internal */
+export function statusListQuery(options: StatusListOptions): Record<string, string> {
+  requireIntegerIn(options.from, 'from', 0, Number.MAX_SAFE_INTEGER);
+  requireIntegerIn(options.to, 'to', options.from, options.from + MAX_STATUS_WINDOW_SECONDS);
+  return {
+    from: String(options.from),
+    to: String(options.to),
+    ...pagingQuery(options, MAX_STATUS_LIST_LIMIT),
+  };
 }

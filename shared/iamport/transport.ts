@@ -1,6 +1,7 @@
 import type { Dispatcher } from 'undici';
 import type { z } from 'zod';
 import { describeTransportFailure } from '../net/describeTransportFailure';
+import { exchange } from '../net/exchange';
 import { interpretResponse } from './envelope';
 import { IamportUnavailableError } from './errors';
 import { buildPath } from './paths';
@@ -44,38 +45,34 @@ export function headersFor(request: IamportRequest<unknown>): Record<string, str
  * Builds the one function every Iamport call goes through: send, read the whole body, map the outcome.
  *
  * Each attempt has one deadline of `timeoutMs` from the start of the call, covering the wait for a
- * connection, the headers and the full body: undici's own headers/body timeouts restart per phase and per
- * chunk, so a server dribbling bytes could otherwise hold a Lambda for its whole run. The body is always
- * read to the end (or destroyed by the abort), so no socket is left half-used.
+ * connection, the headers and the full body (`exchange`, shared/net/exchange.ts: one cleared `setTimeout`
+ * per call rather than an `AbortSignal.timeout`, which cost more than the rest of a warm lookup). undici's
+ * own headers/body timeouts restart per phase and per chunk, so a server dribbling bytes could otherwise
+ * hold a Lambda for its whole run; they stay set to `timeoutMs` as a backstop only. The body is always read
+ * to the end (or its connection destroyed at the deadline), so no socket is left half-used.
  * @internal
  */
 export function createTransport({ dispatcher, origin, basePath, timeoutMs }: TransportOptions): Send {
   return async function send<T>(request: IamportRequest<T>): Promise<T> {
-    const signal = AbortSignal.timeout(timeoutMs);
-    let statusCode: number | undefined;
-    let text: string;
-    try {
-      const response = await dispatcher.request({
+    const answer = await exchange(
+      dispatcher,
+      {
         origin,
         path: buildPath(basePath, request.path, request.query),
         method: request.method,
         headers: headersFor(request),
         body: request.body === undefined ? undefined : JSON.stringify(request.body),
-        signal,
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
-      });
-      statusCode = response.statusCode;
-      text = await response.body.text();
-    } catch (error) {
+      },
+      timeoutMs,
+    );
+    if (!answer.ok) {
       throw new IamportUnavailableError(
-        `${request.operation}: ${describeTransportFailure(error, timeoutMs)}`,
-        {
-          cause: error,
-          httpStatus: statusCode,
-        },
+        `${request.operation}: ${describeTransportFailure(answer.error, timeoutMs)}`,
+        { cause: answer.error, httpStatus: answer.statusCode },
       );
     }
-    return interpretResponse(request.operation, statusCode, text, request.schema);
+    return interpretResponse(request.operation, answer.statusCode, answer.text, request.schema);
   };
 }

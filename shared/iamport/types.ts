@@ -109,8 +109,21 @@ export interface FindAllOptions {
   sorting?: PaymentSorting;
 }
 
+/** `GET /payments/status/{status}`: payments whose current status changed within `[from, to]`. */
+export interface StatusListOptions {
+  /** Unix seconds; the window is at most 90 days. */
+  from: number;
+  to: number;
+  /** From 1. */
+  page?: number;
+  /** At most 1000. */
+  limit?: number;
+  sorting?: PaymentSorting;
+}
+
 /** What the verifier and the rest of `shared/` need from Iamport; tests can fake it. */
 export interface IamportApi {
+  listPaymentsByStatus(status: KnownPaymentStatus, options: StatusListOptions): Promise<PaymentPage>;
   getPayment(impUid: string): Promise<Payment>;
   findPayment(merchantUid: string, status?: KnownPaymentStatus): Promise<Payment>;
   findAllPayments(merchantUid: string, options?: FindAllOptions): Promise<PaymentPage>;

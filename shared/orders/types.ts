@@ -11,7 +11,15 @@ export const orderApis = ['v1', 'v2'] as const;
 export type OrderApi = (typeof orderApis)[number];
 
 /** What told us about the payment; kept on every history entry. */
-export const transitionSources = ['complete', 'mobile', 'webhook', 'reconcile', 'sweep', 'register'] as const;
+export const transitionSources = [
+  'complete',
+  'mobile',
+  'webhook',
+  'reconcile',
+  'sweep',
+  'register',
+  'ledger',
+] as const;
 export type TransitionSource = (typeof transitionSources)[number];
 
 export const historyEntrySchema = z.object({

@@ -18,6 +18,22 @@ export interface PaymentProvider {
    * attempt, for APIs that replay a repeated request instead of acting twice.
    */
   cancel(request: CancelRequest): Promise<CancelResult>;
+  /**
+   * For the ledger check: one page of the attempts that hold or held money (paid, cancelled in part or
+   * in full) whose status changed within `[from, until)`. `cursor` is the provider's own, opaque to
+   * callers; a page without `next` is the last.
+   */
+  listAttempts(window: LedgerWindow, cursor: string | undefined): Promise<AttemptPage>;
+}
+
+export interface LedgerWindow {
+  from: Date;
+  until: Date;
+}
+
+export interface AttemptPage {
+  attempts: Attempt[];
+  next?: string;
 }
 
 export interface CancelRequest {

@@ -1,7 +1,13 @@
 import { idSegment } from './ids';
-import { cancelBody, preRegisterBody, requireIdempotencyKey, storeOf } from './requests';
+import { cancelBody, listPaymentsQuery, preRegisterBody, requireIdempotencyKey, storeOf } from './requests';
 import type { Send } from './transport';
-import { cancelResponseSchema, type PortOneApi, paymentSchema, preRegisterResponseSchema } from './types';
+import {
+  cancelResponseSchema,
+  type PortOneApi,
+  paymentPageSchema,
+  paymentSchema,
+  preRegisterResponseSchema,
+} from './types';
 
 export interface CallOptions {
   /** The store every call names unless the call gives its own. */
@@ -28,6 +34,15 @@ export function portOneApiOver(send: Send, options: CallOptions): PortOneApi {
         schema: paymentSchema,
       });
     },
+
+    listPayments: async (request) =>
+      send({
+        operation: 'listPayments',
+        method: 'GET',
+        path: '/payments',
+        query: listPaymentsQuery(request, storeOf(request.storeId, options.storeId)),
+        schema: paymentPageSchema,
+      }),
 
     cancelPayment: async (request) => {
       const path = `/payments/${idSegment(request.paymentId, 'paymentId')}/cancel`;

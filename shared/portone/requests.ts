@@ -1,7 +1,7 @@
 import { optionalKrwWithin, requireKrw } from './amounts';
 import { PortOneInvalidRequestError } from './errors';
 import { requireId } from './ids';
-import type { CancelPaymentRequest, PreRegisterPaymentRequest } from './types';
+import type { CancelPaymentRequest, ListPaymentsRequest, PreRegisterPaymentRequest } from './types';
 
 /** PortOne keeps an `Idempotency-Key` of 16 to 256 characters for 3 hours. */
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{16,256}$/;
@@ -65,4 +65,40 @@ export function preRegisterBody(
     body.taxFreeAmount = request.taxFreeAmount;
   }
   return withStore(body, storeId);
+}
+
+/** PortOne's bounds on `GET /payments` paging. */
+const MAX_PAGE_SIZE = 1000;
+const MAX_PAGE_DEPTH = 60_000;
+
+/**
+ * The query of `GET /payments`: the JSON input in one `requestBody` parameter, as PortOne's OpenAPI
+ * (`x-portone-query-or-body`) and its SDK send it. Filters on the time of each payment's current status.
+ * @internal
+ */
+export function listPaymentsQuery(
+  request: ListPaymentsRequest,
+  storeId: string | undefined,
+): Record<string, string> {
+  const { pageNumber, pageSize } = request;
+  if (!Number.isInteger(pageNumber) || pageNumber < 0) {
+    throw new PortOneInvalidRequestError('pageNumber must be an integer from 0');
+  }
+  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
+    throw new PortOneInvalidRequestError(`pageSize must be an integer from 1 to ${MAX_PAGE_SIZE}`);
+  }
+  if ((pageNumber + 1) * pageSize > MAX_PAGE_DEPTH) {
+    throw new PortOneInvalidRequestError(`(pageNumber + 1) * pageSize must not exceed ${MAX_PAGE_DEPTH}`);
+  }
+  if (!(request.from.getTime() < request.until.getTime())) {
+    throw new PortOneInvalidRequestError('from must be before until');
+  }
+  const filter: Record<string, unknown> = {
+    timestampType: 'STATUS_CHANGED_AT',
+    from: request.from.toISOString(),
+    until: request.until.toISOString(),
+  };
+  if (storeId !== undefined) filter.storeId = storeId;
+  if (request.status !== undefined) filter.status = [...request.status];
+  return { requestBody: JSON.stringify({ page: { number: pageNumber, size: pageSize }, filter }) };
 }

@@ -220,8 +220,29 @@ export interface PreRegisterPaymentRequest extends StoreOption {
   taxFreeAmount?: number;
 }
 
+/** `GET /payments` (the list for ledger checks): payments whose status changed in `[from, until)`. */
+export interface ListPaymentsRequest extends StoreOption {
+  from: Date;
+  until: Date;
+  /** Missing = every status. */
+  status?: readonly KnownPaymentStatus[];
+  /** From 0. */
+  pageNumber: number;
+  /** At most 1000; `(pageNumber + 1) * pageSize` at most 60,000 (PortOne's bounds). */
+  pageSize: number;
+}
+
+export const paymentPageSchema = z.lazy(() =>
+  z.object({
+    items: z.array(paymentSchema),
+    page: z.object({ number: z.int(), size: z.int(), totalCount: z.int() }),
+  }),
+);
+export type PaymentPage = z.infer<typeof paymentPageSchema>;
+
 /** What the rest of `shared/` needs from PortOne V2; tests can fake it. */
 export interface PortOneApi {
+  listPayments(request: ListPaymentsRequest): Promise<PaymentPage>;
   getPayment(paymentId: string, options?: StoreOption): Promise<Payment>;
   cancelPayment(request: CancelPaymentRequest): Promise<CancelPaymentResponse>;
   preRegisterPayment(request: PreRegisterPaymentRequest): Promise<void>;

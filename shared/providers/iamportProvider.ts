@@ -4,8 +4,14 @@ import {
   IamportRefusedError,
   isTransientIamportError,
 } from '../iamport/errors';
-import type { IamportApi } from '../iamport/types';
-import type { CancelRequest, CancelResult, PaymentProvider } from '../payments/provider';
+import type { IamportApi, KnownPaymentStatus } from '../iamport/types';
+import type {
+  AttemptPage,
+  CancelRequest,
+  CancelResult,
+  LedgerWindow,
+  PaymentProvider,
+} from '../payments/provider';
 import { findBestAttempt } from './findBestAttempt';
 import { attemptFromIamport } from './iamportAttempt';
 import { type ErrorReading, withNeutralErrors } from './neutralErrors';
@@ -25,7 +31,46 @@ export function iamportProvider(iamport: IamportApi): PaymentProvider {
         ),
       ),
     cancel: (request) => cancel(iamport, request),
+    listAttempts: (window, cursor) => neutral(() => listAttempts(iamport, window, cursor)),
   };
+}
+
+/** V1 keeps a partly cancelled payment `paid` (with `cancel_amount`); a fully cancelled one `cancelled`. */
+const LISTED_STATUSES: readonly KnownPaymentStatus[] = ['paid', 'cancelled'];
+const LIST_PAGE_LIMIT = 100;
+
+/** `<status index>:<page>`: which status list, and which of its pages, comes next. */
+function readCursor(cursor: string | undefined): { status: number; page: number } {
+  const match = cursor === undefined ? null : /^(\d+):(\d+)$/.exec(cursor);
+  if (cursor !== undefined && match === null)
+    throw new IamportInvalidRequestError(`not a V1 ledger cursor: ${cursor}`);
+  return { status: Number(match?.[1] ?? 0), page: Number(match?.[2] ?? 1) };
+}
+
+/** `GET /payments/status/{status}` for each listed status in turn, by the time of that status. */
+async function listAttempts(
+  iamport: IamportApi,
+  window: LedgerWindow,
+  cursor: string | undefined,
+): Promise<AttemptPage> {
+  const at = readCursor(cursor);
+  const status = LISTED_STATUSES[at.status];
+  if (status === undefined) return { attempts: [] };
+  const list = await iamport.listPaymentsByStatus(status, {
+    from: Math.floor(window.from.getTime() / 1000),
+    // Iamport's `to` is inclusive; the window's `until` is not.
+    to: Math.ceil(window.until.getTime() / 1000) - 1,
+    page: at.page,
+    limit: LIST_PAGE_LIMIT,
+    sorting: 'started',
+  });
+  const more = at.page * LIST_PAGE_LIMIT < list.total && list.list.length > 0;
+  const next = more
+    ? `${at.status}:${at.page + 1}`
+    : at.status + 1 < LISTED_STATUSES.length
+      ? `${at.status + 1}:1`
+      : undefined;
+  return { attempts: list.list.map(attemptFromIamport), ...(next === undefined ? {} : { next }) };
 }
 
 /** Iamport's failures as the core's: an id that can name no payment is a payment not found. */

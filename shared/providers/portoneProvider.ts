@@ -1,7 +1,9 @@
 import {
   AttemptNotFoundError,
+  type AttemptPage,
   type CancelRequest,
   type CancelResult,
+  type LedgerWindow,
   type PaymentProvider,
 } from '../payments/provider';
 // The client's parts by file, not its index: an adapter needs no HTTP client (nor undici) of its own.
@@ -31,7 +33,35 @@ export function portoneProvider(portone: PortOneApi): PaymentProvider {
     findDecisiveAttempt: (paymentId) =>
       neutral(async () => attemptFromPortOne(await portone.getPayment(paymentId))),
     cancel: (request) => cancel(portone, request),
+    listAttempts: (window, cursor) => neutral(() => listAttempts(portone, window, cursor)),
   };
+}
+
+/** Payments that hold or held money. */
+const LISTED_STATUSES = ['PAID', 'PARTIAL_CANCELLED', 'CANCELLED'] as const;
+const LIST_PAGE_SIZE = 100;
+/** PortOne serves at most 60,000 payments of one query: `(number + 1) * size`. */
+const LAST_PAGE = 60_000 / LIST_PAGE_SIZE - 1;
+
+/** `GET /payments`, filtered by the time of each payment's current status; the cursor is the page number. */
+async function listAttempts(
+  portone: PortOneApi,
+  window: LedgerWindow,
+  cursor: string | undefined,
+): Promise<AttemptPage> {
+  const page = cursor === undefined ? 0 : Number(cursor);
+  if (!Number.isInteger(page) || page < 0 || page > LAST_PAGE) {
+    throw new PortOneInvalidRequestError(`not a V2 ledger cursor: ${cursor}`);
+  }
+  const { items } = await portone.listPayments({
+    from: window.from,
+    until: window.until,
+    status: LISTED_STATUSES,
+    pageNumber: page,
+    pageSize: LIST_PAGE_SIZE,
+  });
+  const more = items.length === LIST_PAGE_SIZE && page < LAST_PAGE;
+  return { attempts: items.map(attemptFromPortOne), ...(more ? { next: String(page + 1) } : {}) };
 }
 
 const portoneErrors: ErrorReading = {

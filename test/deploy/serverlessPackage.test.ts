@@ -63,13 +63,18 @@ describe('serverless package (prod)', () => {
     }
   });
 
-  it('declares the orders table on demand, with point-in-time recovery and encryption', () => {
-    const tables = resourcesOfType(template, 'AWS::DynamoDB::Table');
-    expect(tables).toHaveLength(1);
-    const properties = tables[0]?.[1].Properties ?? {};
-    expect(properties).toMatchObject({
+  it('declares the orders table (and the ledger checkpoints) on demand, with point-in-time recovery and encryption', () => {
+    const tables = Object.fromEntries(resourcesOfType(template, 'AWS::DynamoDB::Table'));
+    expect(Object.keys(tables).sort()).toEqual(['LedgerChecksTable', 'OrdersTable']);
+    expect(tables.OrdersTable?.Properties).toMatchObject({
       BillingMode: 'PAY_PER_REQUEST',
       KeySchema: [{ AttributeName: 'merchant_uid', KeyType: 'HASH' }],
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true },
+    });
+    expect(tables.LedgerChecksTable?.Properties).toMatchObject({
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [{ AttributeName: 'api', KeyType: 'HASH' }],
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       SSESpecification: { SSEEnabled: true },
     });
@@ -78,7 +83,7 @@ describe('serverless package (prod)', () => {
   it('holds no secret value: keys are SSM parameter names read at cold start', () => {
     expect(text).not.toContain(DEMO_SECRET);
     const envs = environments();
-    expect(envs.length).toBe(10);
+    expect(envs.length).toBe(11);
     for (const env of envs) {
       expect(env).not.toHaveProperty('IAMPORT_API_KEY');
       expect(env).not.toHaveProperty('IAMPORT_API_SECRET');
@@ -134,9 +139,17 @@ describe('serverless package (prod): reconciliation wiring', () => {
 
   it('runs the sweeper on a schedule and lets it query the sparse due-checks index', () => {
     const rules = resourcesOfType(template, 'AWS::Events::Rule');
-    expect(rules.map(([, rule]) => rule.Properties?.ScheduleExpression)).toEqual(['rate(5 minutes)']);
-    expect(JSON.stringify(rules[0]?.[1].Properties?.Targets)).toContain('SweeperLambdaFunction');
-    const table = resourcesOfType(template, 'AWS::DynamoDB::Table')[0]?.[1].Properties ?? {};
+    const schedules = rules.map(([, rule]) => [
+      rule.Properties?.ScheduleExpression,
+      JSON.stringify(rule.Properties?.Targets).match(/(\w+)LambdaFunction/)?.[1],
+    ]);
+    expect(schedules.sort()).toEqual([
+      ['rate(30 minutes)', 'LedgerCheck'],
+      ['rate(5 minutes)', 'Sweeper'],
+    ]);
+    const table =
+      resourcesOfType(template, 'AWS::DynamoDB::Table').find(([id]) => id === 'OrdersTable')?.[1]
+        .Properties ?? {};
     expect(table.GlobalSecondaryIndexes).toEqual(
       expect.arrayContaining([
         expect.objectContaining({
@@ -200,12 +213,17 @@ describe('serverless package (prod): deployment hardening', () => {
     expect(actionsOf('SweeperLambdaFunction')).toContain('dynamodb:Query');
     expect(actionsOf('SweeperLambdaFunction')).not.toContain('dynamodb:PutItem');
     const roles = resourcesOfType(template, 'AWS::IAM::Role').map(([id]) => id);
-    expect(roles).toHaveLength(10);
+    expect(roles).toHaveLength(11);
     expect(text).not.toMatch(/"Action":\s*"\*"|"Resource":\s*"\*"|dynamodb:\*|sqs:\*/);
   });
 
   it("limits the bus permission to events:PutEvents on this stack's bus", () => {
-    for (const fn of ['CompleteLambdaFunction', 'RetryConsumerLambdaFunction', 'SweeperLambdaFunction']) {
+    for (const fn of [
+      'CompleteLambdaFunction',
+      'RetryConsumerLambdaFunction',
+      'SweeperLambdaFunction',
+      'LedgerCheckLambdaFunction',
+    ]) {
       const bus = statementsOf(fn).filter((statement) =>
         statement.Action.some((action) => action.startsWith('events:')),
       );
@@ -226,6 +244,8 @@ describe('serverless package (prod): deployment hardening', () => {
     const alarms = Object.fromEntries(resourcesOfType(template, 'AWS::CloudWatch::Alarm'));
     expect(Object.keys(alarms).sort()).toEqual([
       'HttpApi5xxAlarm',
+      'LedgerAttentionAlarm',
+      'LedgerCheckErrorsAlarm',
       'RetryConsumerErrorsAlarm',
       'RetryDeadLetterAlarm',
       'SweeperErrorsAlarm',
@@ -235,11 +255,41 @@ describe('serverless package (prod): deployment hardening', () => {
     }
     expect(JSON.stringify(alarms.HttpApi5xxAlarm)).toContain('"MetricName":"5xx"');
     expect(JSON.stringify(alarms.RetryConsumerErrorsAlarm)).toContain('RetryConsumerLambdaFunction');
+    // The ledger check's "needs attention" log line is counted by a metric filter on its own log group.
+    const [[, filter] = ['', { Type: '' }]] = resourcesOfType(template, 'AWS::Logs::MetricFilter');
+    expect(filter.Properties).toMatchObject({
+      LogGroupName: { Ref: 'LedgerCheckLogGroup' },
+      FilterPattern: '{ $.message = "ledger check needs attention" }',
+    });
+    expect(JSON.stringify(alarms.LedgerAttentionAlarm)).toContain('LedgerCheckNeedsAttention');
+  });
+
+  it('lets the ledger check read and write its checkpoints and act on orders only as verification does', () => {
+    expect(actionsOf('LedgerCheckLambdaFunction')).toEqual(
+      [
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'events:PutEvents',
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        'ssm:GetParameters',
+      ].sort(),
+    );
+    const puts = statementsOf('LedgerCheckLambdaFunction').filter((st) =>
+      st.Action.includes('dynamodb:PutItem'),
+    );
+    expect(puts).toEqual([
+      {
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+        Resource: { 'Fn::GetAtt': ['LedgerChecksTable', 'Arn'] },
+      },
+    ]);
   });
 
   it('keeps logs for a bounded time', () => {
     const groups = resourcesOfType(template, 'AWS::Logs::LogGroup');
-    expect(groups).toHaveLength(10);
+    expect(groups).toHaveLength(11);
     for (const [, group] of groups) expect(group.Properties?.RetentionInDays).toBe(30);
   });
 
@@ -293,6 +343,7 @@ describe('serverless package (prod): deployment hardening', () => {
       V2RedirectLambdaFunction: undefined,
       RetryConsumerLambdaFunction: 5,
       SweeperLambdaFunction: 1,
+      LedgerCheckLambdaFunction: 1,
     });
     const [[, mapping] = ['', { Type: '' }]] = resourcesOfType(template, 'AWS::Lambda::EventSourceMapping');
     // The SQS poller never runs more consumers than are reserved (no throttled batches).

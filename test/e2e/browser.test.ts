@@ -8,8 +8,9 @@ import { launchBrowser } from '../helpers/browser';
 import { type RunningLocalStack, startLocalStack } from '../helpers/localStack';
 
 /**
- * The demo shop in real headless Chromium against `npm start`: Iamport's guide code, the sandbox's
- * payment window, the API across origins, the mobile redirect and reconciliation, as a buyer sees them.
+ * The demo shop in real headless Chromium against `npm start`: Iamport's guide code (V1) and PortOne's
+ * V2 sample code with its browser SDK, the sandbox's payment window, the API across origins, the mobile
+ * redirect and reconciliation, as a buyer sees them.
  * Chromium is found by test/helpers/browser.ts (CHROMIUM_PATH, an installed one, or the npm package's),
  * driven by playwright-core.
  */
@@ -62,6 +63,9 @@ async function warmUp(apiUrl: string): Promise<void> {
     fetch(`${apiUrl}/payments/complete`, post),
     fetch(`${apiUrl}/payments/complete/mobile`, { redirect: 'manual' }),
     fetch(`${apiUrl}/payments/webhook`, post),
+    fetch(`${apiUrl}/v2/payments/complete`, post),
+    fetch(`${apiUrl}/v2/payments/redirect`, { redirect: 'manual' }),
+    fetch(`${apiUrl}/v2/payments/webhook`, post),
   ]);
 }
 
@@ -119,6 +123,8 @@ async function openShop(test: TestContext, options: BrowserContextOptions): Prom
 }
 
 const paymentWindow = (page: Page): FrameLocator => page.frameLocator('iframe[data-iamport-sandbox]');
+/** The same window, opened by the V2 browser SDK (`PortOne.requestPayment`). */
+const v2PaymentWindow = (page: Page): FrameLocator => page.frameLocator('iframe[data-portone-sandbox]');
 
 /** The text of an element once it is shown (the window fills its fields after asking the sandbox). */
 async function shownText(locator: Locator): Promise<string> {
@@ -136,6 +142,18 @@ async function pay(page: Page, flow: 'pc' | 'mobile'): Promise<void> {
   await page.getByRole('button', { name: /결제하기/ }).click();
 }
 
+/** PortOne's V2 sample page: it shows its form once the SDK and the item are loaded. */
+async function payV2(page: Page, flow: 'promise' | 'redirect'): Promise<void> {
+  await page.goto(`${stack.shopUrl}/v2`);
+  await page.locator('#checkoutButton').waitFor({ state: 'visible', timeout: 10_000 });
+  await page.locator(`input[name="flow"][value="${flow}"]`).check();
+  await page.locator('#checkoutButton').click();
+}
+
+/** Whether the sample page's own dialog (`#successDialog`, …) is open. */
+const dialogOpen = async (page: Page, id: string): Promise<boolean> =>
+  (await page.locator(`#${id}[open]`).count()) === 1;
+
 async function merchantUidOf(page: Page): Promise<string> {
   const uid = await checkoutCard(page).first().getAttribute('data-merchant-uid', { timeout: 10_000 });
   if (uid === null) throw new Error('the order card has no merchant_uid');
@@ -145,6 +163,40 @@ async function merchantUidOf(page: Page): Promise<string> {
 async function apiOrder(merchantUid: string): Promise<Record<string, unknown>> {
   const response = await fetch(`${stack.apiUrl}/orders/${encodeURIComponent(merchantUid)}`);
   return (await response.json()) as Record<string, unknown>;
+}
+
+/** In a window that replaced the page (a phone): the card is declined; the result page says failed. */
+async function declineInRedirectedWindow(page: Page): Promise<void> {
+  await page.waitForURL(`${stack.sandboxUrl}/__sandbox/window?**`);
+  await page.getByRole('button', { name: /결제 실패/ }).click();
+  await page.waitForURL(`${stack.shopUrl}/result?**`);
+  expect(new URL(page.url()).searchParams.get('status')).toBe('failed');
+  const card = page.locator('#result-order .order[data-status="failed"]');
+  await card.waitFor();
+  expect(await shownText(card.getByTestId('order-status'))).toContain('결제 실패');
+}
+
+/**
+ * Waits until the orders view shows `uid` paid by the server's own check (the retry queue's scheduled
+ * reconciliation, or the sweeper), with nothing in between, and returns its card.
+ */
+async function reconciledInOrdersView(ordersView: Page, uid: string): Promise<Locator> {
+  const card = ordersView.locator(`.order[data-merchant-uid="${uid}"]`);
+  await card.and(ordersView.locator('[data-status="paid"]')).waitFor({ timeout: 40_000 });
+  await card
+    .locator('.history li[data-source="reconcile"], .history li[data-source="sweep"]')
+    .first()
+    .waitFor();
+  const order = await apiOrder(uid);
+  expect(order.history).toEqual([
+    expect.objectContaining({ to: 'pending', source: 'register' }),
+    expect.objectContaining({
+      from: 'pending',
+      to: 'paid',
+      source: expect.stringMatching(/^(reconcile|sweep)$/),
+    }),
+  ]);
+  return card;
 }
 
 /**
@@ -267,14 +319,7 @@ describe('demo shop in Chromium, against npm start', () => {
   it('mobile: a failed payment lands on the result page as failed', async (test) => {
     const { page } = await openShop(test, phone);
     await pay(page, 'mobile');
-    await page.waitForURL(`${stack.sandboxUrl}/__sandbox/window?**`);
-    await page.getByRole('button', { name: /결제 실패/ }).click();
-
-    await page.waitForURL(`${stack.shopUrl}/result?**`);
-    expect(new URL(page.url()).searchParams.get('status')).toBe('failed');
-    const card = page.locator('#result-order .order[data-status="failed"]');
-    await card.waitFor();
-    expect(await shownText(card.getByTestId('order-status'))).toContain('결제 실패');
+    await declineInRedirectedWindow(page);
   }, 30_000);
 
   it('vbank: the account is shown, then the deposit settles the order', async (test) => {
@@ -309,23 +354,9 @@ describe('demo shop in Chromium, against npm start', () => {
     const uid = await merchantUidOf(page);
 
     // Nothing else is clicked: no callback, no redirect, no webhook. The server's own check finds it.
-    const card = ordersView.locator(`.order[data-merchant-uid="${uid}"]`);
-    await card.and(ordersView.locator('[data-status="paid"]')).waitFor({ timeout: 40_000 });
-    await card
-      .locator('.history li[data-source="reconcile"], .history li[data-source="sweep"]')
-      .first()
-      .waitFor();
+    await reconciledInOrdersView(ordersView, uid);
     await checkoutCard(page, 'paid').waitFor({ timeout: 5_000 });
     expect(dialogs).toEqual([]);
-    const order = await apiOrder(uid);
-    expect(order.history).toEqual([
-      expect.objectContaining({ to: 'pending', source: 'register' }),
-      expect.objectContaining({
-        from: 'pending',
-        to: 'paid',
-        source: expect.stringMatching(/^(reconcile|sweep)$/),
-      }),
-    ]);
   }, 60_000);
 
   it('prepare: the window refuses an amount changed in request_pay’s params', async (test) => {
@@ -383,5 +414,228 @@ describe('demo shop in Chromium, against npm start', () => {
     expect(fonts).toEqual([
       expect.objectContaining({ isCustomFont: true, familyName: expect.stringMatching(/^Noto Sans KR/) }),
     ]);
+  }, 30_000);
+});
+
+describe('demo shop V2 in Chromium: PortOne’s sample code and browser SDK, against npm start', () => {
+  it('V2 PC: pays with the sample code, verifies across origins, and shows paid with its transaction_id', async (test) => {
+    const { page } = await openShop(test, desktop);
+    const completed = page.waitForResponse((r) => r.url() === `${stack.apiUrl}/v2/payments/complete`);
+    await payV2(page, 'promise');
+    const payWindow = v2PaymentWindow(page);
+    expect(await shownText(payWindow.getByTestId('window-amount'))).toBe('₩14,000');
+    expect(await shownText(payWindow.getByTestId('window-name'))).toBe('주문명:결제테스트');
+    await payWindow.getByRole('button', { name: /결제 완료/ }).click();
+
+    const response = await completed;
+    expect(response.status()).toBe(200);
+    const uid = await merchantUidOf(page);
+    // The sample's own fetch, from the shop's origin: `{paymentId}` as JSON, CORS for exactly that origin.
+    expect(response.request().postDataJSON()).toEqual({ paymentId: uid });
+    expect(response.headers()['access-control-allow-origin']).toBe(stack.shopUrl);
+    const card = checkoutCard(page, 'paid');
+    await card.waitFor({ timeout: 10_000 });
+    expect(await shownText(card.getByTestId('order-api'))).toBe('V2');
+    const order = await apiOrder(uid);
+    expect(order).toMatchObject({ status: 'paid', api: 'v2', amount: 14_000 });
+    expect(await shownText(card.getByTestId('transaction-id'))).toBe(String(order.transaction_id));
+    // The sample's success dialog opened: it read the server's answer.
+    await expect.poll(() => dialogOpen(page, 'successDialog')).toBe(true);
+  }, 30_000);
+
+  it('V2 PC: a tampered amount is refunded once and shown as cancelled', async (test) => {
+    const { page } = await openShop(test, desktop);
+    await payV2(page, 'promise');
+    const tamper = v2PaymentWindow(page).getByRole('button', { name: /다른 금액으로 결제/ });
+    expect(await shownText(tamper)).toContain('₩100');
+    await tamper.click();
+
+    const card = checkoutCard(page, 'forgery');
+    await card.waitFor({ timeout: 10_000 });
+    expect(await card.getByTestId('order-status').textContent()).toContain('자동 취소');
+    await card.locator('dt', { hasText: '환불' }).waitFor({ timeout: 10_000 });
+    const order = await apiOrder(await merchantUidOf(page));
+    expect(order).toMatchObject({ status: 'forgery', api: 'v2', amount: 14_000 });
+    expect(order.refunds).toEqual([
+      expect.objectContaining({ amount: 100, status: 'done', reason: 'forgery' }),
+    ]);
+    expect(await dialogOpen(page, 'successDialog')).toBe(false);
+  }, 30_000);
+
+  it('V2 mobile (390×844): the redirect lands on the result page with paid', async (test) => {
+    const { page } = await openShop(test, phone);
+    await page.goto(`${stack.shopUrl}/v2`);
+    await page.locator('#checkoutButton').waitFor({ state: 'visible', timeout: 10_000 });
+    // A phone defaults to the redirect flow; the SDK redirects a phone whenever redirectUrl is given.
+    await expect(page.locator('input[name="flow"][value="redirect"]').isChecked()).resolves.toBe(true);
+    expect(await fitsWidth(page)).toBe(true);
+    await page.locator('#checkoutButton').click();
+
+    await page.waitForURL(`${stack.sandboxUrl}/__sandbox/window?**`);
+    expect(await shownText(page.getByTestId('window-amount'))).toBe('₩14,000');
+    expect(await fitsWidth(page)).toBe(true);
+    await page.getByRole('button', { name: /결제 완료/ }).click();
+
+    await page.waitForURL(`${stack.shopUrl}/result?**`);
+    const query = new URL(page.url()).searchParams;
+    expect(query.get('status')).toBe('paid');
+    const uid = query.get('merchant_uid') ?? '';
+    const card = page.locator('#result-order .order[data-status="paid"]');
+    await card.waitFor();
+    expect(await shownText(card.getByTestId('order-api'))).toBe('V2');
+    expect(await fitsWidth(page)).toBe(true);
+    const order = await apiOrder(uid);
+    expect(order).toMatchObject({ status: 'paid', api: 'v2' });
+    expect(order.history).toContainEqual(expect.objectContaining({ to: 'paid' }));
+  }, 30_000);
+
+  it('V2 mobile: a declined card lands on the result page as failed', async (test) => {
+    const { page } = await openShop(test, phone);
+    await payV2(page, 'redirect');
+    await declineInRedirectedWindow(page);
+  }, 30_000);
+
+  it('V2 virtual account: the account is shown, then the deposit’s signed webhook settles the order', async (test) => {
+    const { page } = await openShop(test, desktop);
+    await payV2(page, 'promise');
+    await v2PaymentWindow(page)
+      .getByRole('button', { name: /가상계좌 발급/ })
+      .click();
+
+    const issued = checkoutCard(page, 'vbank_issued');
+    await issued.waitFor({ timeout: 10_000 });
+    expect(await shownText(issued.getByTestId('vbank-num'))).toMatch(/^\d{6}-\d{2}-\d{6}$/);
+    await expect.poll(() => dialogOpen(page, 'virtualAccountDialog')).toBe(true);
+    await issued.getByRole('button', { name: /입금하기/ }).click();
+
+    await checkoutCard(page, 'paid').waitFor({ timeout: 15_000 });
+    const order = await apiOrder(await merchantUidOf(page));
+    expect(order.history).toContainEqual(
+      expect.objectContaining({ from: 'vbank_issued', to: 'paid', source: 'webhook' }),
+    );
+  }, 30_000);
+
+  it('V2 “network lost”: the payment is reconciled with no further clicks, live in the orders view', async (test) => {
+    const { page, openPage } = await openShop(test, desktop);
+    const ordersView = await openPage();
+    await ordersView.goto(`${stack.shopUrl}/orders`);
+    await payV2(page, 'promise');
+    const payWindow = v2PaymentWindow(page);
+    await payWindow.getByRole('button', { name: /네트워크 끊김/ }).click();
+    await payWindow.getByText('네트워크 연결이 끊겼습니다').waitFor();
+    const uid = await merchantUidOf(page);
+
+    const card = await reconciledInOrdersView(ordersView, uid);
+    expect(await shownText(card.getByTestId('order-api'))).toBe('V2');
+    // The promise never resolved: the sample never posted to the server.
+    expect(await dialogOpen(page, 'successDialog')).toBe(false);
+  }, 60_000);
+
+  it('V2 pre-registration: the window refuses an amount changed in requestPayment’s request', async (test) => {
+    const { page } = await openShop(test, desktop);
+    await page.goto(`${stack.shopUrl}/v2`);
+    await page.locator('#checkoutButton').waitFor({ state: 'visible', timeout: 10_000 });
+    await page.getByText('개발자 도구').click();
+    await page.getByLabel(/totalAmount를 ₩1,000으로 바꿔/).check();
+    await page.locator('#checkoutButton').click();
+
+    const payWindow = v2PaymentWindow(page);
+    await payWindow.getByText('결제할 수 없습니다').waitFor();
+    expect(await shownText(payWindow.getByTestId('window-amount'))).toBe('₩1,000');
+    expect(await shownText(payWindow.getByRole('alert'))).toContain('AmountNotEqualToPredefined');
+    await expect(payWindow.getByRole('button', { name: /결제 완료/ }).count()).resolves.toBe(0);
+    await payWindow.getByRole('button', { name: /확인/ }).click();
+
+    // The sample's fail dialog shows the SDK's message.
+    await expect.poll(() => dialogOpen(page, 'failDialog')).toBe(true);
+    expect(await shownText(page.locator('#failMessage'))).toContain('사전 등록된 결제 정보와 금액');
+    const order = await apiOrder(await merchantUidOf(page));
+    expect(order).toMatchObject({ status: 'pending', api: 'v2', amount: 14_000 });
+    expect(order.transaction_id).toBeUndefined();
+  }, 30_000);
+
+  it('a V1 and a V2 order paid in one browser context, both listed in the orders view', async (test) => {
+    const { page, openPage } = await openShop(test, desktop);
+    await pay(page, 'pc');
+    await paymentWindow(page)
+      .getByRole('button', { name: /결제 완료/ })
+      .click();
+    await checkoutCard(page, 'paid').waitFor({ timeout: 10_000 });
+    const v1 = await merchantUidOf(page);
+
+    // The switch on the product page leads to the V2 page, in the same tab.
+    await page.getByRole('link', { name: /V2/ }).click();
+    await page.waitForURL(`${stack.shopUrl}/v2`);
+    await page.locator('#checkoutButton').waitFor({ state: 'visible', timeout: 10_000 });
+    await page.locator('#checkoutButton').click();
+    await v2PaymentWindow(page)
+      .getByRole('button', { name: /결제 완료/ })
+      .click();
+    await checkoutCard(page, 'paid').waitFor({ timeout: 10_000 });
+    const v2 = await merchantUidOf(page);
+
+    const ordersView = await openPage();
+    await ordersView.goto(`${stack.shopUrl}/orders`);
+    for (const [uid, api] of [
+      [v1, 'v1'],
+      [v2, 'v2'],
+    ] as const) {
+      const card = ordersView.locator(`.order[data-merchant-uid="${uid}"][data-status="paid"]`);
+      await card.waitFor({ timeout: 10_000 });
+      expect(await card.getAttribute('data-api')).toBe(api);
+    }
+    expect(await apiOrder(v1)).toMatchObject({ status: 'paid', imp_uid: expect.stringMatching(/^imp_/) });
+    expect(await apiOrder(v2)).toMatchObject({
+      status: 'paid',
+      api: 'v2',
+      transaction_id: expect.any(String),
+    });
+  }, 45_000);
+
+  it('@portone/browser-sdk from npm runs unchanged on top of the sandbox’s script', async (test) => {
+    const { page } = await openShop(test, desktop);
+    const cdnRequests: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().includes('cdn.portone.io')) cdnRequests.push(request.url());
+    });
+    // A page of the shop without any SDK; the sandbox's script first, then the npm package's module.
+    await page.goto(`${stack.shopUrl}/orders`);
+    await page.addScriptTag({ url: `${stack.sandboxUrl}/v2/browser-sdk.js` });
+    const paymentId = `npm-${Date.now()}`;
+    const registered = await page.evaluate(`fetch('/api/orders', {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ merchant_uid: ${JSON.stringify(paymentId)}, api: 'v2' }),
+    }).then((r) => r.status)`);
+    expect(registered).toBe(201);
+    const storeId = await (await fetch(`${stack.sandboxUrl}/__sandbox/v2/config`)).json();
+    const request = {
+      storeId: (storeId as { storeId: string }).storeId,
+      channelKey: 'channel-key-npm',
+      paymentId,
+      orderName: '주문명:결제테스트',
+      totalAmount: 14_000,
+      currency: 'CURRENCY_KRW',
+      payMethod: 'CARD',
+    };
+    const result = page.evaluate(`import('/vendor/portone-browser-sdk.js').then(async (sdk) => {
+      const response = await sdk.requestPayment(${JSON.stringify(request)});
+      const verified = await fetch(${JSON.stringify(`${stack.apiUrl}/v2/payments/complete`)}, {
+        method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ paymentId: response.paymentId }),
+      }).then((r) => r.json());
+      return { response, verified };
+    })`);
+    await v2PaymentWindow(page)
+      .getByRole('button', { name: /결제 완료/ })
+      .click();
+    const { response, verified } = (await result) as {
+      response: Record<string, unknown>;
+      verified: Record<string, unknown>;
+    };
+    expect(response).toEqual({ paymentId, transactionType: 'PAYMENT', txId: expect.any(String) });
+    expect(verified).toMatchObject({ status: 'paid', payment_id: paymentId, transaction_id: response.txId });
+    // The package found window.PortOne and never injected PortOne's CDN script.
+    expect(cdnRequests).toEqual([]);
+    expect(await page.locator('script[src="https://cdn.portone.io/v2/browser-sdk.js"]').count()).toBe(0);
   }, 30_000);
 });

@@ -240,6 +240,8 @@ export function scheduled(s: fc.Scheduler): Wrap {
         after('findPayment', () => inner.findPayment(merchantUid, status)),
       findAllPayments: (merchantUid, options) =>
         after('findAllPayments', () => inner.findAllPayments(merchantUid, options)),
+      listPaymentsByStatus: (status, options) =>
+        after('listPaymentsByStatus', () => inner.listPaymentsByStatus(status, options)),
       cancelPayment: (request) => after(`cancel ${request.imp_uid}`, () => inner.cancelPayment(request)),
       preparePayment: (request) => after('prepare', () => inner.preparePayment(request)),
       getPrepared: (merchantUid) => after('getPrepared', () => inner.getPrepared(merchantUid)),

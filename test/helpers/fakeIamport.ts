@@ -50,6 +50,7 @@ export class FakeIamport implements IamportApi {
     getPayment: 0,
     findPayment: 0,
     findAllPayments: 0,
+    listPaymentsByStatus: 0,
     cancelPayment: 0,
     preparePayment: 0,
     getPrepared: 0,
@@ -145,6 +146,9 @@ export class FakeIamport implements IamportApi {
 
   findAllPayments: IamportApi['findAllPayments'] = (merchantUid, options) =>
     this.call('findAllPayments', merchantUid, () => this.api.findAllPayments(merchantUid, options));
+
+  listPaymentsByStatus: IamportApi['listPaymentsByStatus'] = (status, options) =>
+    this.call('listPaymentsByStatus', status, () => this.api.listPaymentsByStatus(status, options));
 
   getPrepared: IamportApi['getPrepared'] = (merchantUid) =>
     this.call('getPrepared', merchantUid, () => this.api.getPrepared(merchantUid));

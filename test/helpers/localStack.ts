@@ -10,6 +10,8 @@ export interface RunningLocalStack {
   sandboxV2Url: string;
   /** The demo shop (product page, result page, orders view). */
   shopUrl: string;
+  /** The npm process, leader of the stack's process group (its memory is the group's). */
+  pid: number | undefined;
   output: () => string;
   /** Ctrl-C; resolves with how the npm process ended. */
   stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
@@ -24,7 +26,7 @@ export async function startLocalStack(
   readyTimeoutMs = 120_000,
 ): Promise<RunningLocalStack> {
   // Its own queue and shop ports too, so that two stacks (two test files) can run side by side.
-  const [api, sandbox, dynamo, lambda, queue, shop, sandboxV2] = await freePorts(7);
+  const [api, sandbox, dynamo, lambda, queue, shop, sandboxV2, offline] = await freePorts(8);
   const child: ChildProcess = spawn('npm', ['start'], {
     cwd: projectRoot,
     env: {
@@ -36,6 +38,7 @@ export async function startLocalStack(
       QUEUE_PORT: String(queue),
       SHOP_PORT: String(shop),
       SANDBOX_V2_PORT: String(sandboxV2),
+      OFFLINE_PORT: String(offline),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -61,6 +64,7 @@ export async function startLocalStack(
     sandboxUrl: `http://127.0.0.1:${sandbox}`,
     sandboxV2Url: `http://127.0.0.1:${sandboxV2}`,
     shopUrl: `http://127.0.0.1:${shop}`,
+    pid: child.pid,
     output: () => output,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null)

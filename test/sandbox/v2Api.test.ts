@@ -50,7 +50,7 @@ describe('V2 authorisation and routing', () => {
       status: 404,
       type: 'PAYMENT_NOT_FOUND',
     });
-    expect(v2ErrorOf(await v2Call(sandbox, 'GET', '/payments'))).toMatchObject({
+    expect(v2ErrorOf(await v2Call(sandbox, 'GET', '/payment'))).toMatchObject({
       status: 404,
       type: 'NOT_FOUND',
     });

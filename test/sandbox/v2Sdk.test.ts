@@ -156,3 +156,28 @@ describe('@portone/server-sdk PaymentClient against the sandbox', () => {
     expect(error instanceof PreRegisterPaymentError && error.data.type).toBe('ALREADY_PAID');
   });
 });
+
+describe('GET /payments through the SDK (the ledger check’s listing)', () => {
+  it('pages the payments of a window by status time, newest first, filtered by status', async () => {
+    for (let i = 0; i < 5; i++)
+      await createV2Payment(sandbox, { paymentId: `sdk_list_${i}`, amount: 1000 + i });
+    await createV2Payment(sandbox, { paymentId: 'sdk_list_failed', amount: 500, status: 'FAILED' });
+    const now = sandbox.state.clock.now();
+    const filter = {
+      from: new Date(now - 60_000).toISOString(),
+      until: new Date(now + 60_000).toISOString(),
+      status: ['PAID' as const],
+    };
+    const first = await client.getPayments({ page: { number: 0, size: 3 }, filter });
+    const second = await client.getPayments({ page: { number: 1, size: 3 }, filter });
+    expect(first.page).toEqual({ number: 0, size: 3, totalCount: 5 });
+    const ids = [...first.items, ...second.items].map((p: Payment) => ('id' in p ? p.id : undefined));
+    expect(new Set(ids)).toEqual(new Set([0, 1, 2, 3, 4].map((i) => `sdk_list_${i}`)));
+    expect(second.items).toHaveLength(2);
+    // A window that ends before the payments lists none of them.
+    const before = await client.getPayments({
+      filter: { ...filter, until: new Date(now - 1_000).toISOString() },
+    });
+    expect(before.items).toEqual([]);
+  });
+});

@@ -29,6 +29,8 @@ const mayImport: Record<string, readonly string[]> = {
     'shared/queue',
     'shared/reconcile',
   ],
+  // The ledger check: the provider port's listings held against the orders, acting through the core.
+  'shared/ledger': ['shared/orders', 'shared/payments', 'shared/events'],
   // Adapters from a payment API to the core's provider port: the only place both meet.
   'shared/providers': ['shared/iamport', 'shared/portone', 'shared/payments', 'shared/orders'],
   'shared/runtime': [

@@ -11,12 +11,11 @@
  *     server decided (including a lost result reconciled later), not what the window claimed.
  */
 (() => {
-  const { money, en, renderOrder, postJson, watch, deposit } = window.Shop;
+  const { money, en, postJson, checkoutPanel } = window.Shop;
   const el = (id) => document.getElementById(id);
   const mobileDevice = /Mobi|Android|iPhone|iPad|iPod/i.test(navigator.userAgent);
+  const { note, follow, clear } = checkoutPanel();
   let lastAnswer = null;
-  let stopWatching = () => {};
-  let currentUid = null;
 
   IMP.init(document.body.dataset.merchantCode);
 
@@ -24,33 +23,6 @@
     configurable: true,
     get: () => lastAnswer !== null && lastAnswer.status === 'paid',
   });
-
-  function note(text) {
-    el('checkout').hidden = false;
-    el('checkout-note').textContent = text;
-  }
-
-  function show(order) {
-    el('checkout-order').replaceChildren(
-      renderOrder(order, {
-        deposit: async (o) => {
-          const answer = await deposit(o);
-          if (answer.status !== 200)
-            note(`입금 실패 (deposit refused): ${answer.body?.message ?? answer.status}`);
-          else note('입금했습니다. 입금 통보(웹훅)를 기다리는 중… (Deposited; waiting for the webhook…)');
-        },
-      }),
-    );
-  }
-
-  function follow(merchantUid) {
-    currentUid = merchantUid;
-    el('result-link').href = `/result?merchant_uid=${encodeURIComponent(merchantUid)}`;
-    stopWatching();
-    stopWatching = watch(merchantUid, show, (status, body) =>
-      note(`주문을 읽지 못했습니다 (could not read the order): ${body?.error?.message ?? status}`),
-    );
-  }
 
   // (3) The server's answer, recorded before the guide's own .done() handler reads everythings_fine.
   const ajax = jQuery.ajax;
@@ -60,7 +32,7 @@
       .done((data) => {
         lastAnswer = data;
         note(`서버 확인 결과 (server says): ${data.message ?? data.status}`);
-        if (currentUid !== null) follow(currentUid);
+        follow();
       })
       .fail((xhr) => {
         const message =
@@ -75,7 +47,7 @@
     if (el('tamper-params').checked) params.amount = 1000;
     el('pay').disabled = true;
     note('주문을 등록하는 중… (registering the order)');
-    el('checkout-order').replaceChildren();
+    clear();
     postJson('/api/orders', { merchant_uid: params.merchant_uid }).then(
       ({ status, body }) => {
         el('pay').disabled = false;

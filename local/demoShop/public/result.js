@@ -1,6 +1,6 @@
 /*
- * The result page: where GET /payments/complete/mobile sends the buyer (RESULT_PAGE_URL), with
- * `merchant_uid`, `imp_uid` and `status` in the query. The query is only a hint anyone can type;
+ * The result page: where GET /payments/complete/mobile and GET /v2/payments/redirect send the buyer
+ * (RESULT_PAGE_URL), with `merchant_uid`, `imp_uid` (V1) and `status` in the query. The query is only a hint anyone can type;
  * the page shows the order as the shop's back end reads it, and follows it while it can still change.
  */
 (() => {
@@ -13,7 +13,7 @@
   /** Redirect statuses that are not order statuses (README, "HTTP contract"). */
   const redirectOnly = {
     invalid: '결제 정보가 올바르지 않습니다. (The redirect carried no usable payment ids.)',
-    not_found: '아임포트에서 결제를 찾지 못했습니다. (Iamport has no such payment for this shop.)',
+    not_found: '포트원에서 결제를 찾지 못했습니다. (PortOne has no such payment for this shop.)',
     refused: '테스트 결제는 받지 않습니다. (Test-channel payments are refused here.)',
     error:
       '결제 확인 중 오류가 났습니다. 서버가 다시 확인합니다. (Verification failed; the server will retry.)',

@@ -20,7 +20,7 @@ window.Shop = (() => {
     pending: [
       '결제 대기',
       'Pending',
-      '결제 결과를 확인하고 있습니다. 결과가 오지 않으면 서버가 아임포트에 직접 다시 확인합니다.',
+      '결제 결과를 확인하고 있습니다. 결과가 오지 않으면 서버가 포트원에 직접 다시 확인합니다.',
     ],
     paid: ['결제 완료', 'Paid', '결제가 완료되었습니다.'],
     vbank_issued: ['입금 대기', 'Awaiting deposit', '아래 가상계좌로 입금하면 결제가 완료됩니다.'],
@@ -137,6 +137,8 @@ window.Shop = (() => {
    */
   function renderOrder(order, actions = {}) {
     const [, , meaning] = statusOf(order.status);
+    // A V2 order's merchant_uid is its paymentId; its attempt is a transaction_id, not an imp_uid.
+    const v2 = order.api === 'v2';
     const deposit =
       order.status === 'vbank_issued' && actions.deposit
         ? h(
@@ -148,11 +150,17 @@ window.Shop = (() => {
         : null;
     return h(
       'article',
-      { class: 'order', 'data-merchant-uid': order.merchant_uid, 'data-status': order.status },
+      {
+        class: 'order',
+        'data-merchant-uid': order.merchant_uid,
+        'data-status': order.status,
+        'data-api': v2 ? 'v2' : 'v1',
+      },
       h(
         'header',
         { class: 'order-head' },
         badge(order.status),
+        h('span', { class: 'api-tag', 'data-testid': 'order-api' }, v2 ? 'V2' : 'V1'),
         h('strong', { class: 'amount' }, money(order.amount, order.currency)),
       ),
       h('p', { class: 'order-name' }, order.name ?? order.merchant_uid),
@@ -160,8 +168,14 @@ window.Shop = (() => {
       h(
         'dl',
         { class: 'facts' },
-        fact('주문번호', 'merchant_uid', order.merchant_uid, { class: 'mono' }),
+        fact('주문번호', v2 ? 'paymentId' : 'merchant_uid', order.merchant_uid, { class: 'mono' }),
         order.imp_uid ? fact('결제번호', 'imp_uid', order.imp_uid, { class: 'mono' }) : null,
+        order.transaction_id
+          ? fact('거래번호', 'transaction_id', order.transaction_id, {
+              class: 'mono',
+              'data-testid': 'transaction-id',
+            })
+          : null,
         order.pay_method ? fact('결제수단', 'Method', order.pay_method) : null,
         order.status === 'vbank_issued' && order.vbank ? vbankFacts(order.vbank) : null,
         refundFacts(order.refunds ?? []),
@@ -218,5 +232,60 @@ window.Shop = (() => {
 
   const deposit = (order) => postJson(`/api/orders/${encodeURIComponent(order.merchant_uid)}/deposit`, {});
 
-  return { money, h, en, statuses, time, renderOrder, postJson, getOrder, watch, deposit, awaiting };
+  /**
+   * The product pages' "order status" panel (`#checkout`): a note, and the order followed from its
+   * registration on (with the sandbox's deposit button), as the server decides it. V1's and V2's use it.
+   */
+  function checkoutPanel() {
+    const el = (id) => document.getElementById(id);
+    let stopWatching = () => {};
+    let current = null;
+
+    function note(text) {
+      el('checkout').hidden = false;
+      el('checkout-note').textContent = text;
+    }
+
+    function show(order) {
+      el('checkout-order').replaceChildren(
+        renderOrder(order, {
+          deposit: async (o) => {
+            const answer = await deposit(o);
+            if (answer.status !== 200)
+              note(`입금 실패 (deposit refused): ${answer.body?.message ?? answer.status}`);
+            else note('입금했습니다. 입금 통보(웹훅)를 기다리는 중… (Deposited; waiting for the webhook…)');
+          },
+        }),
+      );
+    }
+
+    /** Follows `merchantUid` (default: the order followed now, read again after the server's answer). */
+    function follow(merchantUid = current) {
+      if (merchantUid === null) return;
+      current = merchantUid;
+      el('result-link').href = `/result?merchant_uid=${encodeURIComponent(merchantUid)}`;
+      stopWatching();
+      stopWatching = watch(merchantUid, show, (status, body) =>
+        note(`주문을 읽지 못했습니다 (could not read the order): ${body?.error?.message ?? status}`),
+      );
+    }
+
+    const clear = () => el('checkout-order').replaceChildren();
+    return { note, follow, clear };
+  }
+
+  return {
+    money,
+    h,
+    en,
+    statuses,
+    time,
+    renderOrder,
+    postJson,
+    getOrder,
+    watch,
+    deposit,
+    awaiting,
+    checkoutPanel,
+  };
 })();

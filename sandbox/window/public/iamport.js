@@ -13,47 +13,9 @@
   const sandboxOrigin = new URL(script instanceof HTMLScriptElement ? script.src : location.href).origin;
   const mobileDevice = /Mobi|Android|iPhone|iPad|iPod/i.test(navigator.userAgent);
   let merchantCode = null;
-  let layer = null;
+  const layer = createWindowLayer(sandboxOrigin, 'iamport-sandbox');
 
-  function windowUrl(params, mode) {
-    const query = new URLSearchParams({
-      request: JSON.stringify(params),
-      mode,
-      origin: location.origin,
-      code: merchantCode ?? '',
-    });
-    return `${sandboxOrigin}/__sandbox/window?${query}`;
-  }
-
-  function closeLayer() {
-    if (layer === null) return;
-    window.removeEventListener('message', layer.onMessage);
-    layer.frame.remove();
-    document.documentElement.style.overflow = layer.overflow;
-    layer = null;
-  }
-
-  function openLayer(params, callback) {
-    const frame = document.createElement('iframe');
-    frame.title = '결제창 (payment window)';
-    frame.src = windowUrl(params, 'iframe');
-    frame.setAttribute('data-iamport-sandbox', 'window');
-    frame.style.cssText =
-      'position:fixed;inset:0;width:100%;height:100%;border:0;z-index:2147483647;background:transparent;';
-    const onMessage = (event) => {
-      if (event.origin !== sandboxOrigin || event.source !== frame.contentWindow) return;
-      const data = event.data;
-      if (data === null || typeof data !== 'object') return;
-      if (data.type === 'iamport-sandbox:dismiss') closeLayer();
-      if (data.type !== 'iamport-sandbox:done') return;
-      closeLayer();
-      if (typeof callback === 'function') callback(data.rsp);
-    };
-    layer = { frame, onMessage, overflow: document.documentElement.style.overflow };
-    window.addEventListener('message', onMessage);
-    document.documentElement.style.overflow = 'hidden';
-    document.body.appendChild(frame);
-  }
+  const windowUrl = (params, mode) => layer.windowUrl(params, mode, { code: merchantCode ?? '' });
 
   function fail(callback, merchantUid, message) {
     const rsp = {
@@ -90,14 +52,17 @@
         );
         return;
       }
-      if (layer !== null) {
+      if (layer.isOpen()) {
         fail(callback, merchantUid, '이미 결제창이 열려 있습니다. (a payment window is already open)');
         return;
       }
       const redirect =
         typeof params.m_redirect_url === 'string' && (mobileDevice || typeof callback !== 'function');
       if (redirect) location.href = windowUrl(params, 'redirect');
-      else openLayer(params, callback);
+      else
+        layer.open(windowUrl(params, 'iframe'), (data) => {
+          if (typeof callback === 'function') callback(data.rsp);
+        });
     },
   };
 })();

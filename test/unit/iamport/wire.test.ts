@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { Pool } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createIamportClient, type IamportClient, IamportUnavailableError } from '../../../shared/iamport';
 import { API_KEY, API_SECRET, envelope, paymentJson, rejectionOf, TOKEN } from './mockIamport';
@@ -24,13 +25,26 @@ const routes: Record<string, Route> = {
     response.writeHead(200, { 'content-type': 'application/json' });
     response.write('{"code":0,');
   },
-  // A byte every 40 ms: each chunk arrives well within TIMEOUT_MS, the whole body never does.
+  // A byte every 40 ms: each chunk arrives well within TIMEOUT_MS (undici's bodyTimeout restarts on
+  // each), the whole body only after 2 s, and it is not JSON: only a deadline over the whole body stops it.
   'GET /payments/imp_drip': (_, response) => {
     response.writeHead(200, { 'content-type': 'application/json' });
     const timer = setInterval(() => response.write(' '), 40);
-    response.on('close', () => clearInterval(timer));
+    const end = setTimeout(() => response.end(), 2000);
+    response.on('close', () => {
+      clearInterval(timer);
+      clearTimeout(end);
+    });
   },
   'GET /payments/imp_hangup': (request) => request.socket.destroy(),
+  // A byte-order mark, then the JSON in two writes split inside a three-byte character of the name.
+  'GET /payments/imp_split': (_, response) => {
+    const bytes = Buffer.from(`\uFEFF${JSON.stringify(envelope(paymentJson({ imp_uid: 'imp_split' })))}`);
+    const cut = bytes.indexOf(Buffer.from('결')) + 1;
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.write(bytes.subarray(0, cut));
+    setTimeout(() => response.end(bytes.subarray(cut)), 20);
+  },
 };
 
 function json(response: ServerResponse, body: unknown) {
@@ -40,8 +54,10 @@ function json(response: ServerResponse, body: unknown) {
 
 async function startServer() {
   const sockets = new Set<Socket>();
+  const received: string[] = [];
   let connections = 0;
   const server = createServer((request, response) => {
+    received.push(`${request.method} ${request.url}`);
     request.resume();
     request.on('end', () => {
       const route = routes[`${request.method} ${request.url}`];
@@ -60,6 +76,7 @@ async function startServer() {
   return {
     url: `http://127.0.0.1:${port}`,
     connections: () => connections,
+    received: () => received,
     openSockets: () => sockets.size,
     async close() {
       for (const socket of sockets) socket.destroy();
@@ -119,6 +136,44 @@ describe('IamportClient over real HTTP with its own Pool', () => {
     expect(error).toBeInstanceOf(IamportUnavailableError);
     expect(elapsed).toBeGreaterThanOrEqual(TIMEOUT_MS - 20);
     expect(elapsed).toBeLessThan(TIMEOUT_MS + 1000);
+  });
+
+  it('counts the wait for a free connection against the deadline, and never sends a call that expired waiting', async () => {
+    // One socket between two clients: the patient one's call holds it for 1 s, unanswered.
+    const pool = new Pool(server.url, { connections: 1 });
+    const options = { baseUrl: server.url, apiKey: API_KEY, apiSecret: API_SECRET, dispatcher: pool };
+    const patient = createIamportClient({ ...options, timeoutMs: 1000 });
+    const hurried = createIamportClient({ ...options, timeoutMs: TIMEOUT_MS });
+    await patient.getToken();
+    await hurried.getToken();
+    const holding = rejectionOf(patient.getPayment('imp_silent'));
+    const started = performance.now();
+
+    const error = await rejectionOf(hurried.getPayment('imp_ok'));
+
+    expect(performance.now() - started).toBeLessThan(TIMEOUT_MS + 500);
+    expect(error).toBeInstanceOf(IamportUnavailableError);
+    expect((error as Error).message).toBe(`getPayment: no complete answer within ${TIMEOUT_MS} ms`);
+    expect(await holding).toBeInstanceOf(IamportUnavailableError);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(server.received()).not.toContain('GET /payments/imp_ok');
+    await Promise.all([patient.close(), hurried.close()]);
+    await pool.close();
+  });
+
+  it('reads a body that comes in pieces, with a byte-order mark and a character split between them', async () => {
+    const payment = await client.getPayment('imp_split');
+
+    expect(payment).toMatchObject({ imp_uid: 'imp_split', name: '주문명:결제테스트' });
+  });
+
+  it('maps a call after close() to IamportUnavailableError (the pool refuses it before sending)', async () => {
+    await client.close();
+
+    const error = await rejectionOf(client.getPayment('imp_ok'));
+
+    expect(error).toBeInstanceOf(IamportUnavailableError);
+    expect((error as Error).message).toBe('getToken: connection failed (UND_ERR_DESTROYED)');
   });
 
   it('maps a peer hanging up to IamportUnavailableError', async () => {

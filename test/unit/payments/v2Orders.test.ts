@@ -27,6 +27,7 @@ async function setup(amount: number) {
       return { cancellation: { id: 'c_1', status: 'SUCCEEDED', totalAmount: request.amount ?? 0 } };
     },
     preRegisterPayment: async () => undefined,
+    listPayments: async () => ({ items: [], page: { number: 0, size: 10, totalCount: 0 } }),
   };
   const iamport = new FakeIamport(aPayment({ merchant_uid: PAYMENT_ID, amount: 14_000 }));
   const { events, target } = memoryEvents(orders);

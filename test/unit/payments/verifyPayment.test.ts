@@ -68,6 +68,7 @@ describe('Function: verifyPayment', () => {
         getPayment: 1,
         findPayment: 0,
         findAllPayments: 0,
+        listPaymentsByStatus: 0,
         cancelPayment: 0,
         preparePayment: 0,
         getPrepared: 0,

@@ -97,6 +97,7 @@ function fakeApi(cancel: () => Promise<unknown>) {
       return (await cancel()) as Awaited<ReturnType<PortOneApi['cancelPayment']>>;
     },
     preRegisterPayment: async () => undefined,
+    listPayments: async () => ({ items: [], page: { number: 0, size: 10, totalCount: 0 } }),
   };
   return { api, asked };
 }

@@ -1,0 +1,34 @@
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { loadConfig } from '../../shared/config';
+import { createDynamoCheckpointStore } from '../../shared/ledger/checkpoint';
+import { loadLedgerConfig } from '../../shared/ledger/config';
+import { eventBridgeFindings } from '../../shared/ledger/publish';
+import { createLogger } from '../../shared/logger';
+import { verifyPayment } from '../../shared/payments/verifyPayment';
+import { createPorts, verifyDeps, verifyPorts } from '../../shared/runtime/deps';
+import { documentClient } from '../../shared/runtime/dynamo';
+import { EVENT_SOURCE } from '../../shared/runtime/events';
+import { createLedgerCheckHandler } from './ledgerCheck';
+
+const config = loadConfig();
+const ledger = loadLedgerConfig();
+const logger = createLogger('ledger-check');
+const ports = await createPorts(config, logger, verifyPorts);
+const deps = verifyDeps(config, ports);
+
+export const handler = createLedgerCheckHandler(
+  {
+    orders: ports.orders,
+    providerOf: (api) => (api === 'v1' ? deps.provider : deps.v2Provider),
+    verify: (request) => verifyPayment(deps, request),
+    checkpoints: createDynamoCheckpointStore(documentClient(config), ledger.table),
+    acceptSandboxPayments: config.acceptSandboxPayments,
+    refundLeaseMs: 60_000,
+    now: () => new Date(),
+  },
+  ledger.settings,
+  logger,
+  config.events.busName
+    ? eventBridgeFindings(new EventBridgeClient({}), config.events.busName, EVENT_SOURCE)
+    : undefined,
+);

@@ -1,0 +1,87 @@
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { type OrderApi, orderApis } from '../orders/types';
+import type { LedgerFindings } from './findings';
+
+/**
+ * Where a ledger check stands for one API: the window it is on, the provider's cursor of the next page,
+ * and what it found so far. A run that ends before the window does (its time budget, PortOne down)
+ * leaves this behind and the next run resumes from it; a finished window says when the next one starts.
+ */
+export interface LedgerCheckpoint {
+  api: OrderApi;
+  window_from: string;
+  window_until: string;
+  /** The next page's cursor; absent on the first page, `#final` once every page is read. */
+  cursor?: string;
+  /** Payments to settle once the window is read: refunds, and those PortOne could not be asked about. */
+  deferred?: DeferredPayment[];
+  /** Every page read and nothing deferred. */
+  done: boolean;
+  findings: LedgerFindings;
+  updated_at: string;
+}
+
+export interface DeferredPayment {
+  merchant_uid: string;
+  attempt_id: string;
+  /** Times it was tried so far (0: a refund, left until the whole window is read). */
+  tries: number;
+}
+
+export interface LedgerCheckpointStore {
+  get(api: OrderApi): Promise<LedgerCheckpoint | undefined>;
+  /** Replaces the API's checkpoint (one run at a time: the function's reserved concurrency is 1). */
+  put(checkpoint: LedgerCheckpoint): Promise<void>;
+}
+
+const group = z.object({
+  count: z.number().int().min(0),
+  examples: z.array(z.object({ merchant_uid: z.string(), attempt_id: z.string(), reason: z.string() })),
+});
+const checkpointSchema = z.object({
+  api: z.enum(orderApis),
+  window_from: z.iso.datetime(),
+  window_until: z.iso.datetime(),
+  cursor: z.string().optional(),
+  deferred: z
+    .array(z.object({ merchant_uid: z.string(), attempt_id: z.string(), tries: z.number().int().min(0) }))
+    .optional(),
+  done: z.boolean(),
+  findings: z.object({
+    api: z.enum(orderApis),
+    window_from: z.iso.datetime(),
+    window_until: z.iso.datetime(),
+    pages: z.number().int().min(0),
+    checked: z.number().int().min(0),
+    consistent: z.number().int().min(0),
+    ignored: z.number().int().min(0),
+    reverified: z.number().int().min(0),
+    settled: z.number().int().min(0),
+    refunded: z.number().int().min(0),
+    unknown_orders: group,
+    unsettled: group,
+  }),
+  updated_at: z.iso.datetime(),
+});
+
+/** The checkpoints in their own small table (`LEDGER_TABLE`, key `api`), apart from the orders. */
+export function createDynamoCheckpointStore(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+): LedgerCheckpointStore {
+  return {
+    async get(api) {
+      const { Item } = await doc.send(
+        new GetCommand({ TableName: tableName, Key: { api }, ConsistentRead: true }),
+      );
+      if (Item === undefined) return undefined;
+      // A checkpoint this code cannot read (written by another version) starts the window again.
+      const parsed = checkpointSchema.safeParse(Item);
+      return parsed.success ? parsed.data : undefined;
+    },
+    async put(checkpoint) {
+      await doc.send(new PutCommand({ TableName: tableName, Item: checkpoint }));
+    },
+  };
+}
