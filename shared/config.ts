@@ -1,53 +1,57 @@
-import { z } from 'zod';
+import { en } from 'zod/locales';
+import * as z from 'zod/mini';
 
 /** Comma-separated list; blanks dropped. */
-const list = z
-  .string()
-  .optional()
-  .transform((value) =>
+const list = z.pipe(
+  z.optional(z.string()),
+  z.transform((value) =>
     (value ?? '')
       .split(',')
       .map((item) => item.trim())
       .filter((item) => item.length > 0),
-  );
-const bool = z
-  .enum(['true', 'false', '1', '0', ''])
-  .optional()
-  .transform((value) => value === 'true' || value === '1');
-const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+  ),
+);
+const bool = z.pipe(
+  z.optional(z.enum(['true', 'false', '1', '0', ''])),
+  z.transform((value) => value === 'true' || value === '1'),
+);
+const seconds = (fallback: number) => z._default(z.coerce.number().check(z.int(), z.positive()), fallback);
 const httpUrl = z.url({ protocol: /^https?$/ });
 /** A per-stage param left at its default `""` means "not set" (serverless.yml cannot omit a variable). */
-const unsetWhenEmpty = z
-  .string()
-  .optional()
-  .transform((value) => (value === '' ? undefined : value));
+const unsetWhenEmpty = z.pipe(
+  z.optional(z.string()),
+  z.transform((value) => (value === '' ? undefined : value)),
+);
+const name = z.string().check(z.minLength(1));
+const timeoutMs = (max: number, fallback: number) =>
+  z._default(z.coerce.number().check(z.int(), z.gte(100), z.lte(max)), fallback);
 
 const envSchema = z.object({
-  STAGE: z.string().min(1).default('local'),
+  STAGE: z._default(name, 'local'),
   /** The stage takes real money (serverless.yml param `production`): production rules apply. */
   PRODUCTION: bool,
-  IAMPORT_BASE_URL: httpUrl.default('https://api.iamport.kr'),
-  IAMPORT_API_KEY: z.string().min(1).optional(),
-  IAMPORT_API_SECRET: z.string().min(1).optional(),
+  IAMPORT_BASE_URL: z._default(httpUrl, 'https://api.iamport.kr'),
+  IAMPORT_API_KEY: z.optional(name),
+  IAMPORT_API_SECRET: z.optional(name),
   /** Deployed: SSM SecureString names, read at cold start instead of plain values. */
-  IAMPORT_API_KEY_PARAMETER: z.string().min(1).optional(),
-  IAMPORT_API_SECRET_PARAMETER: z.string().min(1).optional(),
-  IAMPORT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+  IAMPORT_API_KEY_PARAMETER: z.optional(name),
+  IAMPORT_API_SECRET_PARAMETER: z.optional(name),
+  IAMPORT_TIMEOUT_MS: timeoutMs(60_000, 5000),
   /** PortOne V2: a stage with neither secret serves V1 alone. */
-  PORTONE_BASE_URL: httpUrl.default('https://api.portone.io'),
+  PORTONE_BASE_URL: z._default(httpUrl, 'https://api.portone.io'),
   PORTONE_API_SECRET: unsetWhenEmpty,
   PORTONE_API_SECRET_PARAMETER: unsetWhenEmpty,
   PORTONE_STORE_ID: unsetWhenEmpty,
   /** Up to two `whsec_` secrets, comma-separated (rotation); deployed: one SSM SecureString. */
   PORTONE_WEBHOOK_SECRETS: list,
   PORTONE_WEBHOOK_SECRETS_PARAMETER: unsetWhenEmpty,
-  PORTONE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
-  ORDERS_TABLE: z.string().min(1),
-  DYNAMODB_ENDPOINT: httpUrl.optional(),
-  RETRY_QUEUE_URL: z.string().min(1),
-  RETRY_DLQ_URL: z.string().min(1).optional(),
+  PORTONE_TIMEOUT_MS: timeoutMs(120_000, 10_000),
+  ORDERS_TABLE: name,
+  DYNAMODB_ENDPOINT: z.optional(httpUrl),
+  RETRY_QUEUE_URL: name,
+  RETRY_DLQ_URL: z.optional(name),
   /** Local only: the queue server `npm start` runs; deployed, the SDK's regional endpoint. */
-  SQS_ENDPOINT: httpUrl.optional(),
+  SQS_ENDPOINT: z.optional(httpUrl),
   RESULT_PAGE_URL: httpUrl,
   ALLOWED_ORIGINS: list,
   WEBHOOK_ALLOWED_IPS: list,
@@ -55,10 +59,10 @@ const envSchema = z.object({
   RECONCILE_AFTER_SECONDS: seconds(600),
   RECONCILE_MAX_AGE_SECONDS: seconds(86_400),
   RETRY_BASE_SECONDS: seconds(30),
-  EVENT_BUS_NAME: z.string().optional(),
-  MERCHANT_WEBHOOK_URL: z.string().optional(),
-  MERCHANT_WEBHOOK_SECRET: z.string().min(1).optional(),
-  MERCHANT_WEBHOOK_SECRET_PARAMETER: z.string().min(1).optional(),
+  EVENT_BUS_NAME: z.optional(z.string()),
+  MERCHANT_WEBHOOK_URL: z.optional(z.string()),
+  MERCHANT_WEBHOOK_SECRET: z.optional(name),
+  MERCHANT_WEBHOOK_SECRET_PARAMETER: z.optional(name),
   /** Local: log every event (what `npm start` shows). */
   EVENT_LOG: bool,
 });
@@ -82,7 +86,8 @@ export class ConfigError extends Error {
  * @example const config = loadConfig(); // at module scope of a handler
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = envSchema.safeParse(env);
+  // English issue texts, as zod's full build gives by default (zod/mini loads no locale of its own).
+  const parsed = envSchema.safeParse(env, { error: en().localeError });
   // Rules across variables run on the raw values too, so one message names every problem at once.
   const problems = [
     ...(parsed.success

@@ -1,20 +1,38 @@
 /**
- * Bare handler for the functions that verify payments or publish order events (complete, mobile,
- * webhook, retryConsumer, sweeper): it imports and builds the AWS SDK clients those functions need
- * (DynamoDB document client, SQS, SSM for the keys, EventBridge for order events) and does nothing.
- * The module-init baseline of `bench/bundles.ts`.
+ * Bare handler for the functions that verify payments (complete, mobile, webhook and their V2 routes,
+ * retryConsumer): it imports and builds the AWS SDK clients those functions use (DynamoDB document
+ * client, SQS, SSM for the keys, EventBridge for order events) with the commands they send, and undici,
+ * the HTTP client of the Iamport and PortOne clients; then it does nothing. The module-init floor of
+ * `bench/bundles.ts`.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { SSMClient } from '@aws-sdk/client-ssm';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { Pool } from 'undici';
 
 const clients = [
   DynamoDBDocumentClient.from(new DynamoDBClient({})),
   new SQSClient({}),
   new SSMClient({}),
   new EventBridgeClient({}),
+  new Pool('http://127.0.0.1:9'),
+];
+const commands = [
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+  QueryCommand,
+  SendMessageCommand,
+  GetParametersCommand,
+  PutEventsCommand,
 ];
 
-export const handler = async () => ({ statusCode: 200, body: String(clients.length) });
+export const handler = async () => ({ statusCode: 200, body: String(clients.length + commands.length) });

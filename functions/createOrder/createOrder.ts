@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { HttpError } from '../../shared/http/errors';
 import { readBody } from '../../shared/http/readBody';
 import { errorBody, type HttpResult, json } from '../../shared/http/responses';
@@ -10,31 +10,28 @@ import { merchantUidSchema } from '../../shared/identifiers';
 import { httpStack } from '../../shared/middleware/httpStack';
 import { orderApis } from '../../shared/orders/types';
 import { toOrderView } from '../../shared/orders/view';
-import { isTransientPortOneError } from '../../shared/portone';
+import { isTransientPortOneError } from '../../shared/portone/errors';
 import { type RegisterDeps, registerOrder } from '../../shared/register/registerOrder';
 
 /** KRW has no minor unit: its amounts are whole won. Other currencies may carry cents. */
 const inputSchema = z
   .object({
     // Iamport's prepare API caps merchant_uid at 40 characters.
-    merchant_uid: merchantUidSchema.max(40),
-    amount: z.number().positive().max(1e12),
-    currency: z
-      .string()
-      .regex(/^[A-Z]{3}$/)
-      .default('KRW'),
-    name: z.string().trim().min(1).max(200).optional(),
+    merchant_uid: merchantUidSchema.check(z.maxLength(40)),
+    amount: z.number().check(z.positive(), z.lte(1e12)),
+    currency: z._default(z.string().check(z.regex(/^[A-Z]{3}$/)), 'KRW'),
+    name: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(200))),
     /** PortOne V2: the merchant_uid is the V2 paymentId. @default 'v1' */
-    api: z.enum(orderApis).optional(),
+    api: z.optional(z.enum(orderApis)),
   })
-  // The V2 client pre-registers whole won only.
-  .refine((order) => order.api !== 'v2' || order.currency === 'KRW', { path: ['currency'] })
-  .refine(
-    (order) =>
-      order.currency === 'KRW' ? Number.isInteger(order.amount) : hasAtMostTwoDecimals(order.amount),
-    {
-      path: ['amount'],
-    },
+  .check(
+    // The V2 client pre-registers whole won only.
+    z.refine((order) => order.api !== 'v2' || order.currency === 'KRW', { path: ['currency'] }),
+    z.refine(
+      (order) =>
+        order.currency === 'KRW' ? Number.isInteger(order.amount) : hasAtMostTwoDecimals(order.amount),
+      { path: ['amount'] },
+    ),
   );
 
 /**

@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { readQuery } from '../../shared/http/readQuery';
 import type { HttpResult } from '../../shared/http/responses';
 import { impUidSchema, merchantUidSchema } from '../../shared/identifiers';
@@ -19,8 +19,8 @@ import {
  * count.
  */
 const querySchema = z.object({
-  imp_uid: impUidSchema.optional(),
-  merchant_uid: merchantUidSchema.optional(),
+  imp_uid: z.optional(impUidSchema),
+  merchant_uid: z.optional(merchantUidSchema),
 });
 /** V2's redirect appends `paymentId` (and `code`, `message`, `pgCode`, `pgMessage` on failure: hints only). */
 const v2QuerySchema = z.object({ paymentId: merchantUidSchema });

@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { verifyWebhookSignature, WebhookVerificationError } from '../../shared/events/standardWebhooks';
 import { HttpError } from '../../shared/http/errors';
 import { readBody } from '../../shared/http/readBody';
@@ -22,8 +22,8 @@ export interface V2WebhookOptions {
 
 /** Version 2024-04-25: `{type, timestamp, data: {storeId, paymentId, transactionId, cancellationId?}}`. */
 const currentSchema = z.object({
-  type: z.string().min(1).max(100),
-  data: z.object({ storeId: z.string().optional(), paymentId: merchantUidSchema.optional() }).optional(),
+  type: z.string().check(z.minLength(1), z.maxLength(100)),
+  data: z.optional(z.object({ storeId: z.optional(z.string()), paymentId: z.optional(merchantUidSchema) })),
 });
 /** Version 2024-01-01: `{payment_id, tx_id, status}`, JSON or form. */
 const legacySchema = z.object({ payment_id: merchantUidSchema });

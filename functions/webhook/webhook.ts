@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { HttpError } from '../../shared/http/errors';
 import { readBody } from '../../shared/http/readBody';
 import { type HttpResult, json } from '../../shared/http/responses';
@@ -16,12 +16,14 @@ import {
 /** The body's `status` is read only to be logged: the decision comes from Iamport, never the notice. */
 const inputSchema = z
   .object({
-    imp_uid: impUidSchema.optional(),
-    merchant_uid: merchantUidSchema.optional(),
-    status: z.string().max(40).optional(),
-    cancellation_id: z.string().max(100).optional(),
+    imp_uid: z.optional(impUidSchema),
+    merchant_uid: z.optional(merchantUidSchema),
+    status: z.optional(z.string().check(z.maxLength(40))),
+    cancellation_id: z.optional(z.string().check(z.maxLength(100))),
   })
-  .refine((body) => body.imp_uid !== undefined || body.merchant_uid !== undefined, { path: ['imp_uid'] });
+  .check(
+    z.refine((body) => body.imp_uid !== undefined || body.merchant_uid !== undefined, { path: ['imp_uid'] }),
+  );
 
 export interface WebhookOptions {
   /** Source IPs allowed to call; empty = any (the body is re-verified anyway). */

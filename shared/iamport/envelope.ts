@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import type { $ZodError, $ZodType } from 'zod/v4/core';
 import {
   IamportMalformedResponseError,
   IamportNotFoundError,
@@ -9,8 +10,8 @@ import {
 
 /** Every Iamport answer, success or failure, is wrapped in this. `response` is checked per endpoint. */
 const envelopeSchema = z.object({
-  code: z.number().int(),
-  message: z.string().nullish(),
+  code: z.int(),
+  message: z.nullish(z.string()),
   response: z.unknown(),
 });
 type Envelope = z.infer<typeof envelopeSchema>;
@@ -36,7 +37,7 @@ function parseEnvelope(text: string): Envelope | undefined {
 }
 
 /** Names the fields that failed, never their values (the payload may hold a token or buyer data). */
-function describeIssues(error: z.ZodError): string {
+function describeIssues(error: $ZodError): string {
   const paths = error.issues.map((issue) => (issue.path.length === 0 ? '(root)' : issue.path.join('.')));
   return [...new Set(paths)].join(', ');
 }
@@ -59,7 +60,7 @@ export function interpretResponse<T>(
   operation: string,
   status: number,
   text: string,
-  schema: z.ZodType<T>,
+  schema: $ZodType<T>,
 ): T {
   const httpStatus = status;
   if (isTransientStatus(status)) {
@@ -89,7 +90,7 @@ export function interpretResponse<T>(
       { httpStatus },
     );
   }
-  const parsed = schema.safeParse(envelope.response);
+  const parsed = z.safeParse(schema, envelope.response);
   if (!parsed.success) {
     throw new IamportMalformedResponseError(
       `${operation}: response does not match the expected shape at ${describeIssues(parsed.error)}`,

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type { $ZodError } from 'zod/v4/core';
 
 /**
  * Reads an answer body as JSON, or says it is not. The `SyntaxError` is dropped on purpose: V8 quotes a
@@ -13,7 +13,7 @@ export function parseJsonQuietly(text: string): { json: unknown } | undefined {
 }
 
 /** The fields a validation failed at (`amount.total, status`), never their values: they may be secret. */
-export function failedFields(error: z.ZodError): string {
+export function failedFields(error: $ZodError): string {
   const fields = error.issues.map(({ path }) => (path.length === 0 ? '(root)' : path.join('.')));
   return [...new Set(fields)].join(', ');
 }

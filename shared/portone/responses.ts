@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import type { $ZodType } from 'zod/v4/core';
 import { failedFields, parseJsonQuietly } from '../net/answers';
 import {
   PortOneMalformedResponseError,
@@ -9,7 +10,7 @@ import {
 } from './errors';
 
 /** Every V2 error answer: `{type, message}` (plus per-type fields such as `pgCode`, not needed here). */
-const errorBodySchema = z.object({ type: z.string().min(1), message: z.string().optional() });
+const errorBodySchema = z.object({ type: z.string().check(z.minLength(1)), message: z.optional(z.string()) });
 
 /** 408 and 429 say "not now", like a 5xx: the same call may succeed later. */
 function isTransientStatus(status: number): boolean {
@@ -46,7 +47,7 @@ export interface Answer {
  * - 200 → the body, validated by `schema`; any other 2xx or 3xx → malformed.
  * @internal
  */
-export function answerOf<T>(answer: Answer, schema: z.ZodType<T>): T {
+export function answerOf<T>(answer: Answer, schema: $ZodType<T>): T {
   const { operation, status, text } = answer;
   const httpStatus = status;
   const error = status === 200 ? undefined : errorBodyOf(text);
@@ -79,7 +80,7 @@ export function answerOf<T>(answer: Answer, schema: z.ZodType<T>): T {
     });
   }
   const read = parseJsonQuietly(text);
-  const parsed = read === undefined ? undefined : schema.safeParse(read.json);
+  const parsed = read === undefined ? undefined : z.safeParse(schema, read.json);
   if (parsed?.success) return parsed.data;
   const problem =
     parsed === undefined

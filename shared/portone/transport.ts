@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici';
-import type { z } from 'zod';
+import type { $ZodType } from 'zod/v4/core';
 import { describeTransportFailure } from '../net/describeTransportFailure';
 import { PortOneUnavailableError } from './errors';
 import { answerOf } from './responses';
@@ -27,7 +27,7 @@ export interface PortOneRequest<T> {
   body?: Record<string, unknown>;
   /** Sent as `Idempotency-Key`; checked by the caller. */
   idempotencyKey?: string;
-  schema: z.ZodType<T>;
+  schema: $ZodType<T>;
 }
 
 /** Sends one request and resolves with its validated answer, or throws a `PortOneError`. @internal */

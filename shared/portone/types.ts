@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * PortOne V2 answers, validated at the boundary (shapes from PortOne's REST API reference,
@@ -15,15 +15,14 @@ import { z } from 'zod';
 type Open<Known extends string> = Known | (string & {});
 
 /** V2 omits absent fields; a `null` is read the same way so a serializer change cannot fail a payment. */
-function absent<T extends z.ZodType>(schema: T) {
-  return z.preprocess((value) => (value === null ? undefined : value), schema.optional());
+function absent<T extends z.ZodMiniType>(schema: T) {
+  return z.optional(
+    z.pipe(
+      z.nullable(schema),
+      z.transform((value: z.output<T> | null) => value ?? undefined),
+    ),
+  );
 }
-
-/** Amounts are integers in the currency's unit (whole won for KRW): exact, never fractional. */
-const amount = z.number().int().nonnegative();
-/** RFC 3339 with an offset, as PortOne writes every timestamp. Kept as a string: no clock maths here. */
-const timestamp = z.iso.datetime({ offset: true });
-const id = z.string().min(1);
 
 export const paymentStatuses = [
   'READY',
@@ -47,55 +46,6 @@ export type Currency = Open<'KRW'>;
 
 export const VIRTUAL_ACCOUNT_METHOD = 'PaymentMethodVirtualAccount';
 
-const virtualAccountMethodSchema = z.object({
-  type: z.literal(VIRTUAL_ACCOUNT_METHOD),
-  accountNumber: z.string().min(1),
-  /** A bank code such as `KOOKMIN`; an open list at PortOne. */
-  bank: absent(z.string().min(1)),
-  remitteeName: absent(z.string()),
-  expiredAt: absent(timestamp),
-  issuedAt: absent(timestamp),
-});
-export type VirtualAccountMethod = z.infer<typeof virtualAccountMethodSchema>;
-
-/**
- * Any other method (card, transfer, easy pay, …) by its type alone. It refuses the virtual-account type,
- * so a virtual account without its account number fails parsing instead of passing as "some method".
- */
-const otherMethodSchema = z.object({
-  type: z
-    .string()
-    .min(1)
-    .refine((type) => type !== VIRTUAL_ACCOUNT_METHOD, 'a virtual account needs its details'),
-});
-
-const methodSchema = z.union([virtualAccountMethodSchema, otherMethodSchema]);
-export type PaymentMethod = z.infer<typeof methodSchema>;
-
-/** Narrows a method to the virtual account's details (a plain `type ===` check cannot: the rest is open). */
-export function isVirtualAccountMethod(method: PaymentMethod | undefined): method is VirtualAccountMethod {
-  return method?.type === VIRTUAL_ACCOUNT_METHOD;
-}
-
-export const cancellationSchema = z.object({
-  id,
-  status: z.string().min(1) as z.ZodType<CancellationStatus>,
-  totalAmount: amount,
-  taxFreeAmount: absent(amount),
-  vatAmount: absent(amount),
-  reason: absent(z.string()),
-  requestedAt: absent(timestamp),
-  cancelledAt: absent(timestamp),
-});
-export type PaymentCancellation = z.infer<typeof cancellationSchema>;
-
-const amountSchema = z.object({
-  total: amount,
-  paid: amount,
-  cancelled: amount,
-  taxFree: absent(amount),
-});
-
 /**
  * Fields PortOne's reference marks required for a status although they are optional for others. A
  * payment that went through a PG channel without saying which (LIVE or TEST) cannot be verified: a
@@ -110,44 +60,132 @@ const requiredWhen = new Map<string, readonly ('channel' | 'paidAt')[]>([
   ['CANCELLED', ['channel']],
 ] satisfies [KnownPaymentStatus, readonly ('channel' | 'paidAt')[]][]);
 
-export const paymentSchema = z
-  .object({
-    status: z.string().min(1) as z.ZodType<PaymentStatus>,
-    /** The `paymentId` the merchant chose. */
-    id,
-    /** PortOne's id of the attempt (`txId` in the browser; equals `imp_uid` for a V1 payment). */
-    transactionId: id,
-    storeId: id,
-    version: z.string().min(1) as z.ZodType<PortOneVersion>,
-    channel: absent(z.object({ type: z.string().min(1) as z.ZodType<ChannelType> })),
-    currency: z.string().min(1) as z.ZodType<Currency>,
-    amount: amountSchema,
-    method: absent(methodSchema),
-    orderName: absent(z.string()),
-    paidAt: absent(timestamp),
-    cancelledAt: absent(timestamp),
-    failedAt: absent(timestamp),
-    cancellations: absent(z.array(cancellationSchema)),
-    failure: absent(
-      z.object({ reason: absent(z.string()), pgCode: absent(z.string()), pgMessage: absent(z.string()) }),
-    ),
-    /** Chosen by the merchant's front end; never trusted, parse defensively. */
-    customData: absent(z.string()),
-  })
-  .superRefine((payment, context) => {
-    for (const field of requiredWhen.get(payment.status) ?? []) {
-      if (payment[field] === undefined) {
-        context.addIssue({ code: 'custom', path: [field], message: `required when ${payment.status}` });
-      }
-    }
+/**
+ * The answer schemas, built on the first PortOne answer read, not when this module loads: every function
+ * imports these types (the provider adapter), but only one that calls PortOne V2 needs the schemas, and
+ * a V1-only stage never does.
+ */
+function buildSchemas() {
+  /** Amounts are integers in the currency's unit (whole won for KRW): exact, never fractional. */
+  const amount = z.int().check(z.nonnegative());
+  /** RFC 3339 with an offset, as PortOne writes every timestamp. Kept as a string: no clock maths here. */
+  const timestamp = z.iso.datetime({ offset: true });
+  const id = z.string().check(z.minLength(1));
+
+  const virtualAccountMethod = z.object({
+    type: z.literal(VIRTUAL_ACCOUNT_METHOD),
+    accountNumber: id,
+    /** A bank code such as `KOOKMIN`; an open list at PortOne. */
+    bank: absent(id),
+    remitteeName: absent(z.string()),
+    expiredAt: absent(timestamp),
+    issuedAt: absent(timestamp),
   });
+
+  /**
+   * Any other method (card, transfer, easy pay, …) by its type alone. It refuses the virtual-account
+   * type, so a virtual account without its account number fails parsing instead of passing as "some
+   * method".
+   */
+  const otherMethod = z.object({
+    type: z.string().check(
+      z.minLength(1),
+      z.refine((type) => type !== VIRTUAL_ACCOUNT_METHOD, 'a virtual account needs its details'),
+    ),
+  });
+
+  const method = z.union([virtualAccountMethod, otherMethod]);
+
+  const cancellation = z.object({
+    id,
+    status: id as z.ZodMiniType<CancellationStatus>,
+    totalAmount: amount,
+    taxFreeAmount: absent(amount),
+    vatAmount: absent(amount),
+    reason: absent(z.string()),
+    requestedAt: absent(timestamp),
+    cancelledAt: absent(timestamp),
+  });
+
+  const amounts = z.object({
+    total: amount,
+    paid: amount,
+    cancelled: amount,
+    taxFree: absent(amount),
+  });
+
+  const payment = z
+    .object({
+      status: id as z.ZodMiniType<PaymentStatus>,
+      /** The `paymentId` the merchant chose. */
+      id,
+      /** PortOne's id of the attempt (`txId` in the browser; equals `imp_uid` for a V1 payment). */
+      transactionId: id,
+      storeId: id,
+      version: id as z.ZodMiniType<PortOneVersion>,
+      channel: absent(z.object({ type: id as z.ZodMiniType<ChannelType> })),
+      currency: id as z.ZodMiniType<Currency>,
+      amount: amounts,
+      method: absent(method),
+      orderName: absent(z.string()),
+      paidAt: absent(timestamp),
+      cancelledAt: absent(timestamp),
+      failedAt: absent(timestamp),
+      cancellations: absent(z.array(cancellation)),
+      failure: absent(
+        z.object({ reason: absent(z.string()), pgCode: absent(z.string()), pgMessage: absent(z.string()) }),
+      ),
+      /** Chosen by the merchant's front end; never trusted, parse defensively. */
+      customData: absent(z.string()),
+    })
+    .check(
+      z.superRefine((payment, context) => {
+        for (const field of requiredWhen.get(payment.status) ?? []) {
+          if (payment[field] === undefined) {
+            context.addIssue({ code: 'custom', path: [field], message: `required when ${payment.status}` });
+          }
+        }
+      }),
+    );
+
+  return {
+    virtualAccountMethod,
+    method,
+    cancellation,
+    payment,
+    cancelResponse: z.object({ cancellation }),
+    /** The pre-registration answers `{}`; anything else is dropped. */
+    preRegisterResponse: z.object({}),
+  };
+}
+
+type Schemas = ReturnType<typeof buildSchemas>;
+let schemas: Schemas | undefined;
+/** Each exported schema defers to the one set, built once on first use. */
+const built = (): Schemas => {
+  schemas ??= buildSchemas();
+  return schemas;
+};
+
+export type VirtualAccountMethod = z.infer<Schemas['virtualAccountMethod']>;
+export type PaymentMethod = z.infer<Schemas['method']>;
+
+/** Narrows a method to the virtual account's details (a plain `type ===` check cannot: the rest is open). */
+export function isVirtualAccountMethod(method: PaymentMethod | undefined): method is VirtualAccountMethod {
+  return method?.type === VIRTUAL_ACCOUNT_METHOD;
+}
+
+export const cancellationSchema = z.lazy(() => built().cancellation);
+export type PaymentCancellation = z.infer<typeof cancellationSchema>;
+
+export const paymentSchema = z.lazy(() => built().payment);
 export type Payment = z.infer<typeof paymentSchema>;
 
-export const cancelResponseSchema = z.object({ cancellation: cancellationSchema });
+export const cancelResponseSchema = z.lazy(() => built().cancelResponse);
 export type CancelPaymentResponse = z.infer<typeof cancelResponseSchema>;
 
 /** The pre-registration answers `{}`; anything else is dropped. */
-export const preRegisterResponseSchema = z.object({});
+export const preRegisterResponseSchema = z.lazy(() => built().preRegisterResponse);
 
 /** Chooses the store when the secret may act on several; defaults to the client's `storeId`. */
 export interface StoreOption {
@@ -194,10 +232,12 @@ export interface ListPaymentsRequest extends StoreOption {
   pageSize: number;
 }
 
-export const paymentPageSchema = z.object({
-  items: z.array(paymentSchema),
-  page: z.object({ number: z.number().int(), size: z.number().int(), totalCount: z.number().int() }),
-});
+export const paymentPageSchema = z.lazy(() =>
+  z.object({
+    items: z.array(paymentSchema),
+    page: z.object({ number: z.int(), size: z.int(), totalCount: z.int() }),
+  }),
+);
 export type PaymentPage = z.infer<typeof paymentPageSchema>;
 
 /** What the rest of `shared/` needs from PortOne V2; tests can fake it. */

@@ -6,15 +6,16 @@ import {
   type LedgerWindow,
   type PaymentProvider,
 } from '../payments/provider';
+// The client's parts by file, not its index: an adapter needs no HTTP client (nor undici) of its own.
 import {
-  cancelIdempotencyKey,
   IDEMPOTENCY_OUTSTANDING_REQUEST,
   isTransientPortOneError,
-  type PortOneApi,
   PortOneInvalidRequestError,
   PortOneNotFoundError,
   PortOneRefusedError,
-} from '../portone';
+} from '../portone/errors';
+import { cancelIdempotencyKey } from '../portone/idempotency';
+import type { PortOneApi } from '../portone/types';
 import { type ErrorReading, withNeutralErrors } from './neutralErrors';
 import { attemptFromPortOne } from './portoneAttempt';
 

@@ -3,7 +3,8 @@ import type { IamportApi } from '../iamport/types';
 import { apiOf } from '../orders/attemptIds';
 import type { NewOrder, OrderStore } from '../orders/store';
 import type { Order } from '../orders/types';
-import { type PortOneApi, PortOneRefusedError } from '../portone';
+import { PortOneRefusedError } from '../portone/errors';
+import type { PortOneApi } from '../portone/types';
 import { MAX_DELAY_SECONDS, type RetryQueue } from '../queue/types';
 import { SWEEP_GRACE_SECONDS } from '../reconcile/schedule';
 

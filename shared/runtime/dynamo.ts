@@ -3,6 +3,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Config } from '../config';
 import { createDynamoOrderStore } from '../orders/dynamodb/DynamoOrderStore';
 import type { OrderStore } from '../orders/store';
+import { clientOptions } from './clientOptions';
 
 type DynamoConfig = Pick<Config, 'ordersTable' | 'dynamoEndpoint'>;
 
@@ -13,13 +14,7 @@ export function documentClient(config: DynamoConfig): DynamoDBDocumentClient {
   const key = config.dynamoEndpoint ?? 'aws';
   let doc = clients.get(key);
   if (!doc) {
-    const client = config.dynamoEndpoint
-      ? new DynamoDBClient({
-          endpoint: config.dynamoEndpoint,
-          region: process.env.AWS_REGION ?? 'ap-northeast-2',
-          credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-        })
-      : new DynamoDBClient({});
+    const client = new DynamoDBClient(clientOptions(config.dynamoEndpoint));
     doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
     clients.set(key, doc);
   }

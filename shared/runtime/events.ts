@@ -1,14 +1,10 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { Config } from '../config';
 import type { DispatchDeps } from '../events/dispatchOutbox';
-import { createEventBridgeTarget } from '../events/eventBridgeTarget';
 import { createLogTarget } from '../events/logTarget';
 import type { EventTarget } from '../events/types';
-import { createWebhookTarget } from '../events/webhookTarget';
 import { createDynamoOutboxStore } from '../orders/dynamodb/DynamoOutboxStore';
 import { documentClient } from './dynamo';
-import { resolveSecrets } from './secrets';
 
 /** EventBridge `Source` of every order event: what the merchant's rules match on. */
 export const EVENT_SOURCE = 'iamport-verify';
@@ -18,22 +14,25 @@ export function eventTargetsConfigured(config: Pick<Config, 'events'>): boolean 
   return Boolean(config.events.busName || config.events.webhook || config.events.log);
 }
 
-/** The targets configured for this stage (EventBridge bus, signed merchant webhook, local log). */
+/**
+ * The targets configured for this stage (EventBridge bus, signed merchant webhook, local log). Each
+ * target's client is imported when it is configured: the EventBridge client for a bus, undici and the
+ * key reader for a webhook; a stage without them never loads them.
+ */
 export async function createEventTargetsFromConfig(
   config: Pick<Config, 'events'>,
   logger: Logger,
 ): Promise<EventTarget[]> {
   const targets: EventTarget[] = [];
   if (config.events.busName) {
-    targets.push(
-      createEventBridgeTarget({
-        client: new EventBridgeClient({}),
-        busName: config.events.busName,
-        source: EVENT_SOURCE,
-      }),
-    );
+    const { eventBridgeTargetFor } = await import('./eventBridge');
+    targets.push(eventBridgeTargetFor(config.events.busName, EVENT_SOURCE));
   }
   if (config.events.webhook) {
+    const [{ createWebhookTarget }, { resolveSecrets }] = await Promise.all([
+      import('../events/webhookTarget'),
+      import('./secrets'),
+    ]);
     const { secret } = await resolveSecrets({ secret: config.events.webhook.secret });
     // Two quick tries per delivery; the stream, then the sweeper, retry for as long as it takes.
     targets.push(

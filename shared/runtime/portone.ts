@@ -1,12 +1,18 @@
 import type { Config } from '../config';
-import { createPortOneClient, type PortOneClient } from '../portone';
-import { resolveSecrets } from './secrets';
+import type { PortOneClient } from '../portone';
 
-/** The PortOne V2 client as configured (its secret resolved once per cold start), or none on a V1-only stage. */
+/**
+ * The PortOne V2 client as configured (its secret resolved once per cold start), or none on a V1-only
+ * stage. The client and the key reader are imported only on a stage that serves V2.
+ */
 export async function createPortOneFromConfig(
   config: Pick<Config, 'portone'>,
 ): Promise<PortOneClient | undefined> {
   if (!config.portone) return undefined;
+  const [{ createPortOneClient }, { resolveSecrets }] = await Promise.all([
+    import('../portone/client'),
+    import('./secrets'),
+  ]);
   const { secret } = await resolveSecrets({ secret: config.portone.apiSecret });
   return createPortOneClient({
     baseUrl: config.portone.baseUrl,

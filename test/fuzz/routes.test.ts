@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { maxLength } from 'zod/mini';
 import type { HttpResult } from '../../shared/http/responses';
 import { merchantUidSchema } from '../../shared/identifiers';
 import { orderStatuses } from '../../shared/orders/types';
@@ -370,7 +371,7 @@ describe('fuzz: HTTP routes (never a 5xx, never a change for invalid input)', ()
       })
       .filter(
         ({ merchant_uid, name }) =>
-          merchantUidSchema.max(40).safeParse(merchant_uid).success &&
+          merchantUidSchema.check(maxLength(40)).safeParse(merchant_uid).success &&
           merchant_uid === merchant_uid.trim() &&
           !SEEDED_MERCHANT_UIDS.includes(merchant_uid) &&
           (name === undefined || name.trim() !== ''),

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { HttpError } from '../../../shared/http/errors';
 import { validate } from '../../../shared/http/validate';
 import { impUidSchema, merchantUidSchema } from '../../../shared/identifiers';
 
-const schema = z.object({ imp_uid: impUidSchema, merchant_uid: merchantUidSchema.optional() });
+const schema = z.object({ imp_uid: impUidSchema, merchant_uid: z.optional(merchantUidSchema) });
 
 function failure(input: unknown): HttpError {
   try {
