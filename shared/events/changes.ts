@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { OUTBOX_BUCKET } from '../orders/indexes';
 
 /**
@@ -22,11 +22,11 @@ export const UNDELIVERED_EVENT_FILTER = {
 export const changeRecordSchema = z.object({
   eventName: z.enum(['INSERT', 'MODIFY', 'REMOVE']),
   dynamodb: z.object({
-    Keys: z.object({ merchant_uid: z.object({ S: z.string().min(1) }) }),
-    NewImage: z.record(z.string(), z.unknown()).optional(),
-    OldImage: z.record(z.string(), z.unknown()).optional(),
+    Keys: z.object({ merchant_uid: z.object({ S: z.string().check(z.minLength(1)) }) }),
+    NewImage: z.optional(z.record(z.string(), z.unknown())),
+    OldImage: z.optional(z.record(z.string(), z.unknown())),
     /** Lambda's `itemIdentifier` for a partial batch failure. */
-    SequenceNumber: z.string().min(1),
+    SequenceNumber: z.string().check(z.minLength(1)),
   }),
 });
 export type ChangeRecord = z.infer<typeof changeRecordSchema>;

@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici';
-import type { z } from 'zod';
+import type { $ZodType } from 'zod/v4/core';
 import { describeTransportFailure } from '../net/describeTransportFailure';
 import { exchange } from '../net/exchange';
 import { interpretResponse } from './envelope';
@@ -27,7 +27,7 @@ export interface IamportRequest<T> {
   body?: Record<string, unknown>;
   /** Access token; sent as `Authorization: Bearer <token>`. */
   token?: string;
-  schema: z.ZodType<T>;
+  schema: $ZodType<T>;
 }
 
 /** Sends one request and returns the endpoint's validated `response`. @internal */

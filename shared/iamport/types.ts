@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * Iamport (PortOne V1) payment object, validated at the boundary.
@@ -13,8 +13,9 @@ export type KnownPaymentStatus = (typeof knownStatuses)[number];
 export type PaymentStatus = KnownPaymentStatus | (string & {});
 
 /** Iamport sends integer seconds with 0 for "not happened"; some fields are null on some PGs. */
-const unixSeconds = z.number().int().nonnegative();
-const optionalString = z.string().nullish();
+const unixSeconds = z.int().check(z.nonnegative());
+const optionalString = z.nullish(z.string());
+const nonEmpty = z.string().check(z.minLength(1));
 
 export const cancelHistoryEntrySchema = z.object({
   pg_tid: optionalString,
@@ -27,23 +28,23 @@ export const cancelHistoryEntrySchema = z.object({
 export type CancelHistoryEntry = z.infer<typeof cancelHistoryEntrySchema>;
 
 export const paymentSchema = z.object({
-  imp_uid: z.string().min(1),
-  merchant_uid: z.string().min(1),
-  amount: z.number().nonnegative(),
-  cancel_amount: z.number().nonnegative().default(0),
-  currency: z.string().min(1).default('KRW'),
-  status: z.string().min(1) as z.ZodType<PaymentStatus>,
+  imp_uid: nonEmpty,
+  merchant_uid: nonEmpty,
+  amount: z.number().check(z.nonnegative()),
+  cancel_amount: z._default(z.number().check(z.nonnegative()), 0),
+  currency: z._default(nonEmpty, 'KRW'),
+  status: nonEmpty as z.ZodMiniType<PaymentStatus>,
   /** Required since 2026-01-26; absent on older answers, which were never test-channel payments. */
-  sandbox: z.boolean().default(false),
+  sandbox: z._default(z.boolean(), false),
   pay_method: optionalString,
   channel: optionalString,
   pg_provider: optionalString,
   pg_tid: optionalString,
   name: optionalString,
-  started_at: unixSeconds.nullish(),
-  paid_at: unixSeconds.nullish(),
-  failed_at: unixSeconds.nullish(),
-  cancelled_at: unixSeconds.nullish(),
+  started_at: z.nullish(unixSeconds),
+  paid_at: z.nullish(unixSeconds),
+  failed_at: z.nullish(unixSeconds),
+  cancelled_at: z.nullish(unixSeconds),
   fail_reason: optionalString,
   cancel_reason: optionalString,
   receipt_url: optionalString,
@@ -51,35 +52,35 @@ export const paymentSchema = z.object({
   vbank_name: optionalString,
   vbank_num: optionalString,
   vbank_holder: optionalString,
-  vbank_date: unixSeconds.nullish(),
-  vbank_issued_at: unixSeconds.nullish(),
+  vbank_date: z.nullish(unixSeconds),
+  vbank_issued_at: z.nullish(unixSeconds),
   /** A JSON *string* chosen by the merchant's front end; never trusted, parse defensively. */
-  custom_data: z.string().nullish(),
-  cancel_history: z.array(cancelHistoryEntrySchema).nullish(),
+  custom_data: z.nullish(z.string()),
+  cancel_history: z.nullish(z.array(cancelHistoryEntrySchema)),
   // Buyer personal data (buyer_name, buyer_tel, buyer_email, buyer_addr, buyer_postcode) is
   // deliberately not parsed: what we never hold we can never log.
 });
 export type Payment = z.infer<typeof paymentSchema>;
 
 export const tokenResponseSchema = z.object({
-  access_token: z.string().min(1),
-  now: z.number().int(),
-  expired_at: z.number().int(),
+  access_token: nonEmpty,
+  now: z.int(),
+  expired_at: z.int(),
 });
 export type TokenResponse = z.infer<typeof tokenResponseSchema>;
 
 export const paymentPageSchema = z.object({
-  total: z.number().int().nonnegative(),
-  previous: z.number().int().nonnegative(),
-  next: z.number().int().nonnegative(),
+  total: z.int().check(z.nonnegative()),
+  previous: z.int().check(z.nonnegative()),
+  next: z.int().check(z.nonnegative()),
   list: z.array(paymentSchema),
 });
 export type PaymentPage = z.infer<typeof paymentPageSchema>;
 
 export const preparedSchema = z.object({
-  merchant_uid: z.string().min(1),
+  merchant_uid: nonEmpty,
   amount: z.number(),
-  currency: z.string().nullish(),
+  currency: z.nullish(z.string()),
 });
 export type Prepared = z.infer<typeof preparedSchema>;
 

@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { type OrderApi, orderApis } from '../orders/types';
 import type { LedgerFindings } from './findings';
 
@@ -35,30 +35,29 @@ export interface LedgerCheckpointStore {
   put(checkpoint: LedgerCheckpoint): Promise<void>;
 }
 
+const count = z.int().check(z.gte(0));
 const group = z.object({
-  count: z.number().int().min(0),
+  count,
   examples: z.array(z.object({ merchant_uid: z.string(), attempt_id: z.string(), reason: z.string() })),
 });
 const checkpointSchema = z.object({
   api: z.enum(orderApis),
   window_from: z.iso.datetime(),
   window_until: z.iso.datetime(),
-  cursor: z.string().optional(),
-  deferred: z
-    .array(z.object({ merchant_uid: z.string(), attempt_id: z.string(), tries: z.number().int().min(0) }))
-    .optional(),
+  cursor: z.optional(z.string()),
+  deferred: z.optional(z.array(z.object({ merchant_uid: z.string(), attempt_id: z.string(), tries: count }))),
   done: z.boolean(),
   findings: z.object({
     api: z.enum(orderApis),
     window_from: z.iso.datetime(),
     window_until: z.iso.datetime(),
-    pages: z.number().int().min(0),
-    checked: z.number().int().min(0),
-    consistent: z.number().int().min(0),
-    ignored: z.number().int().min(0),
-    reverified: z.number().int().min(0),
-    settled: z.number().int().min(0),
-    refunded: z.number().int().min(0),
+    pages: count,
+    checked: count,
+    consistent: count,
+    ignored: count,
+    reverified: count,
+    settled: count,
+    refunded: count,
     unknown_orders: group,
     unsettled: group,
   }),

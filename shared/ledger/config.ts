@@ -1,21 +1,13 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { LedgerSettings } from './checkLedger';
 
 /** The ledger check's own settings (the rest is the shared configuration). */
 const envSchema = z.object({
-  LEDGER_TABLE: z.string().min(1),
+  LEDGER_TABLE: z.string().check(z.minLength(1)),
   /** A day by default: one window a day. */
-  LEDGER_WINDOW_HOURS: z.coerce
-    .number()
-    .positive()
-    .max(24 * 30)
-    .default(24),
-  LEDGER_OVERLAP_MINUTES: z.coerce
-    .number()
-    .min(0)
-    .max(24 * 60)
-    .default(60),
-  LEDGER_MAX_PAGES_PER_RUN: z.coerce.number().int().positive().default(200),
+  LEDGER_WINDOW_HOURS: z._default(z.coerce.number().check(z.positive(), z.lte(24 * 30)), 24),
+  LEDGER_OVERLAP_MINUTES: z._default(z.coerce.number().check(z.gte(0), z.lte(24 * 60)), 60),
+  LEDGER_MAX_PAGES_PER_RUN: z._default(z.coerce.number().check(z.int(), z.positive()), 200),
 });
 
 export interface LedgerConfig {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { orderStatuses } from './transitions';
 
 export { type OrderStatus, orderStatuses } from './transitions';
@@ -24,11 +24,11 @@ export type TransitionSource = (typeof transitionSources)[number];
 
 export const historyEntrySchema = z.object({
   at: z.string(),
-  from: z.enum(orderStatuses).nullable(),
+  from: z.nullable(z.enum(orderStatuses)),
   to: z.enum(orderStatuses),
-  imp_uid: z.string().nullable(),
+  imp_uid: z.nullable(z.string()),
   /** V2 orders: the attempt, by the name V2 merchants know (`imp_uid` is then null). */
-  transaction_id: z.string().nullable().optional(),
+  transaction_id: z.optional(z.nullable(z.string())),
   source: z.enum(transitionSources),
 });
 export type HistoryEntry = z.infer<typeof historyEntrySchema>;
@@ -38,7 +38,7 @@ export const vbankSchema = z.object({
   bank: z.string(),
   holder: z.string(),
   /** Deposit deadline, unix seconds (Iamport's `vbank_date`). */
-  due: z.number().int(),
+  due: z.int(),
 });
 export type VbankAccount = z.infer<typeof vbankSchema>;
 
@@ -49,17 +49,19 @@ export type VbankAccount = z.infer<typeof vbankSchema>;
  */
 export const refundSchema = z.object({
   /** The refunded attempt: `imp_uid` on a V1 order, `transaction_id` on a V2 one (orders/attemptIds.ts). */
-  imp_uid: z.string().optional(),
-  transaction_id: z.string().optional(),
+  imp_uid: z.optional(z.string()),
+  transaction_id: z.optional(z.string()),
   amount: z.number(),
   reason: z.enum(['forgery', 'duplicate_payment']),
   status: z.enum(['requested', 'done', 'failed']),
   requested_at: z.string(),
-  completed_at: z.string().optional(),
-  cancellation_id: z.string().optional(),
-  message: z.string().optional(),
+  completed_at: z.optional(z.string()),
+  cancellation_id: z.optional(z.string()),
+  message: z.optional(z.string()),
 });
 export type Refund = z.infer<typeof refundSchema>;
+
+const count = z.int().check(z.nonnegative());
 
 /**
  * An event recorded on the item in the same write as its transition (the outbox): it cannot be lost
@@ -68,17 +70,17 @@ export type Refund = z.infer<typeof refundSchema>;
 export const outboxEntrySchema = z.object({
   id: z.string(),
   type: z.string(),
-  previous_status: z.enum(orderStatuses).nullable(),
+  previous_status: z.nullable(z.enum(orderStatuses)),
   status: z.enum(orderStatuses),
-  imp_uid: z.string().nullable(),
-  transaction_id: z.string().nullable().optional(),
-  version: z.number().int(),
+  imp_uid: z.nullable(z.string()),
+  transaction_id: z.optional(z.nullable(z.string())),
+  version: z.int(),
   occurred_at: z.string(),
   /** Targets that already accepted it; a retry skips them. */
-  delivered_to: z.array(z.string()).default([]),
-  attempts: z.number().int().nonnegative().default(0),
+  delivered_to: z._default(z.array(z.string()), []),
+  attempts: z._default(count, 0),
   /** Unix seconds; the event sweeper leaves it alone before then (backoff). */
-  next_attempt_at: z.number().int().nonnegative().default(0),
+  next_attempt_at: z._default(count, 0),
 });
 export type OutboxEntry = z.infer<typeof outboxEntrySchema>;
 
@@ -87,38 +89,38 @@ export type OutboxEntry = z.infer<typeof outboxEntrySchema>;
  * add ourselves (`version`, `history`, `refunds`) are optional on read.
  */
 export const orderSchema = z.object({
-  merchant_uid: z.string().min(1),
-  amount: z.number().nonnegative(),
-  currency: z.string().min(1).default('KRW'),
-  name: z.string().optional(),
+  merchant_uid: z.string().check(z.minLength(1)),
+  amount: z.number().check(z.nonnegative()),
+  currency: z._default(z.string().check(z.minLength(1)), 'KRW'),
+  name: z.optional(z.string()),
   status: z.enum(orderStatuses),
   /** Absent on orders written before V2: V1. */
-  api: z.enum(orderApis).optional(),
+  api: z.optional(z.enum(orderApis)),
   /** The attempt that decided the status: V1 `imp_uid`, V2 `transaction_id`. */
-  imp_uid: z.string().optional(),
-  transaction_id: z.string().optional(),
-  pay_method: z.string().optional(),
+  imp_uid: z.optional(z.string()),
+  transaction_id: z.optional(z.string()),
+  pay_method: z.optional(z.string()),
   /** What Iamport reports as cancelled on the decisive attempt, for partial refunds. */
-  cancel_amount: z.number().nonnegative().optional(),
+  cancel_amount: z.optional(z.number().check(z.nonnegative())),
   created_at: z.string(),
   updated_at: z.string(),
   /** Counts transitions: the event of a transition is `merchant_uid:version`. */
-  version: z.number().int().nonnegative().default(0),
+  version: z._default(count, 0),
   /** Counts every write we make: the optimistic lock of read-decide-write. */
-  revision: z.number().int().nonnegative().default(0),
-  history: z.array(historyEntrySchema).default([]),
-  vbank: vbankSchema.optional(),
-  refunds: z.array(refundSchema).default([]),
+  revision: z._default(count, 0),
+  history: z._default(z.array(historyEntrySchema), []),
+  vbank: z.optional(vbankSchema),
+  refunds: z._default(z.array(refundSchema), []),
   /** Unix seconds when the lost-result check is due; present only while a check is pending (sparse GSI). */
-  check_due_at: z.number().int().optional(),
+  check_due_at: z.optional(z.int()),
   /** Partition key of the sparse `due-checks` index; set together with `check_due_at`. */
-  check_bucket: z.string().optional(),
-  check_attempt: z.number().int().nonnegative().optional(),
+  check_bucket: z.optional(z.string()),
+  check_attempt: z.optional(count),
   /** Undelivered events by key `v<version>`; absent on items the merchant wrote directly. */
-  outbox: z.record(z.string(), outboxEntrySchema).optional(),
+  outbox: z.optional(z.record(z.string(), outboxEntrySchema)),
   /** Partition and sort key of the sparse `outbox-pending` index, present while events wait. */
-  outbox_bucket: z.string().optional(),
-  outbox_since: z.number().int().optional(),
+  outbox_bucket: z.optional(z.string()),
+  outbox_since: z.optional(z.int()),
 });
 export type Order = z.infer<typeof orderSchema>;
 
