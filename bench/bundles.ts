@@ -41,6 +41,7 @@ const BARE_FOR: Record<string, string> = {
   createOrder: 'createOrder',
   getOrder: 'getOrder',
   sweeper: 'sweeper',
+  deliverEvents: 'deliverEvents',
 };
 
 /** The target of issue 15 §2: module init per function against its floor. */
@@ -285,7 +286,7 @@ export const bundles: Benchmark = {
           'its floor from `bench/bare/` built the same way: a bare handler that imports and builds only the AWS ' +
           'SDK clients the function uses, with the commands it sends, and undici where it calls Iamport or ' +
           'PortOne (verifying functions: DynamoDB document client, SQS, SSM, EventBridge, undici; createOrder: ' +
-          'DynamoDB, SQS, SSM, undici; getOrder: DynamoDB; sweeper: DynamoDB, SQS, EventBridge), and does nothing.',
+          'DynamoDB, SQS, SSM, undici; getOrder: DynamoDB; sweeper: DynamoDB, SQS, EventBridge; deliverEvents: DynamoDB, EventBridge), and does nothing.',
         '',
         '“Entry + static chunks” is what loading the handler reads before any of its code runs; the chunks it ' +
           'imports on demand (the clients `createPorts` builds at a cold start, a webhook target) come on top when ' +
