@@ -47,34 +47,41 @@ export function createEventBridgeTarget({ client, busName, source }: EventBridge
     name: 'eventbridge',
     async deliver(event) {
       const time = new Date(event.occurred_at);
-      const command = new PutEventsCommand({
-        Entries: [
-          {
-            EventBusName: busName,
-            Source: source,
-            DetailType: event.type,
-            Detail: JSON.stringify(event),
-            // An unreadable time is left out: EventBridge then uses the time it received the entry.
-            ...(Number.isNaN(time.getTime()) ? {} : { Time: time }),
-          },
-        ],
-      });
-      const what = `${event.type} ${event.id}`;
-      let output: Pick<PutEventsCommandOutput, 'FailedEntryCount' | 'Entries'>;
-      try {
-        output = await client.send(command);
-      } catch (error) {
-        const name = error instanceof Error ? error.name : 'unknown error';
-        throw new EventBridgeDeliveryError(`PutEvents failed for ${what}: ${name}`, undefined, {
-          cause: error,
-        });
-      }
-      const [entry] = output.Entries ?? [];
-      if ((output.FailedEntryCount ?? 0) > 0 || entry?.ErrorCode) {
-        // The code only: the entry's message may quote the detail back.
-        const code = entry?.ErrorCode ?? 'unknown';
-        throw new EventBridgeDeliveryError(`PutEvents refused ${what}: ${code}`, entry?.ErrorCode);
-      }
+      await putEntry(
+        client,
+        {
+          EventBusName: busName,
+          Source: source,
+          DetailType: event.type,
+          Detail: JSON.stringify(event),
+          // An unreadable time is left out: EventBridge then uses the time it received the entry.
+          ...(Number.isNaN(time.getTime()) ? {} : { Time: time }),
+        },
+        `${event.type} ${event.id}`,
+      );
     },
   };
+}
+
+type Entry = NonNullable<ConstructorParameters<typeof PutEventsCommand>[0]['Entries']>[number];
+
+/**
+ * Puts one entry; throws `EventBridgeDeliveryError` when the call fails or the entry is refused
+ * (PutEvents answers 200 even then, so the entry's `ErrorCode` is checked too). `what` names the entry
+ * in the error, never its detail.
+ */
+export async function putEntry(client: PutEventsSender, entry: Entry, what: string): Promise<void> {
+  let output: Pick<PutEventsCommandOutput, 'FailedEntryCount' | 'Entries'>;
+  try {
+    output = await client.send(new PutEventsCommand({ Entries: [entry] }));
+  } catch (error) {
+    const name = error instanceof Error ? error.name : 'unknown error';
+    throw new EventBridgeDeliveryError(`PutEvents failed for ${what}: ${name}`, undefined, { cause: error });
+  }
+  const [answer] = output.Entries ?? [];
+  if ((output.FailedEntryCount ?? 0) > 0 || answer?.ErrorCode) {
+    // The code only: the entry's message may quote the detail back.
+    const code = answer?.ErrorCode ?? 'unknown';
+    throw new EventBridgeDeliveryError(`PutEvents refused ${what}: ${code}`, answer?.ErrorCode);
+  }
 }

@@ -1,5 +1,4 @@
-import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import type { PutEventsSender } from '../events/eventBridgeTarget';
+import { type PutEventsSender, putEntry } from '../events/eventBridgeTarget';
 import type { LedgerFindings } from './findings';
 
 /** Where a finished window's findings go as an event (`ledger.checked`), beside its log line. */
@@ -11,23 +10,16 @@ export function eventBridgeFindings(
   busName: string,
   source: string,
 ): PublishFindings {
-  return async (findings) => {
-    const answer = await client.send(
-      new PutEventsCommand({
-        Entries: [
-          {
-            EventBusName: busName,
-            Source: source,
-            DetailType: 'ledger.checked',
-            Detail: JSON.stringify(findings),
-            Time: new Date(findings.window_until),
-          },
-        ],
-      }),
+  return (findings) =>
+    putEntry(
+      client,
+      {
+        EventBusName: busName,
+        Source: source,
+        DetailType: 'ledger.checked',
+        Detail: JSON.stringify(findings),
+        Time: new Date(findings.window_until),
+      },
+      `ledger.checked ${findings.api} ${findings.window_until}`,
     );
-    const refused = answer.Entries?.find((entry) => entry.ErrorCode !== undefined);
-    if ((answer.FailedEntryCount ?? 0) > 0 || refused !== undefined) {
-      throw new Error(`ledger.checked refused by EventBridge: ${refused?.ErrorCode ?? 'unknown'}`);
-    }
-  };
 }
