@@ -48,6 +48,8 @@ const envSchema = z.object({
   PORTONE_TIMEOUT_MS: timeoutMs(120_000, 10_000),
   ORDERS_TABLE: name,
   DYNAMODB_ENDPOINT: z.optional(httpUrl),
+  /** Deadline of one DynamoDB or SQS request attempt; the SDK retries a timed-out attempt like a 5xx. */
+  AWS_REQUEST_TIMEOUT_MS: timeoutMs(30_000, 3000),
   RETRY_QUEUE_URL: name,
   RETRY_DLQ_URL: z.optional(name),
   /** Local only: the queue server `npm start` runs; deployed, the SDK's regional endpoint. */
@@ -117,6 +119,7 @@ function toConfig(e: z.output<typeof envSchema>) {
     portone: portoneConfig(e),
     ordersTable: e.ORDERS_TABLE,
     dynamoEndpoint: e.DYNAMODB_ENDPOINT,
+    awsRequestTimeoutMs: e.AWS_REQUEST_TIMEOUT_MS,
     retryQueueUrl: e.RETRY_QUEUE_URL,
     /** Required by the consumer, which dead-letters malformed messages itself. */
     retryDlqUrl: e.RETRY_DLQ_URL,

@@ -5,16 +5,17 @@ import { createDynamoOrderStore } from '../orders/dynamodb/DynamoOrderStore';
 import type { OrderStore } from '../orders/store';
 import { clientOptions } from './clientOptions';
 
-type DynamoConfig = Pick<Config, 'ordersTable' | 'dynamoEndpoint'>;
+type DynamoConfig = Pick<Config, 'ordersTable' | 'dynamoEndpoint'> &
+  Partial<Pick<Config, 'awsRequestTimeoutMs'>>;
 
 const clients = new Map<string, DynamoDBDocumentClient>();
 
 /** One document client per endpoint and process; a local endpoint (dynalite) gets placeholder keys. */
 export function documentClient(config: DynamoConfig): DynamoDBDocumentClient {
-  const key = config.dynamoEndpoint ?? 'aws';
+  const key = `${config.dynamoEndpoint ?? 'aws'} ${config.awsRequestTimeoutMs ?? ''}`;
   let doc = clients.get(key);
   if (!doc) {
-    const client = new DynamoDBClient(clientOptions(config.dynamoEndpoint));
+    const client = new DynamoDBClient(clientOptions(config.dynamoEndpoint, config.awsRequestTimeoutMs));
     doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
     clients.set(key, doc);
   }

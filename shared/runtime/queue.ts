@@ -10,14 +10,16 @@ let adapters: Promise<SqsAdapters> | undefined;
  * One SQS client per process, imported when the first queue is built (still within the cold start of
  * a function that builds one), so a function that never queues (the order view) never loads it.
  */
-function sqs(config: Pick<Config, 'sqsEndpoint'>): Promise<SqsAdapters> {
+function sqs(
+  config: Pick<Config, 'sqsEndpoint'> & Partial<Pick<Config, 'awsRequestTimeoutMs'>>,
+): Promise<SqsAdapters> {
   adapters ??= import('./sqs').then(({ sqsAdapters }) => sqsAdapters(config));
   return adapters;
 }
 
 /** The retry queue as configured. */
 export function createRetryQueueFromConfig(
-  config: Pick<Config, 'retryQueueUrl' | 'sqsEndpoint'>,
+  config: Pick<Config, 'retryQueueUrl' | 'sqsEndpoint'> & Partial<Pick<Config, 'awsRequestTimeoutMs'>>,
 ): RetryQueue {
   const queue = sqs(config).then((sqs) => sqs.retryQueue(config.retryQueueUrl));
   return { send: async (message, delaySeconds) => (await queue).send(message, delaySeconds) };
@@ -25,7 +27,7 @@ export function createRetryQueueFromConfig(
 
 /** The retry queue's dead-letter queue; only the consumer writes to it directly. */
 export function createDeadLetterSinkFromConfig(
-  config: Pick<Config, 'retryDlqUrl' | 'sqsEndpoint'>,
+  config: Pick<Config, 'retryDlqUrl' | 'sqsEndpoint'> & Partial<Pick<Config, 'awsRequestTimeoutMs'>>,
 ): DeadLetterSink {
   const { retryDlqUrl } = config;
   if (!retryDlqUrl) throw new Error('RETRY_DLQ_URL is required by the retry consumer');

@@ -8,8 +8,10 @@ import { clientOptions } from './clientOptions';
  * a dynamic import of our ESM module (not of the SDK's CommonJS package) reads the same in a bundle,
  * split or not, and under the test runner.
  */
-export function sqsAdapters(config: Pick<Config, 'sqsEndpoint'>) {
-  const sqs = new SQSClient(clientOptions(config.sqsEndpoint));
+export function sqsAdapters(
+  config: Pick<Config, 'sqsEndpoint'> & Partial<Pick<Config, 'awsRequestTimeoutMs'>>,
+) {
+  const sqs = new SQSClient(clientOptions(config.sqsEndpoint, config.awsRequestTimeoutMs));
   return {
     retryQueue: (queueUrl: string) => createSqsRetryQueue({ sqs, queueUrl }),
     deadLetterSink: (queueUrl: string) => createSqsDeadLetterSink({ sqs, queueUrl }),
