@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import { decodeBody } from './body';
-import { fail, type Reply, SandboxError } from './envelope';
+import { fail, loseAnswer, type Reply, SandboxError } from './envelope';
 import { parseParams } from './params';
 import { type RouteMatch, Router } from './router';
 import { authRoutes } from './routes/auth';
@@ -77,6 +77,11 @@ export async function answerApiCall(
   const fault = state.faults.draw();
   if (fault && fault.delayMs > 0 && !(await hold(fault.delayMs))) return null;
   if (fault && fault.status !== null) return faultReply(fault.status);
+  const reply = await routeApiCall(state, router, call);
+  return fault?.loseAnswer ? loseAnswer(reply) : reply;
+}
+
+async function routeApiCall(state: SandboxState, router: Router, call: IncomingCall): Promise<Reply> {
   const match = router.match(call.method, call.url.pathname);
   if (!match) return unknownRoute(call.method, call.url.pathname);
   if (!match.route.public) {
@@ -112,6 +117,7 @@ export function logApiCall(
     path: call.url.pathname,
     query: call.url.search.slice(1),
     status: reply?.status ?? 499,
+    ...(reply?.lost ? { answer_lost: true as const } : {}),
     at: receivedAt,
   });
 }

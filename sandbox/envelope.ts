@@ -15,7 +15,12 @@ export interface Reply {
   body: unknown;
   /** For the payment window's page, scripts and font: `body` is a string or bytes sent as is, with this type. */
   contentType?: string;
+  /** A `lose_answer` fault: the call was handled, and this answer is never sent (the connection closes). */
+  lost?: true;
 }
+
+/** The reply of a call whose answer a `lose_answer` fault drops: the call's effects stand. */
+export const loseAnswer = (reply: Reply): Reply => ({ ...reply, lost: true });
 
 export function ok<T>(response: T, status = 200): Reply {
   const body: Envelope<T> = { code: 0, message: null, response };

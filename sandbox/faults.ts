@@ -9,6 +9,10 @@
  * | -      | d        | waits d ms, then is handled and answered normally        |
  * | s      | d        | waits d ms, then fails with HTTP s (a slow failure)      |
  *
+ * `lose_answer` is the one fault that happens after the call: it is handled normally (after `delay_ms`, if
+ * any), so its effect is real (a cancel went through), and then its answer is lost: the connection closes
+ * without one. `status` is then unused.
+ *
  * With a `mix`, each faulty call picks one entry by weight and applies the same table to it, so one
  * setting can mix outages, rate limits and timeouts.
  */
@@ -21,6 +25,8 @@ export interface FaultSettings {
   seed: number | null;
   /** Kinds of fault a faulty call picks from by weight; `status` and `delay_ms` are then unused. */
   mix?: FaultMixEntry[];
+  /** Handle the call, then drop its answer. */
+  lose_answer?: boolean;
 }
 
 /** One kind of fault in a mix: the same meaning as the top-level `status` and `delay_ms`. */
@@ -29,12 +35,16 @@ export interface FaultMixEntry {
   delay_ms: number;
   /** Relative share among the mix's entries, > 0. */
   weight: number;
+  /** Handle the call, then drop its answer. */
+  lose_answer?: boolean;
 }
 
 export interface FaultDecision {
   delayMs: number;
   /** null = answer normally after the delay. */
   status: number | null;
+  /** Handle the call normally (after the delay), then close the connection without its answer. */
+  loseAnswer: boolean;
 }
 
 export const defaultFaultStatus = 503;
@@ -51,9 +61,10 @@ function seeded(seed: number): () => number {
   };
 }
 
-function decisionOf(status: number | null, delayMs: number): FaultDecision {
-  if (status === null && delayMs > 0) return { delayMs, status: null };
-  return { delayMs, status: status ?? defaultFaultStatus };
+function decisionOf(status: number | null, delayMs: number, loseAnswer = false): FaultDecision {
+  if (loseAnswer) return { delayMs, status: null, loseAnswer };
+  if (status === null && delayMs > 0) return { delayMs, status: null, loseAnswer };
+  return { delayMs, status: status ?? defaultFaultStatus, loseAnswer };
 }
 
 /** The entry that `draw` (uniform in [0, 1)) falls on, each entry taking its weight's share. */
@@ -100,8 +111,8 @@ export class FaultInjector {
     if (!s || s.rate <= 0 || this.random() >= s.rate) return null;
     if (s.mix && s.mix.length > 0) {
       const entry = pick(s.mix, this.random());
-      if (entry) return decisionOf(entry.status, entry.delay_ms);
+      if (entry) return decisionOf(entry.status, entry.delay_ms, entry.lose_answer);
     }
-    return decisionOf(s.status, s.delay_ms);
+    return decisionOf(s.status, s.delay_ms, s.lose_answer);
   }
 }

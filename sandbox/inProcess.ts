@@ -52,6 +52,7 @@ export function inProcessIamport(state: SandboxState, options: InProcessOptions 
     logApiCall(state, call, reply, receivedAt);
     // Unreachable (`hold` never gives up) but typed: to a client, a dropped call is a hang-up.
     if (reply === null) throw new IamportUnavailableError(`${request.operation}: dropped by the sandbox`);
+    if (reply.lost) throw new IamportUnavailableError(`${request.operation}: the answer was lost`);
     return interpretResponse(request.operation, reply.status, JSON.stringify(reply.body), request.schema);
   }
 

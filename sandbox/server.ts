@@ -92,7 +92,8 @@ export function createSandboxServer(state: SandboxState, routers: SandboxRouters
       reply = toReply(error);
     }
     if (!isControl) logApiCall(state, { method, url }, reply, receivedAt);
-    if (reply) send(res, reply);
+    if (reply?.lost) res.destroy();
+    else if (reply) send(res, reply);
   }
 
   return serve(handle, toReply, closing);

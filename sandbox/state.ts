@@ -25,6 +25,8 @@ export interface RequestLogEntry {
   /** The raw query string without `?`, '' when none. */
   query: string;
   status: number;
+  /** A `lose_answer` fault: handled with `status`, and the answer never sent. */
+  answer_lost?: true;
   /** Sandbox clock, ms. */
   at: number;
 }

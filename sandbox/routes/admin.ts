@@ -11,6 +11,7 @@ const faultMixEntrySchema = z.strictObject({
   status: faultStatus,
   delay_ms: faultDelay,
   weight: numberParam(z.number().positive().max(1_000_000).default(1)),
+  lose_answer: booleanParam(z.boolean().optional()),
 });
 
 const faultSchema = z
@@ -20,11 +21,17 @@ const faultSchema = z
     delay_ms: faultDelay,
     seed: numberParam(z.int().optional()),
     mix: z.array(faultMixEntrySchema).min(1).max(20).optional(),
+    lose_answer: booleanParam(z.boolean().optional()),
   })
-  .refine((v) => v.mix === undefined || (v.status === undefined && v.delay_ms === undefined), {
-    path: ['mix'],
-    message: 'give either mix or status/delay_ms',
-  });
+  .refine(
+    (v) =>
+      v.mix === undefined ||
+      (v.status === undefined && v.delay_ms === undefined && v.lose_answer === undefined),
+    {
+      path: ['mix'],
+      message: 'give either mix or status/delay_ms/lose_answer',
+    },
+  );
 
 const configSchema = z.strictObject({
   webhook_url: textParam(httpUrl.nullable().optional()),
@@ -67,12 +74,14 @@ export function controlAdminRoutes(state: SandboxState): Route[] {
           status: input.status ?? null,
           delay_ms: input.delay_ms ?? 0,
           seed: input.seed ?? null,
+          ...(input.lose_answer ? { lose_answer: true } : {}),
           ...(input.mix
             ? {
                 mix: input.mix.map((entry) => ({
                   status: entry.status ?? null,
                   delay_ms: entry.delay_ms ?? 0,
                   weight: entry.weight,
+                  ...(entry.lose_answer ? { lose_answer: true } : {}),
                 })),
               }
             : {}),

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { AnswerCall, IncomingCall } from '../apiCall';
-import type { Reply } from '../envelope';
+import { loseAnswer, type Reply } from '../envelope';
 import { parseParams } from '../params';
 import { Router } from '../router';
 import type { SandboxState } from '../state';
@@ -88,7 +88,8 @@ export const answerV2Call: AnswerCall = async (state, router, call, hold) => {
       reply = toV2Reply(error);
     }
     if (key !== null) state.v2.idempotency.finish(key, reply);
-    return reply;
+    // The call's effects stand and a retry with the key replays its answer; only this copy is lost.
+    return fault?.loseAnswer ? loseAnswer(reply) : reply;
   }
   // A fault did nothing, so the key is free for a retry to do it.
   if (key !== null) state.v2.idempotency.release(key);

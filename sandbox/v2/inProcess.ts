@@ -45,6 +45,7 @@ export function inProcessPortOneFetch(state: SandboxState): FetchLike {
     logApiCall(state, call, reply, receivedAt, 'v2');
     // Unreachable (`hold` never gives up) but typed: to a client, a dropped call is a network error.
     if (reply === null) throw new TypeError('fetch failed: dropped by the sandbox');
+    if (reply.lost) throw new TypeError('fetch failed: the answer was lost');
     return new Response(JSON.stringify(reply.body), {
       status: reply.status,
       headers: { 'content-type': 'application/json; charset=utf-8' },

@@ -42,7 +42,8 @@ export function createV2Server(state: SandboxState, router: Router): SandboxServ
       reply = toV2Reply(error);
     }
     logApiCall(state, { method, url }, reply, receivedAt, 'v2');
-    if (reply) send(res, reply);
+    if (reply?.lost) res.destroy();
+    else if (reply) send(res, reply);
   }
 
   return serve(handle, toV2Reply, closing);

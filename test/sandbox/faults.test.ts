@@ -253,6 +253,39 @@ describe('sandbox: faults and the request log', () => {
     }
   });
 
+  it('lose_answer: the call is handled (a cancel goes through), then the connection closes unanswered', async () => {
+    const paid = await createPayment(sandbox, { merchant_uid: 'order_lost', amount: 1000 });
+    await setFaults({ rate: 1, lose_answer: true });
+    const cancel = call(sandbox.url, 'POST', '/payments/cancel', { token, json: { imp_uid: paid.imp_uid } });
+    await expect(cancel).rejects.toThrow();
+    expect(sandbox.state.payments.get(paid.imp_uid)?.payment).toMatchObject({
+      status: 'cancelled',
+      cancel_amount: 1000,
+    });
+    await call(sandbox.url, 'DELETE', '/__sandbox/faults');
+    const log = sandbox.state.requests.list();
+    expect(log.at(-1)).toMatchObject({ path: '/payments/cancel', status: 200, answer_lost: true });
+    // Healthy again: a retry learns the outcome (already cancelled), and its entry is an ordinary one.
+    const again = await call(sandbox.url, 'POST', '/payments/cancel', {
+      token,
+      json: { imp_uid: paid.imp_uid },
+    });
+    expect(again.status).toBe(200);
+    expect(sandbox.state.requests.list().at(-1)).not.toHaveProperty('answer_lost');
+  });
+
+  it('lose_answer in a mix, after a delay; mixing it with the top-level form is refused', async () => {
+    const set = await setFaults({ rate: 1, mix: [{ lose_answer: true, delay_ms: 50 }] });
+    expect(set.body).toMatchObject({ mix: [{ status: null, delay_ms: 50, weight: 1, lose_answer: true }] });
+    const startedAt = performance.now();
+    await expect(call(sandbox.url, 'POST', '/users/getToken', { json: {} })).rejects.toThrow();
+    expect(performance.now() - startedAt).toBeGreaterThanOrEqual(45);
+    const refused = await call(sandbox.url, 'POST', '/__sandbox/faults', {
+      json: { rate: 1, lose_answer: true, mix: [{ status: 503 }] },
+    });
+    expect(refused.status).toBe(400);
+  });
+
   it('logs API calls (not control calls) with method, path, query, status and time', async () => {
     await call(sandbox.url, 'DELETE', '/__sandbox/requests');
     await createPayment(sandbox, { merchant_uid: 'order_log', amount: 1000 });

@@ -95,4 +95,21 @@ describe('the request log covers the V2 API', () => {
     await expect(pending).rejects.toThrow();
     await expect.poll(async () => (await requests('?api=v2')).at(-1)?.status, { timeout: 2000 }).toBe(200);
   });
+
+  it('lose_answer: a V2 cancel goes through unanswered, and a retry with its Idempotency-Key replays it', async () => {
+    await createV2Payment(sandbox, { paymentId: 'pay_lost', amount: 1000 });
+    await control(sandbox, 'POST', '/__sandbox/faults', { rate: 1, lose_answer: true });
+    const headers = { 'idempotency-key': '"cancel-pay_lost-0001"' };
+    const first = v2Call(sandbox, 'POST', '/payments/pay_lost/cancel', { headers, json: { reason: 'r' } });
+    await expect(first).rejects.toThrow();
+    expect(sdkView(sandbox, 'pay_lost').status).toBe('CANCELLED');
+    expect((await requests('?api=v2')).at(-1)).toMatchObject({ status: 200, answer_lost: true });
+    await control(sandbox, 'DELETE', '/__sandbox/faults');
+    const retry = await v2Call(sandbox, 'POST', '/payments/pay_lost/cancel', {
+      headers,
+      json: { reason: 'r' },
+    });
+    expect(retry.status).toBe(200);
+    expect(sdkView(sandbox, 'pay_lost').cancellations).toHaveLength(1);
+  });
 });
