@@ -12,7 +12,13 @@ export function clientOptions(
   endpoint: string | undefined,
   requestTimeoutMs: number = DEFAULT_AWS_REQUEST_TIMEOUT_MS,
 ) {
-  const requestHandler = { requestTimeout: requestTimeoutMs, connectionTimeout: requestTimeoutMs };
+  // Without throwOnRequestTimeout the SDK's handler only logs a warning when the deadline passes and
+  // goes on waiting: the attempt must end, so that the SDK's retry (or the caller) takes over.
+  const requestHandler = {
+    requestTimeout: requestTimeoutMs,
+    connectionTimeout: requestTimeoutMs,
+    throwOnRequestTimeout: true,
+  };
   return endpoint
     ? {
         endpoint,

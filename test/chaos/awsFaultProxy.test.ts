@@ -491,29 +491,24 @@ describe('timeouts', () => {
     expect(await bodies(queueUrl)).toEqual([]);
   });
 
-  it('the product’s clientOptions deadline (requestTimeout alone) does not end the attempt: the SDK only warns', async () => {
-    const warnings: string[] = [];
+  it('the product’s clientOptions deadline ends a held attempt with a TimeoutError, and the SDK retries it', async () => {
     const options = clientOptions(sqsProxy.endpoint, 300);
-    const client = new SQSClient({
-      ...options,
-      maxAttempts: 1,
-      requestHandler: {
-        ...options.requestHandler,
-        logger: { ...quiet, warn: (m: string) => warnings.push(m) },
-      },
-    });
+    const client = new SQSClient({ ...options, logger: quiet });
     clients.push(client);
     const queueUrl = await newQueue();
+    const before = sqsProxy.injected.get('SendMessage: timeout') ?? 0;
     sqsProxy.set({ seed: 1, rules: [rule(['SendMessage'], { kind: 'timeout' })] });
+    const startedAt = performance.now();
     const error = await failure(
       client.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: 'held' }), {
-        abortSignal: AbortSignal.timeout(1000),
+        abortSignal: AbortSignal.timeout(5000),
       }),
     );
     sqsProxy.set(null);
-    // Still waiting after three deadlines: only our abort ended it.
-    expect(error.name).toBe('AbortError');
-    expect(warnings.join('\n')).toContain('throwOnRequestTimeout=true');
+    // Ended by our deadline on every attempt (SQS: three), not by the abort signal.
+    expect(error.name).toBe('TimeoutError');
+    expect(performance.now() - startedAt).toBeLessThan(4000);
+    expect(sqsProxy.injected.get('SendMessage: timeout')).toBe(before + 3);
     await vi.waitFor(() => expect(sqsProxy.holding).toBe(0));
   });
 
