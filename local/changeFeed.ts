@@ -106,8 +106,14 @@ export async function startChangeFeed(options: ChangeFeedOptions): Promise<Chang
   };
 
   function emit(table: string, eventName: StreamRecord['eventName'], keys: unknown, image: unknown) {
-    if (!asRecord(keys)) return;
+    const keyMap = asRecord(keys);
+    if (!keyMap) return;
+    const newImage = asRecord(image);
+    // Every write takes a sequence number, as on a shard; the ones the filter drops leave gaps.
     sequence += 1;
+    // The deployed event source mapping filters before invoking; so does the feed, before it builds the
+    // record (the delivery's own writes, which end the chain, cost no more than this check).
+    if (!matchesFilter(UNDELIVERED_EVENT_FILTER, { eventName, dynamodb: { NewImage: newImage } })) return;
     const record: StreamRecord = {
       eventID: `local-${sequence}`,
       eventName,
@@ -117,15 +123,13 @@ export async function startChangeFeed(options: ChangeFeedOptions): Promise<Chang
       eventSourceARN: `arn:aws:dynamodb:${REGION}:000000000000:table/${table}/stream/local`,
       dynamodb: {
         ApproximateCreationDateTime: Math.floor(Date.now() / 1000),
-        Keys: asRecord(keys) ?? {},
-        ...(asRecord(image) ? { NewImage: asRecord(image) } : {}),
+        Keys: keyMap,
+        ...(newImage ? { NewImage: newImage } : {}),
         SequenceNumber: String(sequence).padStart(21, '0'),
         SizeBytes: JSON.stringify(image ?? keys).length,
         StreamViewType: 'NEW_IMAGE',
       },
     };
-    // The deployed event source mapping filters before invoking; so does the feed.
-    if (!matchesFilter(UNDELIVERED_EVENT_FILTER, record)) return;
     stats.emitted += 1;
     const lane = lanes[hash(JSON.stringify(keys)) % lanes.length];
     lane?.queue.push(record);
