@@ -9,9 +9,17 @@
  */
 import { spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { FULL_RUNS_PER_ROUTE, FUZZED_ROUTES, type TallyEntry } from './fuzzedRoutes';
@@ -19,6 +27,7 @@ import { serverlessRoutes } from './serverlessRoutes';
 
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
 const vitestBin = fileURLToPath(new URL('../../node_modules/vitest/vitest.mjs', import.meta.url));
+const biomeBin = fileURLToPath(new URL('../../node_modules/@biomejs/biome/bin/biome', import.meta.url));
 const reportPath = resolve(projectRoot, process.env.FUZZ_REPORT ?? 'docs/fuzz-report.md');
 
 /** What vitest's JSON reporter writes, as far as the report reads it. */
@@ -41,21 +50,27 @@ type TestResult = z.infer<typeof resultsSchema>['testResults'][number]['assertio
 
 const tallyEntrySchema = z.object({ route: z.enum(FUZZED_ROUTES), property: z.string(), inputs: z.number() });
 
-function runVitest(env: NodeJS.ProcessEnv, resultsFile: string): Promise<number> {
-  const args = [
-    vitestBin,
-    'run',
-    '--config',
-    'test/fuzz/vitest.config.ts',
-    '--reporter=default',
-    '--reporter=json',
-    `--outputFile.json=${resultsFile}`,
-  ];
+function runNode(args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, args, { cwd: projectRoot, env, stdio: 'inherit' });
     child.once('error', fail);
     child.once('exit', (code, signal) => done(code ?? (signal ? 1 : 0)));
   });
+}
+
+function runVitest(env: NodeJS.ProcessEnv, resultsFile: string): Promise<number> {
+  return runNode(
+    [
+      vitestBin,
+      'run',
+      '--config',
+      'test/fuzz/vitest.config.ts',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${resultsFile}`,
+    ],
+    env,
+  );
 }
 
 /** A run that crashed before a file wrote its tally leaves none: its routes then count 0 inputs. */
@@ -136,8 +151,8 @@ async function main(): Promise<void> {
     '',
     `\`npm run fuzz\` on ${date}: Node ${process.version}, ${availableParallelism()} cores, wall time ${minutes(wallMs)} ` +
       `(the whole fuzz suite, \`test/fuzz/vitest.config.ts\`, in-memory fakes). Seed ${seed}: ` +
-      `\`FUZZ_SEED=${seed} npm run fuzz\` replays it. Every route of \`serverless.yml\` gets at least ` +
-      `${count(FULL_RUNS_PER_ROUTE)} inputs; each input runs in a fresh world (test/fuzz/world.ts).`,
+      `\`FUZZ_SEED=${seed} npm run fuzz\` replays it. The floor: ${count(FULL_RUNS_PER_ROUTE)} inputs for ` +
+      'each route of `serverless.yml`; each input runs in a fresh world (test/fuzz/world.ts).',
     '',
     '| route | generated inputs | properties (inputs) | failures |',
     '| ----- | ---------------: | ------------------- | -------: |',
@@ -163,8 +178,14 @@ async function main(): Promise<void> {
     '',
     ...(pass ? [] : ['## Problems', '', ...problems.map((problem) => `- ${problem}`), '']),
   ].join('\n');
+  mkdirSync(dirname(reportPath), { recursive: true });
   writeFileSync(reportPath, report);
-  console.log(`\n${report}`);
+  // Biome formats Markdown here (tables padded and aligned): the committed report must pass `npm run check`.
+  // A report outside the project (FUZZ_REPORT=/tmp/…) is no file of Biome's and stays as written.
+  if (!relative(projectRoot, reportPath).startsWith('..')) {
+    await runNode([biomeBin, 'format', '--write', '--no-errors-on-unmatched', reportPath]);
+  }
+  console.log(`\n${readFileSync(reportPath, 'utf8')}`);
   console.log(`report written to ${relative(projectRoot, reportPath)}`);
   process.exitCode = pass ? 0 : 1;
 }
