@@ -6,7 +6,7 @@ import { defineConfig } from 'vitest/config';
  * uses in-memory fakes.
  *
  * - `npx vitest run --config test/fuzz/vitest.config.ts`: the small version, as `npm test` runs it
- *   (100 to 300 inputs per property).
+ *   (100 to 300 inputs per route property).
  * - `npm run fuzz`: the full version (`FUZZ_PROFILE=full`, test/fuzz/main.ts): at least 10,000 generated
  *   inputs per HTTP route of serverless.yml, counted per route and written to docs/fuzz-report.md with
  *   the seed; about 3 minutes on 2 cores. `FUZZ_SEED=<seed> npm run fuzz` replays a run.
