@@ -8,7 +8,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import fc from 'fast-check';
 import { httpApiEvent } from '../helpers/events';
-import { IAMPORT_IPS, KNOWN_IMP_UIDS, SEEDED_MERCHANT_UIDS } from './world';
+import { IAMPORT_IPS, KNOWN_IMP_UIDS, SEEDED_MERCHANT_UIDS, V2_PAYMENT_IDS, type Weather } from './world';
 
 /** Strings that broke something somewhere once. */
 export const NASTY_STRINGS = [
@@ -95,8 +95,8 @@ export const NASTY_STRINGS = [
   'x'.repeat(81),
 ] as const;
 
-const nasty = fc.constantFrom(...NASTY_STRINGS);
-const anyText = fc.string({ unit: 'binary', maxLength: 60 });
+export const nasty = fc.constantFrom(...NASTY_STRINGS);
+export const anyText = fc.string({ unit: 'binary', maxLength: 60 });
 const longText = fc.constantFrom(100, 1_000, 20_000).chain((length) => fc.constant('é'.repeat(length)));
 
 /**
@@ -115,7 +115,7 @@ export function asText(value: unknown): string {
 /** Something that may or may not be an identifier we know, and may be anything at all. */
 export const identifierLike: fc.Arbitrary<string> = fc.oneof(
   { arbitrary: fc.constantFrom(...KNOWN_IMP_UIDS), weight: 3 },
-  { arbitrary: fc.constantFrom(...SEEDED_MERCHANT_UIDS, 'order_ghost'), weight: 3 },
+  { arbitrary: fc.constantFrom(...SEEDED_MERCHANT_UIDS, 'order_ghost', ...V2_PAYMENT_IDS), weight: 3 },
   { arbitrary: fc.stringMatching(/^imp_[0-9A-Za-z]{1,40}$/), weight: 2 },
   { arbitrary: nasty, weight: 4 },
   {
@@ -131,6 +131,13 @@ export const identifierLike: fc.Arbitrary<string> = fc.oneof(
 /** An identifier that more often than not is one the seeded world knows. */
 export const likelyIdentifier: fc.Arbitrary<string> = fc.oneof(
   { arbitrary: fc.constantFrom(...KNOWN_IMP_UIDS), weight: 4 },
+  { arbitrary: fc.constantFrom(...SEEDED_MERCHANT_UIDS), weight: 1 },
+  { arbitrary: identifierLike, weight: 3 },
+);
+
+/** A V2 paymentId that more often than not is one the seeded PortOne or our store knows. */
+export const likelyPaymentId: fc.Arbitrary<string> = fc.oneof(
+  { arbitrary: fc.constantFrom(...V2_PAYMENT_IDS), weight: 4 },
   { arbitrary: fc.constantFrom(...SEEDED_MERCHANT_UIDS), weight: 1 },
   { arbitrary: identifierLike, weight: 3 },
 );
@@ -163,6 +170,10 @@ const fieldName = fc.oneof(
       'imp_success',
       'success',
       'error_msg',
+      'paymentId',
+      'payment_id',
+      'api',
+      'type',
     ),
     weight: 6,
   },
@@ -179,7 +190,7 @@ const jsonObjectText = fc
   );
 
 /** `encodeURIComponent` refuses lone surrogates; such a string goes raw, as a broken client would send it. */
-function formEncode(text: string, raw: boolean): string {
+export function formEncode(text: string, raw: boolean): string {
   if (raw) return text;
   try {
     return encodeURIComponent(text);
@@ -207,6 +218,7 @@ const knownFields = fc.record(
     currency: fieldValue,
     name: fieldValue,
     imp_success: fieldValue,
+    paymentId: identifierLike,
   },
   { requiredKeys: [] },
 );
@@ -280,7 +292,7 @@ export interface RequestBody {
 }
 
 /** Pads to hit the 16 KiB limit exactly, one byte either side, or far beyond it. */
-const padding = fc.oneof(
+export const padding = fc.oneof(
   { arbitrary: fc.constant(0), weight: 12 },
   { arbitrary: fc.constantFrom(16_383, 16_384, 16_385, 70_000), weight: 1 },
 );
@@ -379,7 +391,7 @@ const headerName = fc.oneof(
 );
 
 /** Headers with one content type (matching the body, or not), maybe a second one, and random others. */
-function headersFor(kind: BodyKind): fc.Arbitrary<Record<string, string>> {
+export function headersFor(kind: BodyKind): fc.Arbitrary<Record<string, string>> {
   return fc
     .tuple(
       fc.option(fc.tuple(contentTypeName, fc.oneof(matchingContentType[kind], contentTypeValue)), {
@@ -398,7 +410,7 @@ function headersFor(kind: BodyKind): fc.Arbitrary<Record<string, string>> {
 }
 
 /** defineProperty keeps `__proto__` an ordinary key instead of a prototype switch. */
-function setOwn(record: Record<string, string>, key: string, value: string): void {
+export function setOwn(record: Record<string, string>, key: string, value: string): void {
   Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
@@ -440,7 +452,7 @@ export const queryParameters: fc.Arbitrary<Record<string, string> | undefined> =
     .array(
       fc.tuple(
         fc.oneof(
-          { arbitrary: fc.constantFrom('imp_uid', 'merchant_uid'), weight: 6 },
+          { arbitrary: fc.constantFrom('imp_uid', 'merchant_uid', 'paymentId'), weight: 6 },
           {
             arbitrary: fc.constantFrom(
               'imp_success',
@@ -449,6 +461,10 @@ export const queryParameters: fc.Arbitrary<Record<string, string> | undefined> =
               'error_msg',
               'redirect',
               'next',
+              'code',
+              'message',
+              'pgCode',
+              'pgMessage',
             ),
             weight: 2,
           },
@@ -481,6 +497,8 @@ export interface FuzzRequest {
   body: RequestBody;
   headers: Record<string, string>;
   query: Record<string, string> | undefined;
+  /** The query string exactly as the client wrote it, instead of `query` encoded properly. */
+  rawQuery?: string;
   sourceIp: string;
 }
 
@@ -511,11 +529,13 @@ export const fuzzRequest: fc.Arbitrary<FuzzRequest> = fc
  * a matching content type, base64 or not) with the route's own fields fuzzed: the input that reaches
  * the verification instead of stopping at the parser.
  */
-export function shapedRequest(fields: readonly string[]): fc.Arbitrary<FuzzRequest> {
+export function shapedRequest(
+  fields: readonly string[],
+  likely: fc.Arbitrary<string> = likelyIdentifier,
+): fc.Arbitrary<FuzzRequest> {
   // The first field (the imp_uid) is usually there; every field often names what the seeded world knows.
   const entries = fields.map(
-    (field, index) =>
-      [field, fc.option(likelyIdentifier, { freq: index === 0 ? 6 : 1, nil: undefined })] as const,
+    (field, index) => [field, fc.option(likely, { freq: index === 0 ? 6 : 1, nil: undefined })] as const,
   );
   return fc
     .record({
@@ -556,7 +576,7 @@ export function eventOf(
   path: string,
   pathParameters?: Record<string, string>,
 ): APIGatewayProxyEventV2 {
-  return httpApiEvent({
+  const event = httpApiEvent({
     method: request.method,
     path,
     headers: request.headers,
@@ -566,4 +586,110 @@ export function eventOf(
     ...(request.query === undefined ? {} : { query: request.query }),
     ...(pathParameters === undefined ? {} : { pathParameters }),
   });
+  // API Gateway passes the raw string on as it came, broken percent-encoding included.
+  return request.rawQuery === undefined ? event : { ...event, rawQueryString: request.rawQuery };
 }
+
+/** True one time in five. */
+export const rarely = fc.integer({ min: 0, max: 4 }).map((n) => n === 0);
+
+/**
+ * Iamport (and PortOne, the same sandbox) down, the retry queue down, DynamoDB down for `order_poison`,
+ * each one time in five.
+ */
+export const weather: fc.Arbitrary<Weather> = fc.record({
+  iamportDown: rarely,
+  queueDown: rarely,
+  storeDown: rarely,
+});
+
+/** A third anything at all, two thirds shaped like the route's own input with fuzzed values. */
+export const requestFor = (fields: readonly string[], likely?: fc.Arbitrary<string>) =>
+  fc.oneof({ arbitrary: fuzzRequest, weight: 1 }, { arbitrary: shapedRequest(fields, likely), weight: 2 });
+
+/**
+ * A CORS preflight as a browser sends it before the POST, with the Origin, the method and the headers
+ * it asks for fuzzed, and sometimes a body and random headers it should not have.
+ */
+export const preflightRequest: fc.Arbitrary<FuzzRequest> = fc
+  .record({
+    base: fuzzRequest,
+    origin: fc.option(originHeader, { freq: 8, nil: undefined }),
+    askedMethod: fc.option(fc.oneof(fc.constantFrom('POST', 'GET', 'PUT', 'post', ''), nasty), {
+      nil: undefined,
+    }),
+    askedHeaders: fc.option(
+      fc.oneof(fc.constantFrom('content-type', 'Content-Type, X-Requested-With', 'authorization'), nasty),
+      {
+        nil: undefined,
+      },
+    ),
+    keepBody: fc.boolean(),
+  })
+  .map(({ base, origin, askedMethod, askedHeaders, keepBody }) => {
+    const headers = keepBody ? { ...base.headers } : {};
+    if (origin !== undefined) setOwn(headers, 'origin', origin);
+    if (askedMethod !== undefined) setOwn(headers, 'access-control-request-method', askedMethod);
+    if (askedHeaders !== undefined) setOwn(headers, 'access-control-request-headers', askedHeaders);
+    return {
+      ...base,
+      method: 'OPTIONS',
+      headers,
+      body: keepBody ? base.body : { isBase64Encoded: false },
+    };
+  });
+
+/** Bits of a query string as a broken client or a hand-made URL writes them, percent-encoding or not. */
+const rawQueryPiece = fc.oneof(
+  {
+    arbitrary: fc.constantFrom(...KNOWN_IMP_UIDS, ...V2_PAYMENT_IDS.filter((id) => /^[\w-]+$/.test(id))),
+    weight: 4,
+  },
+  {
+    arbitrary: fc.constantFrom(
+      '%',
+      '%2',
+      '%zz',
+      '%E0%A4%A',
+      '%ED%A0%80',
+      '%C0%AF',
+      '%00',
+      '%2B',
+      '+',
+      '%20',
+      '%2e%2e%2f',
+      '%26',
+      '%3D',
+      '=',
+      ';',
+      '#',
+      '%23',
+      '%EF%BB%BF',
+    ),
+    weight: 3,
+  },
+  { arbitrary: identifierLike.map((text) => formEncode(text, false)), weight: 2 },
+  { arbitrary: anyText, weight: 1 },
+);
+
+const rawQueryKey = fc.oneof(
+  {
+    arbitrary: fc.constantFrom('imp_uid', 'merchant_uid', 'paymentId', 'imp%5Fuid', 'paymentId%00'),
+    weight: 6,
+  },
+  { arbitrary: fc.constantFrom('__proto__', 'constructor', 'hasOwnProperty', ''), weight: 1 },
+  { arbitrary: rawQueryPiece, weight: 1 },
+);
+
+/** A raw query string: keys and values glued from raw pieces, with or without `=`, joined by `&`. */
+export const rawQueryString: fc.Arbitrary<string> = fc
+  .array(
+    fc.tuple(rawQueryKey, fc.option(fc.array(rawQueryPiece, { minLength: 1, maxLength: 3 }), { freq: 8 })),
+    { maxLength: 5 },
+  )
+  .map((parts) => parts.map(([key, value]) => (value === null ? key : `${key}=${value.join('')}`)).join('&'));
+
+/** A redirect as a browser follows it, with the query string written by hand (`rawQuery`). */
+export const rawQueryRequest: fc.Arbitrary<FuzzRequest> = fc
+  .record({ base: fuzzRequest, rawQuery: rawQueryString })
+  .map(({ base, rawQuery }) => ({ ...base, method: 'GET', query: undefined, rawQuery }));

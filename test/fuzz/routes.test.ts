@@ -1,7 +1,6 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { maxLength } from 'zod/mini';
-import type { HttpResult } from '../../shared/http/responses';
 import { merchantUidSchema } from '../../shared/identifiers';
 import { orderStatuses } from '../../shared/orders/types';
 import {
@@ -10,206 +9,135 @@ import {
   fieldValue,
   fuzzRequest,
   identifierLike,
-  shapedRequest,
+  preflightRequest,
+  rarely,
+  rawQueryRequest,
+  requestFor,
+  weather,
 } from './arbitraries';
 import {
-  ALLOWED_ORIGINS,
+  answer,
+  cancelsOf,
+  effects,
+  expectCorsSafe,
+  expectErrorBody,
+  expectNoCors,
+  expectNothingLeaked,
+  expectOtherApiUntouched,
+  expectPreflight,
+  expectSafeStatus,
+  expectUnchanged,
+  ourStoreFailed,
+  parseJson,
+  REQUEST_REFUSALS,
+} from './expectations';
+import { countInput, FULL_RUNS_PER_ROUTE, saveTally } from './tally';
+import {
   createWorld,
+  FAIR,
   fuzzOptions,
   IAMPORT_IPS,
   RESULT_PAGE,
   routesOf,
   SEEDED_MERCHANT_UIDS,
-  type StoreSnapshot,
-  seedOrders,
-  type Weather,
-  type World,
+  type Stage,
 } from './world';
 
-/** Every code the README lists, plus IAMPORT_UNAVAILABLE, which `POST /orders` answers but the README omits. */
-const ERROR_CODES = new Set([
-  'INVALID_INPUT',
-  'MALFORMED_BODY',
-  'BODY_TOO_LARGE',
-  'UNSUPPORTED_MEDIA_TYPE',
-  'PAYMENT_NOT_FOUND',
-  'ORDER_NOT_FOUND',
-  'MERCHANT_UID_MISMATCH',
-  'SANDBOX_PAYMENT_REFUSED',
-  'ORDER_CONFLICT',
-  'PREPARED_AMOUNT_CONFLICT',
-  'FORBIDDEN_SOURCE',
-  'UNAVAILABLE',
-  'IAMPORT_UNAVAILABLE',
-]);
+afterAll(() => saveTally('routes'));
 
-/** Refusals decided from the request alone: nothing may have been asked or written. */
-const REQUEST_REFUSALS = new Set([
-  'INVALID_INPUT',
-  'MALFORMED_BODY',
-  'BODY_TOO_LARGE',
-  'UNSUPPORTED_MEDIA_TYPE',
-]);
+/** The small version in `npm test`; `npm run fuzz` runs FULL_RUNS_PER_ROUTE. */
+const SMALL = 300;
+/** A preflight decides nothing: fewer inputs in the small version. */
+const PREFLIGHT_SMALL = 100;
 
-/** True one time in five. */
-const rarely = fc.integer({ min: 0, max: 4 }).map((n) => n === 0);
+/** README, "HTTP contract": every status each route may answer. */
+const COMPLETE_STATUSES = new Set([200, 202, 204, 400, 404, 409, 413, 415, 503]);
+const WEBHOOK_STATUSES = new Set([200, 400, 403, 413, 415, 503]);
+const ORDER_STATUSES = new Set([200, 201, 400, 409, 413, 415, 503]);
 
-const weather: fc.Arbitrary<Weather> = fc.record({ iamportDown: rarely, queueDown: rarely });
+/** Where the mobile redirect may send the browser: an order status, or one of the README's others. */
+const REDIRECT_STATUSES = new Set<string>([...orderStatuses, 'pending', 'invalid', 'not_found', 'refused']);
 
-/** Counts of everything a request could set in motion. */
-function effects(world: World) {
-  return {
-    iamportCalls: world.iamport.totalCalls,
-    cancels: world.iamport.cancels.length,
-    prepares: world.iamport.prepares.length,
-    storeCalls: Object.values(world.orders.calls).reduce((sum, count) => sum + count, 0),
-    queued: world.queue.sent.length,
-  };
-}
-
-interface ErrorBody {
-  error: { code: string; message: string };
-}
-
-function parseJson(result: HttpResult): unknown {
-  expect(typeof result.body).toBe('string');
-  return JSON.parse(result.body ?? '');
-}
-
-/** A 4xx/5xx carries `{error:{code,message}}` with a documented code, and nothing else. */
-function expectErrorBody(result: HttpResult): ErrorBody['error'] {
-  const body = parseJson(result) as ErrorBody;
-  expect(Object.keys(body)).toStrictEqual(['error']);
-  expect(typeof body.error.message).toBe('string');
-  expect(ERROR_CODES.has(body.error.code)).toBe(true);
-  return body.error;
-}
-
-/** What holds for every answer: an answer at all, never a 5xx but the documented 503. */
-function expectSafeStatus(result: HttpResult, world: World, weatherNow: Weather): number {
-  const status = result.statusCode ?? 200;
-  expect(status).toBeGreaterThanOrEqual(200);
-  if (status >= 500) {
-    // 503 is documented only when Iamport could not be asked and the promise could not be queued.
-    expect(status).toBe(503);
-    expect(weatherNow.iamportDown && weatherNow.queueDown).toBe(true);
-    expect(expectErrorBody(result).code).toBe('UNAVAILABLE');
-  }
-  expect(world.queue.sent.length).toBeLessThanOrEqual(1);
-  expectEventsKept(world);
-  return status;
-}
-
-const SEEDED_VERSIONS = new Map(seedOrders().map((order) => [order.merchant_uid, order.version]));
-
-/**
- * Order events are on: every transition a request made has its event, under its own id, delivered or
- * still waiting in the order's outbox (for the sweeper); no event names a version that was never written.
- */
-function expectEventsKept(world: World) {
-  for (const [merchantUid, seeded] of SEEDED_VERSIONS) {
-    const order = world.orders.peek(merchantUid);
-    if (!order) continue;
-    const expected = Array.from(
-      { length: order.version - seeded },
-      (_, i) => `${merchantUid}:${seeded + i + 1}`,
-    );
-    const delivered = world.events.of(merchantUid).map((event) => event.id);
-    const waiting = Object.values(order.outbox ?? {}).map((entry) => entry.id);
-    expect([...new Set([...delivered, ...waiting])].sort(), merchantUid).toEqual(expected.sort());
-  }
-}
-
-function expectUnchanged(world: World, before: StoreSnapshot) {
-  expect(world.snapshot()).toStrictEqual(before);
-}
-
-/** Whether a browser could ever send `value` as its Origin: a serialized scheme://host[:port]. */
-function isWebOrigin(value: unknown): boolean {
-  if (typeof value !== 'string') return false;
-  try {
-    return new URL(value).origin === value;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * An allowed shop origin, or none: never another web origin reflected back. (@middy/http-cors keeps its
- * allowed origins in a plain object, so an Origin named like an Object.prototype member, `constructor`,
- * comes back as is; no browser can send such an Origin, so it grants nothing.)
- */
-function expectCorsSafe(result: HttpResult) {
-  const entry = Object.entries(result.headers ?? {}).find(
-    ([name]) => name.toLowerCase() === 'access-control-allow-origin',
-  );
-  if (entry === undefined || (ALLOWED_ORIGINS as readonly unknown[]).includes(entry[1])) return;
-  expect(isWebOrigin(entry[1])).toBe(false);
-}
-
-async function answer(invoke: () => Promise<HttpResult>): Promise<HttpResult> {
-  // A rejection here is a crash of the Lambda invocation: the property fails with its error.
-  const result = await invoke();
-  expect(result).toBeTypeOf('object');
-  return result;
-}
-
-/** A third anything at all, two thirds shaped like the route's own input with fuzzed values. */
-const requestFor = (fields: readonly string[]) =>
-  fc.oneof({ arbitrary: fuzzRequest, weight: 1 }, { arbitrary: shapedRequest(fields), weight: 2 });
 const completeRequest = requestFor(['imp_uid', 'merchant_uid']);
+/** The redirect's query as the routes' own fields, or as a hand-written raw query string. */
+const redirectRequest = fc.oneof(
+  { arbitrary: completeRequest, weight: 3 },
+  { arbitrary: rawQueryRequest, weight: 1 },
+);
 const webhookRequest = requestFor(['imp_uid', 'merchant_uid', 'status', 'cancellation_id']);
 
-describe('fuzz: HTTP routes (never a 5xx, never a change for invalid input)', () => {
-  it('POST /payments/complete', async () => {
+/** V2 beside V1 on most stages, as deployed; a V1-only stage one time in eight. */
+const stage: fc.Arbitrary<Stage> = fc.oneof(
+  { arbitrary: fc.constant({}), weight: 7 },
+  { arbitrary: fc.constant({ v2: false }), weight: 1 },
+);
+
+describe('fuzz: HTTP routes of V1 (never a 5xx, never a change for invalid input)', () => {
+  it('POST /payments/complete: a documented answer, the stored status, nothing moved for a refusal', async () => {
     await fc.assert(
       fc.asyncProperty(completeRequest, weather, async (request, weatherNow) => {
+        countInput('POST /payments/complete');
         const world = createWorld(weatherNow);
         const { complete } = routesOf(world);
         const before = world.snapshot();
         const counts = effects(world);
 
         const result = await answer(() => complete(eventOf(request, '/payments/complete')));
+        const after = world.snapshot();
 
-        const status = expectSafeStatus(result, world, weatherNow);
+        const status = expectSafeStatus(result, world, after, weatherNow, COMPLETE_STATUSES);
         expectCorsSafe(result);
+        expectNothingLeaked(result, world, after);
+        expectOtherApiUntouched(after, before, 'v1');
         if (request.method === 'OPTIONS') {
           expect(status).toBe(204);
           expect(effects(world)).toStrictEqual(counts);
           return;
         }
+        expect(status).not.toBe(204);
         if (status >= 400) {
           const error = expectErrorBody(result);
-          expectUnchanged(world, before);
-          expect(world.iamport.cancels.length).toBe(0);
+          expectUnchanged(after, before);
+          expect(cancelsOf(world)).toBe(0);
           if (REQUEST_REFUSALS.has(error.code)) expect(effects(world)).toStrictEqual(counts);
           return;
         }
         const body = parseJson(result) as { status: string; merchant_uid?: string };
         if (status === 202) {
           expect(body.status).toBe('pending');
-          expectUnchanged(world, before);
+          expectUnchanged(after, before);
           return;
         }
         expect(status).toBe(200);
         // The answer tells the order's stored status, never something of its own.
         expect(body.status).toBe(world.orders.stored(body.merchant_uid ?? '').status);
+        expect(body).not.toHaveProperty('payment_id');
       }),
-      fuzzOptions(300),
+      fuzzOptions(SMALL, FULL_RUNS_PER_ROUTE),
+    );
+  });
+
+  it('OPTIONS /payments/complete: a 204 with CORS for the shop origins only, nothing else happens', async () => {
+    await fc.assert(
+      fc.asyncProperty(preflightRequest, async (request) => {
+        countInput('OPTIONS /payments/complete');
+        const world = createWorld();
+        const { complete } = routesOf(world);
+        const counts = effects(world);
+
+        const result = await answer(() => complete(eventOf(request, '/payments/complete')));
+
+        expectPreflight(result, world, counts, request.headers.origin);
+      }),
+      fuzzOptions(PREFLIGHT_SMALL, FULL_RUNS_PER_ROUTE),
     );
   });
 
   it('GET /payments/complete/mobile: always a 302 to the result page, nothing moved for invalid input', async () => {
     const page = new URL(RESULT_PAGE);
-    const redirectStatuses = new Set<string>([
-      ...orderStatuses,
-      'pending',
-      'invalid',
-      'not_found',
-      'refused',
-    ]);
     await fc.assert(
-      fc.asyncProperty(completeRequest, weather, async (request, weatherNow) => {
+      fc.asyncProperty(redirectRequest, weather, async (request, weatherNow) => {
+        countInput('GET /payments/complete/mobile');
         const world = createWorld(weatherNow);
         const { mobile } = routesOf(world);
         const before = world.snapshot();
@@ -218,9 +146,13 @@ describe('fuzz: HTTP routes (never a 5xx, never a change for invalid input)', ()
         const result = await answer(() =>
           mobile(eventOf({ ...request, method: 'GET' }, '/payments/complete/mobile')),
         );
+        const after = world.snapshot();
 
         expect(result.statusCode).toBe(302);
         expect(result.headers?.['cache-control']).toBe('no-store');
+        expectNoCors(result);
+        expectNothingLeaked(result, world, after);
+        expectOtherApiUntouched(after, before, 'v1');
         const location = new URL(String(result.headers?.location));
         // No open redirect: the configured page, whatever the query said.
         expect(location.origin).toBe(page.origin);
@@ -232,30 +164,33 @@ describe('fuzz: HTTP routes (never a 5xx, never a change for invalid input)', ()
         }
         const status = location.searchParams.get('status') ?? '';
         if (status === 'error') {
-          // Only an unreachable queue while Iamport is down may end as "error"; never a crash.
-          expect(weatherNow.iamportDown && weatherNow.queueDown).toBe(true);
+          // Only an unreachable queue while Iamport is down, or our store failing, may end as "error".
+          expect((weatherNow.iamportDown && weatherNow.queueDown) || ourStoreFailed(world, weatherNow)).toBe(
+            true,
+          );
         } else {
-          expect(redirectStatuses.has(status)).toBe(true);
+          expect(REDIRECT_STATUSES.has(status)).toBe(true);
         }
         if (status === 'invalid' && world.iamport.totalCalls === 0) {
           expect(effects(world)).toStrictEqual(counts);
         }
         if (['invalid', 'not_found', 'refused', 'pending', 'error'].includes(status)) {
-          expectUnchanged(world, before);
-          expect(world.iamport.cancels.length).toBe(0);
+          expectUnchanged(after, before);
+          expect(cancelsOf(world)).toBe(0);
         }
         if (status !== 'pending' && orderStatuses.includes(status as (typeof orderStatuses)[number])) {
           const merchantUid = location.searchParams.get('merchant_uid') ?? '';
           expect(world.orders.stored(merchantUid).status).toBe(status);
         }
       }),
-      fuzzOptions(300),
+      fuzzOptions(SMALL, FULL_RUNS_PER_ROUTE),
     );
   });
 
   it('POST /payments/webhook: a 5xx only when it could neither decide nor queue', async () => {
     await fc.assert(
       fc.asyncProperty(webhookRequest, weather, rarely, async (request, weatherNow, guarded) => {
+        countInput('POST /payments/webhook');
         const world = createWorld(weatherNow);
         const routes = routesOf(world);
         const webhook = guarded ? routes.guardedWebhook : routes.webhook;
@@ -263,8 +198,12 @@ describe('fuzz: HTTP routes (never a 5xx, never a change for invalid input)', ()
         const counts = effects(world);
 
         const result = await answer(() => webhook(eventOf(request, '/payments/webhook')));
+        const after = world.snapshot();
 
-        const status = expectSafeStatus(result, world, weatherNow);
+        const status = expectSafeStatus(result, world, after, weatherNow, WEBHOOK_STATUSES);
+        expectNoCors(result);
+        expectNothingLeaked(result, world, after);
+        expectOtherApiUntouched(after, before, 'v1');
         if (guarded && !(IAMPORT_IPS as readonly string[]).includes(request.sourceIp)) {
           expect(status).toBe(403);
           expect(expectErrorBody(result).code).toBe('FORBIDDEN_SOURCE');
@@ -273,7 +212,7 @@ describe('fuzz: HTTP routes (never a 5xx, never a change for invalid input)', ()
         }
         if (status >= 400) {
           const error = expectErrorBody(result);
-          expectUnchanged(world, before);
+          expectUnchanged(after, before);
           if (REQUEST_REFUSALS.has(error.code)) expect(effects(world)).toStrictEqual(counts);
           return;
         }
@@ -281,13 +220,13 @@ describe('fuzz: HTTP routes (never a 5xx, never a change for invalid input)', ()
         const body = parseJson(result) as { ok: boolean; status: string };
         expect(body.ok).toBe(true);
         if (body.status === 'unknown' || body.status === 'pending') {
-          expectUnchanged(world, before);
-          expect(world.iamport.cancels.length).toBe(0);
+          expectUnchanged(after, before);
+          expect(cancelsOf(world)).toBe(0);
         } else {
           expect(orderStatuses as readonly string[]).toContain(body.status);
         }
       }),
-      fuzzOptions(300),
+      fuzzOptions(SMALL, FULL_RUNS_PER_ROUTE),
     );
   });
 
@@ -298,7 +237,13 @@ describe('fuzz: HTTP routes (never a 5xx, never a change for invalid input)', ()
         // Closer to the schema: right field names, fuzzed values.
         arbitrary: fc
           .record(
-            { merchant_uid: identifierLike, amount: fieldValue, currency: fieldValue, name: fieldValue },
+            {
+              merchant_uid: identifierLike,
+              amount: fieldValue,
+              currency: fieldValue,
+              name: fieldValue,
+              api: fc.oneof(fc.constantFrom('v1', 'v2', 'V2', 'v3', ''), fieldValue),
+            },
             { requiredKeys: [] },
           )
           .chain((body) =>
@@ -315,17 +260,29 @@ describe('fuzz: HTTP routes (never a 5xx, never a change for invalid input)', ()
       },
     );
     await fc.assert(
-      fc.asyncProperty(orderBody, weather, async (request, weatherNow) => {
-        const world = createWorld(weatherNow);
+      fc.asyncProperty(orderBody, weather, stage, async (request, weatherNow, stageNow) => {
+        countInput('POST /orders');
+        const world = createWorld(weatherNow, stageNow);
         const { createOrder } = routesOf(world);
         const before = world.snapshot();
         const counts = effects(world);
 
         const result = await answer(() => createOrder(eventOf(request, '/orders')));
+        const after = world.snapshot();
 
         const status = result.statusCode ?? 200;
+        const ours = status === 500 && ourStoreFailed(world, weatherNow);
+        expect(ORDER_STATUSES.has(status) || ours, `status ${status}: ${result.body}`).toBe(true);
+        expectNoCors(result);
+        expectNothingLeaked(result, world, after);
+        if (ours) {
+          expect(expectErrorBody(result).code).toBe('INTERNAL_ERROR');
+          expectUnchanged(after, before);
+          expect(world.iamport.prepares.length + (world.portone?.preRegisters.length ?? 0)).toBe(0);
+          return;
+        }
         if (status >= 500) {
-          // The documented 503: the order is stored, Iamport's prepare could not be reached.
+          // The documented 503: the order is stored, the payment API's registration could not be reached.
           expect(status).toBe(503);
           expect(weatherNow.iamportDown).toBe(true);
           expect(expectErrorBody(result).code).toBe('IAMPORT_UNAVAILABLE');
@@ -333,8 +290,9 @@ describe('fuzz: HTTP routes (never a 5xx, never a change for invalid input)', ()
         }
         if (status >= 400) {
           const error = expectErrorBody(result);
-          expectUnchanged(world, before);
+          expectUnchanged(after, before);
           expect(world.iamport.prepares.length).toBe(0);
+          expect(world.portone?.preRegisters.length ?? 0).toBe(0);
           if (REQUEST_REFUSALS.has(error.code)) expect(effects(world)).toStrictEqual(counts);
           return;
         }
@@ -343,20 +301,25 @@ describe('fuzz: HTTP routes (never a 5xx, never a change for invalid input)', ()
         const stored = world.orders.stored(view.merchant_uid);
         expect(view.amount).toBe(stored.amount);
         expect(view).not.toHaveProperty('check_due_at');
-        if (status === 200) expectUnchanged(world, before);
+        if (status === 200) expectUnchanged(after, before);
       }),
-      fuzzOptions(300),
+      fuzzOptions(SMALL, FULL_RUNS_PER_ROUTE),
     );
   });
 
   it('POST /orders: a well-formed order is created once with its exact amount, and a repeat is a 200', async () => {
-    // Amounts in cents for currencies with a minor unit, whole won for KRW.
-    const amount = fc.oneof(
-      fc.record({ currency: fc.constant('KRW'), amount: fc.integer({ min: 1, max: 1e12 }) }),
+    // Amounts in cents for currencies with a minor unit, whole won for KRW; V2 takes KRW only.
+    const krw = fc.record({ currency: fc.constant('KRW'), amount: fc.integer({ min: 1, max: 1e12 }) });
+    const order = fc.oneof(
+      fc.record({ api: fc.constantFrom(undefined, 'v1' as const), money: krw }),
       fc.record({
-        currency: fc.constantFrom('USD', 'EUR'),
-        amount: fc.integer({ min: 1, max: 1e11 }).map((cents) => cents / 100),
+        api: fc.constantFrom(undefined, 'v1' as const),
+        money: fc.record({
+          currency: fc.constantFrom('USD', 'EUR'),
+          amount: fc.integer({ min: 1, max: 1e11 }).map((cents) => cents / 100),
+        }),
       }),
+      fc.record({ api: fc.constant('v2' as const), money: krw }),
     );
     const wellFormed = fc
       .record({
@@ -366,7 +329,7 @@ describe('fuzz: HTTP routes (never a 5xx, never a change for invalid input)', ()
           fc.constantFrom('../x', '%2e%2e%2f', 'a/b?c#d', '주문-1', '🚀'),
           identifierLike,
         ),
-        order: amount,
+        order,
         name: fc.option(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 30 }), { nil: undefined }),
       })
       .filter(
@@ -377,12 +340,16 @@ describe('fuzz: HTTP routes (never a 5xx, never a change for invalid input)', ()
           (name === undefined || name.trim() !== ''),
       );
     await fc.assert(
-      fc.asyncProperty(wellFormed, async ({ merchant_uid, order, name }) => {
+      fc.asyncProperty(wellFormed, async ({ merchant_uid, order: { api, money }, name }) => {
+        countInput('POST /orders');
         const world = createWorld();
         const { createOrder } = routesOf(world);
         const request = (): FuzzRequest => ({
           method: 'POST',
-          body: { body: JSON.stringify({ merchant_uid, ...order, name }), isBase64Encoded: false },
+          body: {
+            body: JSON.stringify({ merchant_uid, ...money, name, ...(api ? { api } : {}) }),
+            isBase64Encoded: false,
+          },
           headers: { 'content-type': 'application/json' },
           query: undefined,
           sourceIp: '10.0.0.1',
@@ -390,8 +357,18 @@ describe('fuzz: HTTP routes (never a 5xx, never a change for invalid input)', ()
 
         const first = await answer(() => createOrder(eventOf(request(), '/orders')));
         expect(first.statusCode, first.body).toBe(201);
-        expect(world.orders.stored(merchant_uid)).toMatchObject({ ...order, status: 'pending' });
-        expect(world.iamport.prepares).toStrictEqual([{ merchant_uid, ...order }]);
+        expect(world.orders.stored(merchant_uid)).toMatchObject({ ...money, status: 'pending' });
+        if (api === 'v2') {
+          // The amount is registered with the API that will take the payment, and only there.
+          expect(world.orders.stored(merchant_uid).api).toBe('v2');
+          expect(world.iamport.prepares).toStrictEqual([]);
+          expect(world.portone?.preRegisters).toStrictEqual([
+            { paymentId: merchant_uid, totalAmount: money.amount, currency: 'KRW' },
+          ]);
+        } else {
+          expect(world.iamport.prepares).toStrictEqual([{ merchant_uid, ...money }]);
+          expect(world.portone?.preRegisters).toStrictEqual([]);
+        }
         expect(world.queue.sent.map((sent) => sent.message)).toStrictEqual([
           { merchant_uid, reason: 'lost_result_check', attempt: 1 },
         ]);
@@ -402,7 +379,7 @@ describe('fuzz: HTTP routes (never a 5xx, never a change for invalid input)', ()
         expect(world.orders.writes).toBe(writes);
         expect(world.queue.sent).toHaveLength(1);
       }),
-      fuzzOptions(300),
+      fuzzOptions(SMALL, 2_000),
     );
   });
 
@@ -415,19 +392,26 @@ describe('fuzz: HTTP routes (never a 5xx, never a change for invalid input)', ()
       { freq: 8 },
     );
     await fc.assert(
-      fc.asyncProperty(fuzzRequest, pathParameters, async (request, parameters) => {
-        const world = createWorld();
+      fc.asyncProperty(fuzzRequest, pathParameters, rarely, async (request, parameters, storeDown) => {
+        countInput('GET /orders/{merchant_uid}');
+        const weatherNow = { ...FAIR, storeDown };
+        const world = createWorld(weatherNow);
         const { getOrder } = routesOf(world);
         const before = world.snapshot();
 
         const result = await answer(() =>
           getOrder(eventOf({ ...request, method: 'GET' }, '/orders/x', parameters ?? undefined)),
         );
+        const after = world.snapshot();
 
         const status = result.statusCode ?? 200;
-        expect([200, 400, 404]).toContain(status);
-        expectUnchanged(world, before);
+        if (status === 500) expect(ourStoreFailed(world, weatherNow)).toBe(true);
+        else expect([200, 400, 404]).toContain(status);
+        expectUnchanged(after, before);
+        expectNoCors(result);
+        expectNothingLeaked(result, world, after);
         expect(world.iamport.totalCalls).toBe(0);
+        expect(world.portone?.totalCalls).toBe(0);
         if (status !== 200) {
           expectErrorBody(result);
           return;
@@ -435,9 +419,11 @@ describe('fuzz: HTTP routes (never a 5xx, never a change for invalid input)', ()
         const view = parseJson(result) as { merchant_uid: string; history: unknown[] };
         expect(world.orders.stored(view.merchant_uid).merchant_uid).toBe(view.merchant_uid);
         expect(Array.isArray(view.history)).toBe(true);
-        expect(view).not.toHaveProperty('check_due_at');
+        for (const internal of ['check_due_at', 'check_bucket', 'revision', 'outbox', 'outbox_bucket']) {
+          expect(view).not.toHaveProperty(internal);
+        }
       }),
-      fuzzOptions(300),
+      fuzzOptions(SMALL, FULL_RUNS_PER_ROUTE),
     );
   });
 });
