@@ -60,11 +60,11 @@ function makeCompleteHandler(deps: VerifyOrQueueDeps, logger: Logger, completion
     logger.appendKeys({ imp_uid: request.impUid, merchant_uid: request.merchantUid, api: request.api });
     const outcome = await verifyOrQueue(deps, request);
     logger.info('verification', { outcome: outcome.kind, ...statusOf(outcome) });
-    return answer(outcome, completion);
+    return answer(outcome, completion, request.api ?? 'v1');
   };
 }
 
-function answer(outcome: EntryOutcome, completion: Completion): HttpResult {
+function answer(outcome: EntryOutcome, completion: Completion, api: OrderApi): HttpResult {
   switch (outcome.kind) {
     case 'decided':
       return json(200, completion.decided(outcome.order, outcome.attempt));
@@ -79,7 +79,10 @@ function answer(outcome: EntryOutcome, completion: Completion): HttpResult {
     case 'order_not_held':
       return json(404, errorBody('ORDER_NOT_FOUND', 'merchant_uid names no order of this shop'));
     case 'payment_not_found':
-      return json(404, errorBody('PAYMENT_NOT_FOUND', 'Iamport has no such payment'));
+      return json(
+        404,
+        errorBody('PAYMENT_NOT_FOUND', `${api === 'v2' ? 'PortOne' : 'Iamport'} has no such payment`),
+      );
     case 'queue_failed':
       throw new HttpError(503, 'UNAVAILABLE', outcome.reason);
   }

@@ -104,6 +104,17 @@ describe('PortOne V2 orders', () => {
     expect(atPortOne?.cancellations).toHaveLength(1);
   });
 
+  it('answers 404 PAYMENT_NOT_FOUND, naming PortOne, for an order PortOne has no payment of', async () => {
+    const paymentId = await register(14_000);
+
+    const result = await complete(jsonEvent({ paymentId }));
+
+    expect(result.statusCode).toBe(404);
+    expect(JSON.parse(result.body ?? '{}')).toEqual({
+      error: { code: 'PAYMENT_NOT_FOUND', message: 'PortOne has no such payment' },
+    });
+  });
+
   it('refuses a V2 test-channel payment', async () => {
     const paymentId = await register(14_000);
     await payV2(paymentId, 14_000, { channel: 'TEST' });
