@@ -1,13 +1,16 @@
 /**
- * `npm run chaos`: the full reliability run. N payments (CHAOS_N, default 1000) from one seed
- * (CHAOS_SEED) against the in-process stack with Iamport failing 30% of calls, then the invariants.
- * Prints the summary, writes it to test-results/chaos-report.md (CHAOS_REPORT), and exits non-zero
- * when any invariant was violated.
+ * `npm run chaos`: the full reliability run. For each seed (CHAOS_SEEDS, default two), N payments
+ * (CHAOS_N, default 1000) of V1 and V2 orders mixed, plus N/10 second charges, against the in-process
+ * stack with every fault class on at once, on a fresh DynamoDB each; then the invariants. Prints the
+ * summary, writes it to test-results/chaos-report.md (CHAOS_REPORT), and exits non-zero when any
+ * invariant was violated on any seed.
  */
-import { resolve } from 'node:path';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { createTablesFromResources, startLocalDynamo } from '../../local/dynamo';
 import { printServerlessConfig, projectRoot } from '../../local/serverlessConfig';
-import { runChaos } from './runChaos';
+import { type ChaosResult, defaultRates, runChaos } from './runChaos';
+import type { FaultRates } from './stack';
 
 function intFromEnv(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -25,13 +28,16 @@ function rateFromEnv(name: string, fallback: number): number {
   return value;
 }
 
-async function main(): Promise<number> {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-  const n = intFromEnv('CHAOS_N', 1000);
-  const seed = intFromEnv('CHAOS_SEED', 20_240_917);
-  const reportPath = resolve(projectRoot, process.env.CHAOS_REPORT ?? 'test-results/chaos-report.md');
-  console.log(`chaos: ${n} payments, seed ${seed}`);
+function seedsFromEnv(): number[] {
+  const raw = process.env.CHAOS_SEEDS ?? process.env.CHAOS_SEED ?? '20240917,20261201';
+  const seeds = raw.split(',').map((item) => Number(item.trim()));
+  if (seeds.length === 0 || seeds.some((seed) => !Number.isInteger(seed) || seed < 0)) {
+    throw new Error('CHAOS_SEEDS must be a comma-separated list of non-negative integers');
+  }
+  return seeds;
+}
 
+async function runSeed(seed: number, n: number, rates: FaultRates): Promise<ChaosResult> {
   const dynamo = await startLocalDynamo();
   try {
     // The tables and the retry queue exactly as serverless.yml declares them (the test stage).
@@ -39,28 +45,71 @@ async function main(): Promise<number> {
     const resources = config.resources?.Resources ?? {};
     const tables = await createTablesFromResources(dynamo.client, resources);
     const ordersTable = tables.find((name) => name.endsWith('-orders'));
-    if (!ordersTable) throw new Error('serverless.yml declares no orders table');
-    const result = await runChaos({
+    const ledgerTable = tables.find((name) => name.endsWith('-ledger-checks'));
+    if (!ordersTable || !ledgerTable) throw new Error('serverless.yml declares no orders or ledger table');
+    return await runChaos({
       n,
       seed,
       dynamoEndpoint: dynamo.endpoint,
       ordersTable,
+      ledgerTable,
       retryQueueResource: resources.RetryQueue,
+      secondCharges: intFromEnv('CHAOS_SECOND_CHARGES', Math.floor(n / 10)),
+      v2Share: rateFromEnv('CHAOS_V2_SHARE', 0.5),
       concurrency: intFromEnv('CHAOS_CONCURRENCY', 32),
       consumers: intFromEnv('CHAOS_CONSUMERS', 6),
-      faultRate: rateFromEnv('CHAOS_FAULT_RATE', 0.3),
+      rates,
       settings: { reconcileMaxAgeSeconds: intFromEnv('CHAOS_MAX_AGE_SECONDS', 30) },
       drainTimeoutMs: intFromEnv('CHAOS_DRAIN_TIMEOUT_SECONDS', 300) * 1000,
-      reportPath,
       verbose: process.env.CHAOS_VERBOSE === '1',
       log: (line) => console.log(line),
     });
-    console.log(`\n${result.report}`);
-    console.log(`report written to ${reportPath}`);
-    return result.ok ? 0 : 1;
   } finally {
     await dynamo.close();
   }
+}
+
+async function main(): Promise<number> {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  const n = intFromEnv('CHAOS_N', 1000);
+  const seeds = seedsFromEnv();
+  const rates: FaultRates = {
+    portone: rateFromEnv('CHAOS_FAULT_RATE', defaultRates.portone),
+    dynamodb: rateFromEnv('CHAOS_DYNAMODB_RATE', defaultRates.dynamodb),
+    sqs: rateFromEnv('CHAOS_SQS_RATE', defaultRates.sqs),
+    events: rateFromEnv('CHAOS_EVENT_RATE', defaultRates.events),
+    crash: rateFromEnv('CHAOS_CRASH_RATE', defaultRates.crash),
+    redelivery: rateFromEnv('CHAOS_REDELIVERY_RATE', defaultRates.redelivery),
+  };
+  const reportPath = resolve(projectRoot, process.env.CHAOS_REPORT ?? 'test-results/chaos-report.md');
+  const results: { seed: number; result: ChaosResult }[] = [];
+  for (const seed of seeds) {
+    console.log(`chaos: ${n} payments, seed ${seed}`);
+    const result = await runSeed(seed, n, rates);
+    console.log(`\n${result.report}`);
+    results.push({ seed, result });
+  }
+  const ok = results.every(({ result }) => result.ok);
+  const header = [
+    `# Chaos runs: ${n} payments each, seeds ${seeds.join(' and ')} — ${ok ? 'PASS' : 'FAIL'}`,
+    '',
+    'Each run on a fresh table, queue and sandbox; generated by `npm run chaos` on ' +
+      `${new Date().toISOString().slice(0, 10)}, Node ${process.version}.`,
+    '',
+    ...results.map(
+      ({ seed, result }) =>
+        `- seed ${seed}: ${result.ok ? 'PASS' : 'FAIL'}, ${result.invariants.length} invariants, ` +
+        `${result.invariants.reduce((total, invariant) => total + invariant.checked, 0)} checks, ` +
+        `${result.invariants.reduce((total, invariant) => total + invariant.violated, 0)} violated`,
+    ),
+    '',
+  ];
+  // Each run's report one heading level down, under the header.
+  const body = results.map(({ result }) => result.report.replace(/^(#+) /gm, '#$1 '));
+  await mkdir(dirname(reportPath), { recursive: true });
+  await writeFile(reportPath, `${header.join('\n')}\n${body.join('\n')}`);
+  console.log(`report written to ${reportPath}`);
+  return ok ? 0 : 1;
 }
 
 main().then(

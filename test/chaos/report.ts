@@ -1,4 +1,6 @@
 import type { ReconcileSettings } from '../../shared/reconcile/schedule';
+import { crashPoints } from './crashes';
+import type { FaultRates } from './stack';
 
 export interface ChaosInvariant {
   name: string;
@@ -18,9 +20,8 @@ export interface ChaosSummary {
   concurrency: number;
   consumers: number;
   timeoutMs: number;
-  faultRate: number;
-  faultDelayMs: number;
-  kinds: { kind: string; count: number; expected: string; outcomes: Counts; paths: Counts }[];
+  rates: FaultRates;
+  kinds: { kind: string; count: number; v2: number; expected: string; outcomes: Counts; paths: Counts }[];
   dropped: { browser: number; webhookNotices: number };
   deliveries: Counts;
   completeAnswers: Counts;
@@ -28,6 +29,16 @@ export interface ChaosSummary {
   webhookAnswers: Counts;
   apiStatuses: Counts;
   apiStatusesUnderFaults: Counts;
+  lostAnswers: Counts;
+  dynamo: { injected: Counts; requests: Counts };
+  sqs: { injected: Counts; requests: Counts };
+  redeliveries: Counts;
+  sinks: { name: string; tally: Counts; events: number; distinct: number }[];
+  stream: Counts;
+  safetyNet: Counts;
+  crashes: Counts;
+  ledger: Counts;
+  logLines: number;
   enqueued: Counts;
   consumer: Counts;
   consumerResults: Counts;
@@ -53,8 +64,9 @@ const list = (counts: Counts) =>
   counts.length === 0 ? '–' : counts.map(([key, count]) => `${key}: ${count}`).join(', ');
 const sum = (counts: Counts) => counts.reduce((total, [, count]) => total + count, 0);
 const count = (counts: Counts, key: string) => counts.find(([k]) => k === key)?.[1] ?? 0;
-const percent = (part: number, whole: number) =>
-  whole === 0 ? '–' : `${((100 * part) / whole).toFixed(1)}%`;
+const pct = (rate: number) => `${Math.round(rate * 100)}%`;
+const startingWith = (counts: Counts, prefix: string) =>
+  counts.filter(([key]) => key.startsWith(prefix)).reduce((total, [, n]) => total + n, 0);
 
 /** The summary as Markdown: what was run, what was checked, what happened. */
 export function renderReport(summary: ChaosSummary, invariants: ChaosInvariant[], ok: boolean): string {
@@ -63,12 +75,15 @@ export function renderReport(summary: ChaosSummary, invariants: ChaosInvariant[]
   out.push(
     `# Chaos run: ${summary.n} payments, seed ${summary.seed} — ${ok ? 'PASS' : 'FAIL'}`,
     '',
-    `Wall time ${(total / 1000).toFixed(1)} s. Iamport failing ${summary.faultRate * 100}% of calls during the ` +
-      `deliveries (503, 429 and held ${summary.faultDelayMs} ms past a ${summary.timeoutMs} ms client deadline, equal ` +
-      `weights, fault seed ${summary.faultSeed}); then healthy until the queue drained. Timings: lost-result check ` +
-      `after ${summary.settings.reconcileAfterSeconds} s, retry base ${summary.settings.retryBaseSeconds} s, ` +
-      `maximum age ${summary.settings.reconcileMaxAgeSeconds} s. ${summary.concurrency} deliveries in flight, ` +
-      `${summary.consumers} queue pollers.`,
+    `Wall time ${(total / 1000).toFixed(1)} s. V1 and V2 orders mixed; every fault class on at once during the ` +
+      `deliveries (fault seed ${summary.faultSeed}): PortOne (V1 and V2 APIs) ${pct(summary.rates.portone)} of calls, ` +
+      `DynamoDB ${pct(summary.rates.dynamodb)}, SQS sends ${pct(summary.rates.sqs)}, event deliveries ` +
+      `${pct(summary.rates.events)}, a crash at each crash point with p = ${summary.rates.crash}, one message of ` +
+      `${pct(summary.rates.redelivery)} of received batches redelivered while its consumer runs; then healthy until ` +
+      `the queue drained; then the second charges and the ledger check, under the same faults. Timings: ` +
+      `lost-result check after ${summary.settings.reconcileAfterSeconds} s, retry base ` +
+      `${summary.settings.retryBaseSeconds} s, maximum age ${summary.settings.reconcileMaxAgeSeconds} s, every ` +
+      `deadline ${summary.timeoutMs} ms. ${summary.concurrency} deliveries in flight, ${summary.consumers} queue pollers.`,
     '',
     '## Invariants',
     '',
@@ -92,10 +107,11 @@ export function renderReport(summary: ChaosSummary, invariants: ChaosInvariant[]
     '## Orders',
     '',
     table(
-      ['kind', 'orders', 'expected', 'final states', 'histories'],
+      ['kind', 'orders', 'of which V2', 'expected', 'final states', 'histories'],
       summary.kinds.map((kind) => [
         kind.kind,
         kind.count,
+        kind.v2,
         kind.expected,
         list(kind.outcomes),
         list(kind.paths),
@@ -115,38 +131,41 @@ export function renderReport(summary: ChaosSummary, invariants: ChaosInvariant[]
     table(
       ['route', 'answers'],
       [
-        ['POST /payments/complete (PC callback)', list(summary.completeAnswers)],
-        ['GET /payments/complete/mobile (redirect)', list(summary.mobileAnswers)],
-        ['POST /payments/webhook (to the sandbox)', list(summary.webhookAnswers)],
+        [
+          'PC callback (V1 POST /payments/complete, V2 POST /v2/payments/complete)',
+          list(summary.completeAnswers),
+        ],
+        [
+          'redirect (V1 GET /payments/complete/mobile, V2 GET /v2/payments/redirect)',
+          list(summary.mobileAnswers),
+        ],
+        ['webhooks (V1 and V2, answered to the sandbox)', list(summary.webhookAnswers)],
       ],
     ),
   );
 
+  out.push('', '## Faults per dependency', '', dependencyTable(summary));
+
   const under = summary.apiStatusesUnderFaults;
-  const underTotal = sum(under);
-  const faulted = count(under, '503') + count(under, '429') + count(under, '499');
   out.push(
     '',
-    '## Iamport calls (sandbox request log)',
+    '### PortOne calls (sandbox request log)',
     '',
     table(
       ['', 'during faults', 'whole run'],
       [
-        ['calls', underTotal, sum(summary.apiStatuses)],
-        ['503 injected', count(under, '503'), count(summary.apiStatuses, '503')],
-        ['429 injected', count(under, '429'), count(summary.apiStatuses, '429')],
+        ['calls', sum(under), sum(summary.apiStatuses)],
         [
-          'timeouts injected (held, client gave up: 499)',
-          count(under, '499'),
-          count(summary.apiStatuses, '499'),
+          'by API and status (499: held past the client deadline, dropped)',
+          list(under),
+          list(summary.apiStatuses),
         ],
-        ['faulted share', percent(faulted, underTotal), percent(faulted, sum(summary.apiStatuses))],
-        ['by status', list(under), list(summary.apiStatuses)],
+        ['answers lost after the call was handled', sum(summary.lostAnswers), list(summary.lostAnswers)],
       ],
     ),
   );
 
-  out.push('', '### Failed Iamport calls as the functions saw them', '');
+  out.push('', '### Failed PortOne calls as the functions saw them', '');
   if (summary.iamportErrors.length === 0) out.push('None.');
   else out.push(table(['error', 'count'], summary.iamportErrors));
 
@@ -161,6 +180,7 @@ export function renderReport(summary: ChaosSummary, invariants: ChaosInvariant[]
         ...summary.consumer.map(([key, value]): [string, number] => [`consumer ${key}`, value]),
         ...summary.consumerResults.map(([key, value]): [string, number] => [`message result ${key}`, value]),
         ...summary.sweeps.map(([key, value]): [string, number] => [`sweeper ${key}`, value]),
+        ...summary.ledger.map(([key, value]): [string, number] => [`ledger check ${key}`, value]),
         ...summary.harness.map(([key, value]): [string, number] => [key, value]),
       ],
     ),
@@ -189,4 +209,77 @@ export function renderReport(summary: ChaosSummary, invariants: ChaosInvariant[]
   else out.push(table(['message', 'count'], summary.loggedErrors));
   out.push('');
   return out.join('\n');
+}
+
+/** One row per dependency: what was injected, what crashed, what was retried, and how it ended. */
+function dependencyTable(summary: ChaosSummary): string {
+  const under = summary.apiStatusesUnderFaults;
+  const portoneFaults =
+    startingWith(under, 'V1 503') +
+    startingWith(under, 'V1 429') +
+    startingWith(under, 'V1 499') +
+    startingWith(under, 'V2 503') +
+    startingWith(under, 'V2 429') +
+    startingWith(under, 'V2 499') +
+    sum(summary.lostAnswers);
+  /** Crashes at the points that follow a call to this dependency, by function. */
+  const crashList = (points: string[]) => {
+    const found = summary.crashes.filter(([key]) => points.some((point) => key.endsWith(`: ${point}`)));
+    return found.length === 0 ? '0' : found.map(([key, n]) => `${key}: ${n}`).join(', ');
+  };
+  const sinkRow = (name: string) => summary.sinks.find((sink) => sink.name === name);
+  const sinkFaults = (name: string) =>
+    (sinkRow(name)?.tally ?? [])
+      .filter(([key]) => key.startsWith('fault'))
+      .map(([k, n]): [string, number] => [k.replace('fault: ', ''), n]);
+  const webhook = sinkRow('merchant webhook');
+  const bus = sinkRow('EventBridge');
+  const rows: (string | number)[][] = [
+    [
+      'PortOne V1 + V2 API',
+      `${portoneFaults} of ${sum(under)} calls: ${list(under.filter(([key]) => !key.endsWith(' 200') && !key.endsWith(' 404')))}; answers lost after acting: ${sum(summary.lostAnswers)}`,
+      crashList(['afterCancel']),
+      `queued for retry: ${list(summary.enqueued)}; browser requests repeated: ${count(summary.harness, 'browser requests repeated after a killed invocation')}; webhooks re-sent: ${count(summary.harness, 'webhooks re-sent after an answer other than 200')}`,
+      'every order final, one cancel per refund',
+    ],
+    [
+      'DynamoDB',
+      `${sum(summary.dynamo.injected)} of ${sum(summary.dynamo.requests)} requests: ${list(summary.dynamo.injected)}`,
+      crashList(['afterTransition']),
+      'the SDK retries each request (4 attempts); what still failed was queued, answered pending, or retried by its invoker',
+      'every order final, histories legal',
+    ],
+    [
+      'SQS (retry queue)',
+      `${sum(summary.sqs.injected)} of ${sum(summary.sqs.requests)} requests: ${list(summary.sqs.injected)}; redelivered while the consumer ran: ${sum(summary.redeliveries)}`,
+      crashList(['afterReceive', 'midSweep']),
+      `consumer: ${list(summary.consumer)}`,
+      'queue drained, DLQ empty',
+    ],
+    [
+      'Events: merchant webhook',
+      `${list(sinkFaults('merchant webhook'))}`,
+      crashList(['afterEventSent']),
+      `stream: ${list(summary.stream)}; safety net: ${list(summary.safetyNet)}`,
+      webhook ? `${webhook.distinct} distinct events (${webhook.events} deliveries)` : '–',
+    ],
+    [
+      'Events: EventBridge PutEvents',
+      `${list(sinkFaults('EventBridge'))}`,
+      '(same invocations)',
+      '(same retries)',
+      bus ? `${bus.distinct} distinct events (${bus.events} deliveries)` : '–',
+    ],
+  ];
+  const points = Object.entries(crashPoints).map(([point, what]) => {
+    const n = summary.crashes
+      .filter(([key]) => key.endsWith(`: ${point}`))
+      .reduce((total, [, c]) => total + c, 0);
+    return [what, n];
+  });
+  return [
+    table(['dependency', 'faults injected', 'crashes', 'retries', 'outcome'], rows),
+    '',
+    table(['crash point', 'crashes'], points),
+  ].join('\n');
 }

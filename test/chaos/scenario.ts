@@ -5,7 +5,14 @@ import { Random } from './random';
  * functions about them (redirects, PC callbacks, webhooks), placed on one shuffled timeline.
  */
 
-export const orderKinds = ['paid', 'tampered', 'vbank', 'failed_then_paid', 'never_paid'] as const;
+export const orderKinds = [
+  'paid',
+  'tampered',
+  'vbank',
+  'failed_then_paid',
+  'never_paid',
+  'second_charge',
+] as const;
 export type OrderKind = (typeof orderKinds)[number];
 
 /** What each kind must end as once the queue has drained. */
@@ -15,10 +22,12 @@ export const expectedStatus = {
   vbank: 'paid',
   failed_then_paid: 'paid',
   never_paid: 'expired',
+  second_charge: 'paid',
 } as const satisfies Record<OrderKind, string>;
 export type FinalStatus = (typeof expectedStatus)[OrderKind];
 
 export type Encoding = 'json' | 'form';
+export type Api = 'v1' | 'v2';
 export type Channel = 'pc' | 'mobile';
 
 export interface ScenarioOptions {
@@ -34,6 +43,14 @@ export interface ScenarioOptions {
   maxWebhookCopies?: number;
   /** Share of mobile buyers (redirect) against PC buyers (callback). @default 0.5 */
   mobileShare?: number;
+  /** Share of orders on PortOne V2 (the others on V1). @default 0.5 */
+  v2Share?: number;
+  /**
+   * Orders paid twice, besides the n: the first payment is delivered as any, the second is made after
+   * every order is final and its every notice is lost (only the ledger check can find it). V1 only:
+   * V2 refuses a second payment for a paid paymentId. @default 0
+   */
+  secondCharges?: number;
 }
 
 export const defaultShares: Record<OrderKind, number> = {
@@ -42,6 +59,7 @@ export const defaultShares: Record<OrderKind, number> = {
   vbank: 0.15,
   failed_then_paid: 0.15,
   never_paid: 0.1,
+  second_charge: 0,
 };
 
 export interface PlannedAttempt {
@@ -59,12 +77,15 @@ export interface PlannedAttempt {
   depositWebhooks?: Encoding[];
   /** How many cancels Iamport must end up recording for this attempt. */
   expectedCancels: number;
+  /** Paid only after every order is final, with no notice at all (a second charge). */
+  afterFinal?: boolean;
 }
 
 export interface PlannedOrder {
   index: number;
   merchantUid: string;
   kind: OrderKind;
+  api: Api;
   /** What the merchant stored. */
   amount: number;
   /** `prepare`: POST /orders (stored + Iamport prepare); `direct`: written to the table only. */
@@ -130,6 +151,8 @@ export function generateScenario(options: ScenarioOptions): Scenario {
   const dropWebhook = options.dropWebhook ?? 0.5;
   const maxCopies = options.maxWebhookCopies ?? 3;
   const mobileShare = options.mobileShare ?? 0.5;
+  const v2Share = options.v2Share ?? 0.5;
+  const secondCharges = options.secondCharges ?? 0;
   const root = new Random(seed);
   // Separate streams: the kinds, the orders' details and the timeline do not shift one another.
   const kindRandom = root.fork();
@@ -139,6 +162,8 @@ export function generateScenario(options: ScenarioOptions): Scenario {
 
   const counts = kindCounts(n, { ...defaultShares, ...options.shares });
   const kinds = kindRandom.shuffle(orderKinds.flatMap((kind) => Array<OrderKind>(counts[kind]).fill(kind)));
+  // Placed among the others: a second charge's first payment is an ordinary one on the timeline.
+  for (let i = 0; i < secondCharges; i++) kinds.splice(kindRandom.int(0, kinds.length), 0, 'second_charge');
   const dropped = { browser: 0, webhookNotices: 0 };
 
   const notices = (): Encoding[] => {
@@ -159,10 +184,12 @@ export function generateScenario(options: ScenarioOptions): Scenario {
   const planOrder = (kind: OrderKind, index: number): PlannedOrder => {
     const amount = amountOf(detailRandom);
     const channel: Channel = detailRandom.chance(mobileShare) ? 'mobile' : 'pc';
+    const api: Api = kind !== 'second_charge' && detailRandom.chance(v2Share) ? 'v2' : 'v1';
     const base = {
       index,
       merchantUid: `chaos_${seed}_${index}`,
       kind,
+      api,
       amount,
       channel,
       expected: expectedStatus[kind],
@@ -212,6 +239,25 @@ export function generateScenario(options: ScenarioOptions): Scenario {
         };
       case 'never_paid':
         return { ...base, registration: 'prepare', attempts: [] };
+      case 'second_charge':
+        return {
+          ...base,
+          registration: 'prepare',
+          attempts: [
+            card(0, 'paid', amount),
+            {
+              index: 1,
+              status: 'paid',
+              payMethod: 'card',
+              amount,
+              browserDelivered: false,
+              webhooks: [],
+              expectedCancels: 1,
+              afterFinal: true,
+            },
+          ],
+          decisive: 0,
+        };
     }
   };
   const orders = kinds.map((kind, index) => planOrder(kind, index));
@@ -229,6 +275,7 @@ export function generateScenario(options: ScenarioOptions): Scenario {
     const register = add({ kind: 'register', order: order.index, after: [], at: timeRandom.next() });
     let previousPay: Step | undefined;
     for (const attempt of order.attempts) {
+      if (attempt.afterFinal) continue;
       // A retry follows the failed attempt it replaces; the first follows the registration.
       const pay = add({
         kind: 'pay',
