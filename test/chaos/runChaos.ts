@@ -404,15 +404,24 @@ async function runWithStack(
     );
   }
 
-  async function sendWebhook(order: PlannedOrder, id: string, encoding: Encoding | undefined): Promise<void> {
+  /** `notice`: the notice to send again (V1 its status, V2 its type); by default the payment's current one. */
+  async function sendWebhook(
+    order: PlannedOrder,
+    id: string,
+    encoding: Encoding | undefined,
+    notice?: string,
+  ): Promise<void> {
+    const format = encoding ? { format: encoding } : {};
     const answer =
       order.api === 'v2'
-        ? await control(
-            stack,
-            `/__sandbox/v2/webhooks/${order.merchantUid}`,
-            encoding ? { format: encoding } : {},
-          )
-        : await control(stack, `/__sandbox/webhooks/${id}`, encoding ? { format: encoding } : {});
+        ? await control(stack, `/__sandbox/v2/webhooks/${order.merchantUid}`, {
+            ...format,
+            ...(notice ? { type: notice } : {}),
+          })
+        : await control(stack, `/__sandbox/webhooks/${id}`, {
+            ...format,
+            ...(notice ? { status: notice } : {}),
+          });
     if (answer.status !== 202) throw new Error(`webhook re-send answered ${answer.status}`);
   }
 
@@ -499,14 +508,14 @@ async function runWithStack(
   async function resendUnanswered(): Promise<number> {
     await stack.sandbox.idle();
     const answered = new Set<string>();
-    const failed = new Map<string, { order: PlannedOrder; id: string }>();
+    const failed = new Map<string, { order: PlannedOrder; id: string; notice: string }>();
     const byUid = new Map(scenario.orders.map((order) => [order.merchantUid, order]));
     for (const delivery of stack.sandbox.state.webhooks.deliveries()) {
       const key = `v1 ${delivery.imp_uid} ${delivery.status}`;
       if (delivery.response_status === 200) answered.add(key);
       else {
         const order = byUid.get(delivery.merchant_uid);
-        if (order) failed.set(key, { order, id: delivery.imp_uid });
+        if (order) failed.set(key, { order, id: delivery.imp_uid, notice: delivery.status });
       }
     }
     for (const delivery of stack.sandbox.state.v2.webhooks.deliveries()) {
@@ -514,13 +523,13 @@ async function runWithStack(
       if (delivery.state === 'delivered') answered.add(key);
       else if (delivery.state === 'failed' || delivery.state === 'retrying') {
         const order = byUid.get(delivery.paymentId);
-        if (order) failed.set(key, { order, id: delivery.paymentId });
+        if (order) failed.set(key, { order, id: delivery.paymentId, notice: delivery.type });
       }
     }
     let resent = 0;
-    for (const [key, { order, id }] of failed) {
+    for (const [key, { order, id, notice }] of failed) {
       if (answered.has(key)) continue;
-      await sendWebhook(order, id, undefined);
+      await sendWebhook(order, id, undefined, notice);
       resent += 1;
     }
     harness.add('webhooks re-sent after an answer other than 200', resent);
