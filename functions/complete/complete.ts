@@ -84,6 +84,8 @@ function answer(outcome: EntryOutcome, completion: Completion, api: OrderApi): H
         errorBody('PAYMENT_NOT_FOUND', `${api === 'v2' ? 'PortOne' : 'Iamport'} has no such payment`),
       );
     case 'queue_failed':
+      // The order's own lost-result check settles it: "pending" is still a promise kept.
+      if (outcome.ownCheck) return json(202, { status: 'pending', message: statusMessage('pending') });
       throw new HttpError(503, 'UNAVAILABLE', outcome.reason);
   }
 }

@@ -91,7 +91,8 @@ function resultOf(outcome: EntryOutcome): { status: ResultStatus; merchant?: str
     case 'payment_not_found':
       return { status: 'not_found' };
     case 'queue_failed':
-      return { status: 'error' };
+      // The order's own lost-result check settles it: "pending" is still a promise kept.
+      return { status: outcome.ownCheck ? 'pending' : 'error' };
   }
 }
 

@@ -1,3 +1,5 @@
+import { awaitsResult } from '../orders/transitions';
+import type { Order } from '../orders/types';
 import type { RetryMessage, RetryQueue } from '../queue/types';
 import type { VerifyOutcome, VerifyRequest } from './types';
 import { type VerifyDeps, verifyPayment } from './verifyPayment';
@@ -22,7 +24,11 @@ export type EntryOutcome =
   | Exclude<VerifyOutcome, { kind: 'retry_later' }>
   | { kind: 'queued'; reason: string }
   | { kind: 'order_not_held'; reason: string }
-  | { kind: 'queue_failed'; reason: string };
+  /**
+   * Neither decided nor queued. `ownCheck`: the order awaits its result, so its own lost-result check
+   * (queued at registration, due in the sweeper's index) settles the payment without this message.
+   */
+  | { kind: 'queue_failed'; reason: string; ownCheck: boolean };
 
 /**
  * What every entry point does: verify now, or, when Iamport cannot be asked, hand the work to the
@@ -42,7 +48,8 @@ export async function verifyOrQueue(
   const outcome = await verifyPayment(deps, request);
   if (outcome.kind !== 'retry_later') return outcome;
   const named = request.merchantUid ?? admission.orderHint;
-  const held = named === undefined ? undefined : await holdsOrder(deps, named);
+  const order = named === undefined ? undefined : await heldOrder(deps, named);
+  const held = order === undefined ? undefined : order !== null;
   if (held === false) return { kind: 'order_not_held', reason: outcome.reason };
   const message: RetryMessage = {
     ...(request.merchantUid ? { merchant_uid: request.merchantUid } : {}),
@@ -56,14 +63,21 @@ export async function verifyOrQueue(
     return { kind: 'queued', reason: outcome.reason };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    return { kind: 'queue_failed', reason: `${outcome.reason}; enqueue failed: ${message}` };
+    return {
+      kind: 'queue_failed',
+      reason: `${outcome.reason}; enqueue failed: ${message}`,
+      ownCheck: order !== null && order !== undefined && awaitsResult(order.status),
+    };
   }
 }
 
-/** `undefined` when the store cannot say (it failed too): the work is then queued as speculative. */
-async function holdsOrder(deps: VerifyOrQueueDeps, merchantUid: string): Promise<boolean | undefined> {
+/**
+ * The order, `null` when we hold none, `undefined` when the store cannot say (it failed too): the work
+ * is then queued as speculative.
+ */
+async function heldOrder(deps: VerifyOrQueueDeps, merchantUid: string): Promise<Order | null | undefined> {
   try {
-    return (await deps.orders.get(merchantUid)) !== undefined;
+    return (await deps.orders.get(merchantUid)) ?? null;
   } catch {
     return undefined;
   }

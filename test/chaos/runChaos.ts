@@ -22,6 +22,7 @@ import {
   type ChaosStack,
   type FaultRates,
   gatewayError,
+  LEDGER_REFUND_LEASE_MS,
   merchantWebhookSecret,
   resultPageUrl,
   startChaosStack,
@@ -656,6 +657,8 @@ async function runWithStack(
   const ledgerRuns = new Tally();
   const ledgerDone = async (maxRuns: number): Promise<boolean> => {
     for (let run = 1; run <= maxRuns; run++) {
+      // The schedule's runs are 30 minutes apart: a refund a killed run claimed is free again by the next.
+      if (run > 1) await sleep(LEDGER_REFUND_LEASE_MS + 500);
       try {
         const states = await stack.ledgerCheck();
         for (const { api, state } of states) ledgerRuns.add(`${api}: ${state}`);

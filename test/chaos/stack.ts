@@ -255,6 +255,12 @@ function maxReceiveCountOf(resource: unknown): number {
   return Number(properties.RedrivePolicy?.maxReceiveCount ?? 8);
 }
 
+/**
+ * How long a refund the ledger check claimed is left to the run that claimed it, time-scaled like the
+ * runs themselves (30 minutes apart deployed; the harness waits a little longer than this between them).
+ */
+export const LEDGER_REFUND_LEASE_MS = 2_000;
+
 /** API Gateway's answer to a Lambda function that failed (HTTP API). */
 export const gatewayError: APIGatewayProxyStructuredResultV2 = {
   statusCode: 500,
@@ -660,10 +666,13 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
         providerOf: (api) =>
           api === 'v1' ? iamportProvider(ledgerPorts.iamport) : portoneProvider(ledgerPorts.portone),
         verify: (request) =>
-          verifyPayment({ ...verifyDeps(config, ledgerPorts), refundLeaseMs: 10_000 }, request),
+          verifyPayment(
+            { ...verifyDeps(config, ledgerPorts), refundLeaseMs: LEDGER_REFUND_LEASE_MS },
+            request,
+          ),
         checkpoints: createDynamoCheckpointStore(documentClient(config), options.ledgerTable),
         acceptSandboxPayments: false,
-        refundLeaseMs: 10_000,
+        refundLeaseMs: LEDGER_REFUND_LEASE_MS,
         // A moment later than the payments: a payment of this very second is in its window.
         now: () => new Date(Date.now() + 5_000),
       },
@@ -684,8 +693,14 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
         const api = entry.api === 'v2' ? 'V2' : 'V1';
         counters.apiStatuses.add(`${api} ${entry.status}`);
         if (faultWindow) counters.apiStatusesUnderFaults.add(`${api} ${entry.status}`);
-        if (entry.answer_lost)
-          counters.lostAnswers.add(`${api} ${entry.method} ${entry.path.replace(/\/[^/]*\d[^/]*$/, '/…')}`);
+        if (entry.answer_lost) {
+          // Ids (any segment with a digit) folded, so the same call counts as one kind.
+          const path = entry.path
+            .split('/')
+            .map((segment) => (/\d/.test(segment) ? '…' : segment))
+            .join('/');
+          counters.lostAnswers.add(`${api} ${entry.method} ${path}`);
+        }
       }
     };
     const collector = setInterval(collectRequests, 200);
