@@ -969,6 +969,8 @@ async function waitForEvents(
     });
     const count = missing.filter(Boolean).length;
     if (count === 0) return;
+    // The safety net backs off 30 s, doubling, per failed delivery: its waits are crossed, time-scaled.
+    if (performance.now() - started > 5000) await stack.sweepPastBackoff();
     if (performance.now() - lastLog > 5000) {
       lastLog = performance.now();
       log(`  waiting for the last event of ${count} orders`);

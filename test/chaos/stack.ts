@@ -203,6 +203,11 @@ export interface ChaosStack {
    * orders still waiting once the queue is empty (a sweep killed after its lease), time-scaled.
    */
   sweepPastLeases(): Promise<void>;
+  /**
+   * One outbox sweep with its clock past the safety net's longest backoff (6 h): for an event whose
+   * deliveries failed while the faults were on, once they are off, time-scaled.
+   */
+  sweepPastBackoff(): Promise<void>;
   /** Moves the sandbox's request log into the counters now (it keeps only 10,000 entries). */
   collectRequests(): void;
   /** Resolves once every change so far reached the delivery function (the stream is idle). */
@@ -767,6 +772,11 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
       },
       startSafetyNet() {
         safetyNet = true;
+      },
+      async sweepPastBackoff() {
+        const ahead = new Date(Date.now() + (6 * 3600 + OUTBOX_GRACE_SECONDS + 1) * 1000);
+        const result = await sweepOutbox({ ...dispatch, orders }, ahead);
+        counters.safetyNet.add('events delivered past their backoff', result.delivered);
       },
       async sweepPastLeases() {
         const { checks } = await sweepAhead();
