@@ -237,7 +237,7 @@ function dependencyTable(summary: ChaosSummary): string {
   const rows: (string | number)[][] = [
     [
       'PortOne V1 + V2 API',
-      `${portoneFaults} of ${sum(under)} calls: ${list(under.filter(([key]) => !key.endsWith(' 200') && !key.endsWith(' 404')))}; answers lost after acting: ${sum(summary.lostAnswers)}`,
+      `${portoneFaults} of ${sum(under)} calls: ${list(under.filter(([key]) => / (503|429|499)$/.test(key)))}; answers lost after acting: ${sum(summary.lostAnswers)}`,
       crashList(['afterCancel']),
       `queued for retry: ${list(summary.enqueued)}; browser requests repeated: ${count(summary.harness, 'browser requests repeated after a killed invocation')}; webhooks re-sent: ${count(summary.harness, 'webhooks re-sent after an answer other than 200')}`,
       'every order final, one cancel per refund',
