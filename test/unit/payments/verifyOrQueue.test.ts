@@ -127,14 +127,20 @@ describe('Function: verifyOrQueue', () => {
     pending.iamport.failNext('getPayment');
     const request = { impUid: 'imp_100000000001', merchantUid: 'order_1001', source: 'complete' } as const;
 
-    expect(await verifyOrQueue(pending.deps, request)).toMatchObject({ kind: 'queue_failed', ownCheck: true });
+    expect(await verifyOrQueue(pending.deps, request)).toMatchObject({
+      kind: 'queue_failed',
+      ownCheck: true,
+    });
 
     // Once the order is final, no check of its own is left to settle anything.
     const settled = setup(new FakeRetryQueue().failNext(2));
     await verifyOrQueue(settled.deps, request);
     expect((await settled.orders.get('order_1001'))?.status).toBe('paid');
     settled.iamport.failNext('getPayment');
-    expect(await verifyOrQueue(settled.deps, request)).toMatchObject({ kind: 'queue_failed', ownCheck: false });
+    expect(await verifyOrQueue(settled.deps, request)).toMatchObject({
+      kind: 'queue_failed',
+      ownCheck: false,
+    });
   });
 
   it('passes a decided outcome through without queueing', async () => {
