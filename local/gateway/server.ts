@@ -1,6 +1,7 @@
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { Pool } from 'undici';
+import { endToEndHeaders } from '../hopByHop';
 import { type ConcurrencyGate, createConcurrencyGate, GateRefusedError, type GateStats } from './gate';
 import { type GatedRoute, routeMatcher } from './routes';
 
@@ -29,25 +30,6 @@ export interface GatewayHandle {
   /** Per function: running, waiting, peaks and refusals so far. */
   stats(): Record<string, GateStats>;
   close(): Promise<void>;
-}
-
-// Hop-by-hop headers belong to one connection, not to the request (RFC 9110 §7.6.1).
-const hopByHop = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'transfer-encoding',
-  'te',
-  'trailer',
-  'upgrade',
-]);
-
-function forwardable(headers: IncomingHttpHeaders): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined && !hopByHop.has(name)) out[name] = value;
-  }
-  return out;
 }
 
 function answer(res: ServerResponse, status: number, message: string): void {
@@ -86,14 +68,10 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     const upstream = await pool.request({
       method: method as 'GET',
       path: req.url ?? '/',
-      headers: forwardable(req.headers),
+      headers: endToEndHeaders(req.headers),
       body: method === 'GET' || method === 'HEAD' ? null : req,
     });
-    const headers: Record<string, string | string[]> = {};
-    for (const [name, value] of Object.entries(upstream.headers)) {
-      if (value !== undefined && !hopByHop.has(name)) headers[name] = value;
-    }
-    res.writeHead(upstream.statusCode, headers);
+    res.writeHead(upstream.statusCode, endToEndHeaders(upstream.headers));
     await pipeline(upstream.body, res);
   }
 

@@ -54,6 +54,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { crc32 } from 'node:zlib';
 import { Agent, request } from 'undici';
+import { endToEndHeaders, HOP_BY_HOP_HEADERS } from '../../local/hopByHop';
 import { Random } from './random';
 
 export type AwsFault =
@@ -173,18 +174,6 @@ export const sqsFaultMix: readonly AwsFaultMixEntry[] = [
   { weight: 2, fault: { kind: 'lostAnswer' } },
 ];
 
-/** Headers of the connection, not of the message; undici also refuses most of them in a request. */
-const hopByHop = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'transfer-encoding',
-  'te',
-  'trailer',
-  'upgrade',
-  'expect',
-]);
-
 /**
  * The draws the proxy makes for `settings`: call it with each request's operation in the order they
  * arrive; undefined means the request passes. Rule i draws from the i-th `fork()` of
@@ -301,10 +290,7 @@ export async function startAwsFaultProxy(options: {
     });
     const passed = await forward(req, body, clientGone.signal);
     if (res.destroyed) return;
-    const headers: Record<string, string | string[]> = {};
-    for (const [name, value] of Object.entries(passed.headers)) {
-      if (value !== undefined && !hopByHop.has(name)) headers[name] = value;
-    }
+    const headers = endToEndHeaders(passed.headers);
     headers['content-length'] = String(passed.body.length);
     res.writeHead(passed.status, headers);
     res.end(passed.body);
@@ -380,7 +366,7 @@ function endToEnd(rawHeaders: readonly string[]): string[] {
   const kept: string[] = [];
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
     const name = rawHeaders[i] as string;
-    if (!hopByHop.has(name.toLowerCase())) kept.push(name, rawHeaders[i + 1] as string);
+    if (!HOP_BY_HOP_HEADERS.has(name.toLowerCase())) kept.push(name, rawHeaders[i + 1] as string);
   }
   return kept;
 }
