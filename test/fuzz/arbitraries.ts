@@ -8,7 +8,14 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import fc from 'fast-check';
 import { httpApiEvent } from '../helpers/events';
-import { IAMPORT_IPS, KNOWN_IMP_UIDS, SEEDED_MERCHANT_UIDS, V2_PAYMENT_IDS, type Weather } from './world';
+import {
+  IAMPORT_IPS,
+  KNOWN_IMP_UIDS,
+  SEEDED_MERCHANT_UIDS,
+  type Stage,
+  V2_PAYMENT_IDS,
+  type Weather,
+} from './world';
 
 /** Strings that broke something somewhere once. */
 export const NASTY_STRINGS = [
@@ -693,3 +700,9 @@ export const rawQueryString: fc.Arbitrary<string> = fc
 export const rawQueryRequest: fc.Arbitrary<FuzzRequest> = fc
   .record({ base: fuzzRequest, rawQuery: rawQueryString })
   .map(({ base, rawQuery }) => ({ ...base, method: 'GET', query: undefined, rawQuery }));
+
+/** V2 served beside V1 on most stages, as deployed with its params; a V1-only stage one time in eight. */
+export const stage: fc.Arbitrary<Stage> = fc.oneof(
+  { arbitrary: fc.constant({}), weight: 7 },
+  { arbitrary: fc.constant({ v2: false }), weight: 1 },
+);

@@ -5,10 +5,11 @@
  */
 import { expect } from 'vitest';
 import type { HttpResult } from '../../shared/http/responses';
-import type { OrderApi } from '../../shared/orders/types';
+import { type OrderApi, orderStatuses } from '../../shared/orders/types';
 import {
   ALLOWED_ORIGINS,
   BUYER_DATA,
+  RESULT_PAGE,
   SECRETS,
   type StoreSnapshot,
   seedOrders,
@@ -252,4 +253,97 @@ export function expectNothingLeaked(result: HttpResult, world: World, after = wo
   const stored = JSON.stringify([after, world.queue.sent]);
   const texts = [...textsOf(result), stored];
   expect(SENSITIVE.filter((secret) => texts.some((text) => text.includes(secret)))).toStrictEqual([]);
+}
+
+/** README, "HTTP contract": every status a completion route (V1 or V2) may answer. */
+export const COMPLETE_STATUSES: ReadonlySet<number> = new Set([200, 202, 204, 400, 404, 409, 413, 415, 503]);
+
+/** Where a redirect (V1 or V2) may send the browser: an order status, or one of the README's others. */
+export const REDIRECT_STATUSES: ReadonlySet<string> = new Set<string>([
+  ...orderStatuses,
+  'pending',
+  'invalid',
+  'not_found',
+  'refused',
+]);
+
+interface Snapshots {
+  before: StoreSnapshot;
+  after: StoreSnapshot;
+}
+
+/**
+ * A completion route's answer, V1's or V2's: a documented status, CORS only for the shop, nothing
+ * leaked, the other API's orders untouched; a preflight moves nothing; a refusal changes and cancels
+ * nothing, and a refusal decided from the request alone asks nothing. The status, or undefined when
+ * nothing is left to check (a preflight, a refusal).
+ */
+export function expectCompleteAnswer(
+  result: HttpResult,
+  world: World,
+  { before, after }: Snapshots,
+  counts: ReturnType<typeof effects>,
+  weatherNow: Weather,
+  method: string,
+  api: OrderApi,
+): number | undefined {
+  const status = expectSafeStatus(result, world, after, weatherNow, COMPLETE_STATUSES);
+  expectCorsSafe(result);
+  expectNothingLeaked(result, world, after);
+  expectOtherApiUntouched(after, before, api);
+  if (method === 'OPTIONS') {
+    expect(status).toBe(204);
+    expect(effects(world)).toStrictEqual(counts);
+    return undefined;
+  }
+  expect(status).not.toBe(204);
+  if (status >= 400) {
+    const error = expectErrorBody(result);
+    expectUnchanged(after, before);
+    expect(cancelsOf(world)).toBe(0);
+    if (REQUEST_REFUSALS.has(error.code)) expect(effects(world)).toStrictEqual(counts);
+    return undefined;
+  }
+  return status;
+}
+
+/**
+ * A redirect's answer, V1's or V2's: always a 302 to the configured result page (no open redirect,
+ * whatever the query said), not cached, no CORS, nothing leaked, the other API's orders untouched; its
+ * query only `queryKeys`, each once; a status it may tell ("error" only with Iamport and the queue both
+ * down, or our store failing); nothing changed or cancelled unless it tells an order's status.
+ */
+export function expectResultPageRedirect(
+  result: HttpResult,
+  world: World,
+  { before, after }: Snapshots,
+  weatherNow: Weather,
+  api: OrderApi,
+  queryKeys: readonly string[],
+): { location: URL; status: string } {
+  const page = new URL(RESULT_PAGE);
+  expect(result.statusCode).toBe(302);
+  expect(result.headers?.['cache-control']).toBe('no-store');
+  expectNoCors(result);
+  expectNothingLeaked(result, world, after);
+  expectOtherApiUntouched(after, before, api);
+  const location = new URL(String(result.headers?.location));
+  expect(location.origin).toBe(page.origin);
+  expect(location.pathname).toBe(page.pathname);
+  expect(location.searchParams.get('lang')).toBe('ko');
+  for (const key of location.searchParams.keys()) {
+    expect(queryKeys).toContain(key);
+    expect(location.searchParams.getAll(key)).toHaveLength(1);
+  }
+  const status = location.searchParams.get('status') ?? '';
+  if (status === 'error') {
+    expect((weatherNow.iamportDown && weatherNow.queueDown) || ourStoreFailed(world, weatherNow)).toBe(true);
+  } else {
+    expect(REDIRECT_STATUSES.has(status)).toBe(true);
+  }
+  if (['invalid', 'not_found', 'refused', 'pending', 'error'].includes(status)) {
+    expectUnchanged(after, before);
+    expect(cancelsOf(world)).toBe(0);
+  }
+  return { location, status };
 }

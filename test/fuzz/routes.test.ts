@@ -13,18 +13,20 @@ import {
   rarely,
   rawQueryRequest,
   requestFor,
+  stage,
   weather,
 } from './arbitraries';
 import {
   answer,
   cancelsOf,
   effects,
-  expectCorsSafe,
+  expectCompleteAnswer,
   expectErrorBody,
   expectNoCors,
   expectNothingLeaked,
   expectOtherApiUntouched,
   expectPreflight,
+  expectResultPageRedirect,
   expectSafeStatus,
   expectUnchanged,
   ourStoreFailed,
@@ -32,16 +34,7 @@ import {
   REQUEST_REFUSALS,
 } from './expectations';
 import { countInput, FULL_RUNS_PER_ROUTE, saveTally } from './tally';
-import {
-  createWorld,
-  FAIR,
-  fuzzOptions,
-  IAMPORT_IPS,
-  RESULT_PAGE,
-  routesOf,
-  SEEDED_MERCHANT_UIDS,
-  type Stage,
-} from './world';
+import { createWorld, FAIR, fuzzOptions, IAMPORT_IPS, routesOf, SEEDED_MERCHANT_UIDS } from './world';
 
 afterAll(() => saveTally('routes'));
 
@@ -50,13 +43,9 @@ const SMALL = 300;
 /** A preflight decides nothing: fewer inputs in the small version. */
 const PREFLIGHT_SMALL = 100;
 
-/** README, "HTTP contract": every status each route may answer. */
-const COMPLETE_STATUSES = new Set([200, 202, 204, 400, 404, 409, 413, 415, 503]);
+/** README, "HTTP contract": every status each route may answer (the completion route's: COMPLETE_STATUSES). */
 const WEBHOOK_STATUSES = new Set([200, 400, 403, 413, 415, 503]);
 const ORDER_STATUSES = new Set([200, 201, 400, 409, 413, 415, 503]);
-
-/** Where the mobile redirect may send the browser: an order status, or one of the README's others. */
-const REDIRECT_STATUSES = new Set<string>([...orderStatuses, 'pending', 'invalid', 'not_found', 'refused']);
 
 const completeRequest = requestFor(['imp_uid', 'merchant_uid']);
 /** The redirect's query as the routes' own fields, or as a hand-written raw query string. */
@@ -65,12 +54,6 @@ const redirectRequest = fc.oneof(
   { arbitrary: rawQueryRequest, weight: 1 },
 );
 const webhookRequest = requestFor(['imp_uid', 'merchant_uid', 'status', 'cancellation_id']);
-
-/** V2 beside V1 on most stages, as deployed; a V1-only stage one time in eight. */
-const stage: fc.Arbitrary<Stage> = fc.oneof(
-  { arbitrary: fc.constant({}), weight: 7 },
-  { arbitrary: fc.constant({ v2: false }), weight: 1 },
-);
 
 describe('fuzz: HTTP routes of V1 (never a 5xx, never a change for invalid input)', () => {
   it('POST /payments/complete: a documented answer, the stored status, nothing moved for a refusal', async () => {
@@ -85,23 +68,16 @@ describe('fuzz: HTTP routes of V1 (never a 5xx, never a change for invalid input
         const result = await answer(() => complete(eventOf(request, '/payments/complete')));
         const after = world.snapshot();
 
-        const status = expectSafeStatus(result, world, after, weatherNow, COMPLETE_STATUSES);
-        expectCorsSafe(result);
-        expectNothingLeaked(result, world, after);
-        expectOtherApiUntouched(after, before, 'v1');
-        if (request.method === 'OPTIONS') {
-          expect(status).toBe(204);
-          expect(effects(world)).toStrictEqual(counts);
-          return;
-        }
-        expect(status).not.toBe(204);
-        if (status >= 400) {
-          const error = expectErrorBody(result);
-          expectUnchanged(after, before);
-          expect(cancelsOf(world)).toBe(0);
-          if (REQUEST_REFUSALS.has(error.code)) expect(effects(world)).toStrictEqual(counts);
-          return;
-        }
+        const status = expectCompleteAnswer(
+          result,
+          world,
+          { before, after },
+          counts,
+          weatherNow,
+          request.method,
+          'v1',
+        );
+        if (status === undefined) return;
         const body = parseJson(result) as { status: string; merchant_uid?: string };
         if (status === 202) {
           expect(body.status).toBe('pending');
@@ -134,7 +110,6 @@ describe('fuzz: HTTP routes of V1 (never a 5xx, never a change for invalid input
   });
 
   it('GET /payments/complete/mobile: always a 302 to the result page, nothing moved for invalid input', async () => {
-    const page = new URL(RESULT_PAGE);
     await fc.assert(
       fc.asyncProperty(redirectRequest, weather, async (request, weatherNow) => {
         countInput('GET /payments/complete/mobile');
@@ -148,35 +123,16 @@ describe('fuzz: HTTP routes of V1 (never a 5xx, never a change for invalid input
         );
         const after = world.snapshot();
 
-        expect(result.statusCode).toBe(302);
-        expect(result.headers?.['cache-control']).toBe('no-store');
-        expectNoCors(result);
-        expectNothingLeaked(result, world, after);
-        expectOtherApiUntouched(after, before, 'v1');
-        const location = new URL(String(result.headers?.location));
-        // No open redirect: the configured page, whatever the query said.
-        expect(location.origin).toBe(page.origin);
-        expect(location.pathname).toBe(page.pathname);
-        expect(location.searchParams.get('lang')).toBe('ko');
-        for (const key of location.searchParams.keys()) {
-          expect(['lang', 'status', 'merchant_uid', 'imp_uid']).toContain(key);
-          expect(location.searchParams.getAll(key)).toHaveLength(1);
-        }
-        const status = location.searchParams.get('status') ?? '';
-        if (status === 'error') {
-          // Only an unreachable queue while Iamport is down, or our store failing, may end as "error".
-          expect((weatherNow.iamportDown && weatherNow.queueDown) || ourStoreFailed(world, weatherNow)).toBe(
-            true,
-          );
-        } else {
-          expect(REDIRECT_STATUSES.has(status)).toBe(true);
-        }
+        const { location, status } = expectResultPageRedirect(
+          result,
+          world,
+          { before, after },
+          weatherNow,
+          'v1',
+          ['lang', 'status', 'merchant_uid', 'imp_uid'],
+        );
         if (status === 'invalid' && world.iamport.totalCalls === 0) {
           expect(effects(world)).toStrictEqual(counts);
-        }
-        if (['invalid', 'not_found', 'refused', 'pending', 'error'].includes(status)) {
-          expectUnchanged(after, before);
-          expect(cancelsOf(world)).toBe(0);
         }
         if (status !== 'pending' && orderStatuses.includes(status as (typeof orderStatuses)[number])) {
           const merchantUid = location.searchParams.get('merchant_uid') ?? '';
