@@ -508,28 +508,11 @@ async function runWithStack(
    */
   async function resendUnanswered(): Promise<number> {
     await stack.sandbox.idle();
-    const answered = new Set<string>();
-    const failed = new Map<string, { order: PlannedOrder; id: string; notice: string }>();
     const byUid = new Map(scenario.orders.map((order) => [order.merchantUid, order]));
-    for (const delivery of stack.sandbox.state.webhooks.deliveries()) {
-      const key = `v1 ${delivery.imp_uid} ${delivery.status}`;
-      if (delivery.response_status === 200) answered.add(key);
-      else {
-        const order = byUid.get(delivery.merchant_uid);
-        if (order) failed.set(key, { order, id: delivery.imp_uid, notice: delivery.status });
-      }
-    }
-    for (const delivery of stack.sandbox.state.v2.webhooks.deliveries()) {
-      const key = `v2 ${delivery.paymentId} ${delivery.type}`;
-      if (delivery.state === 'delivered') answered.add(key);
-      else if (delivery.state === 'failed' || delivery.state === 'retrying') {
-        const order = byUid.get(delivery.paymentId);
-        if (order) failed.set(key, { order, id: delivery.paymentId, notice: delivery.type });
-      }
-    }
     let resent = 0;
-    for (const [key, { order, id, notice }] of failed) {
-      if (answered.has(key)) continue;
+    for (const { merchantUid, id, notice } of unansweredNotices(stack)) {
+      const order = byUid.get(merchantUid);
+      if (!order) continue;
       await sendWebhook(order, id, undefined, notice);
       resent += 1;
     }
@@ -836,12 +819,8 @@ async function runWithStack(
 
   // Every notice the sandbox sent was answered 200 in the end (a 500 of a killed function was re-sent);
   // a 4xx would be a genuine notice refused.
-  const answered = new Set<string>();
-  const notAnswered = new Map<string, string>();
   for (const delivery of stack.sandbox.state.webhooks.deliveries()) {
     const key = `V1 ${delivery.imp_uid} ${delivery.status}`;
-    if (delivery.response_status === 200) answered.add(key);
-    else notAnswered.set(key, `${key} (${delivery.format}): ${delivery.response_status ?? delivery.error}`);
     invariants.check(
       'no webhook notice refused with a 4xx',
       !(
@@ -852,16 +831,15 @@ async function runWithStack(
       () => `${key}: ${delivery.response_status}`,
     );
   }
-  for (const delivery of stack.sandbox.state.v2.webhooks.deliveries()) {
-    const key = `V2 ${delivery.paymentId} ${delivery.type}`;
-    if (delivery.state === 'delivered') answered.add(key);
-    else notAnswered.set(key, `${key}: ${delivery.state} ${JSON.stringify(delivery.attempts.at(-1) ?? {})}`);
-  }
-  for (const key of answered) notAnswered.delete(key);
+  const unanswered = unansweredNotices(stack);
   invariants.check(
     'every webhook notice answered 200 in the end (PortOne re-sends what was not)',
-    notAnswered.size === 0,
-    () => [...notAnswered.values()].slice(0, 10).join('; '),
+    unanswered.length === 0,
+    () =>
+      unanswered
+        .slice(0, 10)
+        .map((notice) => notice.detail)
+        .join('; '),
   );
 
   // No secret, token or buyer data in any line the functions logged during the run.
@@ -944,6 +922,47 @@ async function runWithStack(
     await writeFile(context.reportPath, report);
   }
   return { ok, invariants: all, summary, report };
+}
+
+interface UnansweredNotice {
+  merchantUid: string;
+  /** V1 imp_uid, V2 paymentId: what the sandbox re-sends a notice of. */
+  id: string;
+  /** V1 the notice's status, V2 its type: the notice to send again. */
+  notice: string;
+  detail: string;
+}
+
+/**
+ * Every notice the sandbox sent (V1 by imp_uid and status, V2 by paymentId and type) that no delivery of
+ * it answered 200 (V2: delivered), with its last delivery's answer.
+ */
+function unansweredNotices(stack: ChaosStack): UnansweredNotice[] {
+  const answered = new Set<string>();
+  const unanswered = new Map<string, UnansweredNotice>();
+  for (const delivery of stack.sandbox.state.webhooks.deliveries()) {
+    const key = `V1 ${delivery.imp_uid} ${delivery.status}`;
+    if (delivery.response_status === 200) answered.add(key);
+    else
+      unanswered.set(key, {
+        merchantUid: delivery.merchant_uid,
+        id: delivery.imp_uid,
+        notice: delivery.status,
+        detail: `${key} (${delivery.format}): ${delivery.response_status ?? delivery.error}`,
+      });
+  }
+  for (const delivery of stack.sandbox.state.v2.webhooks.deliveries()) {
+    const key = `V2 ${delivery.paymentId} ${delivery.type}`;
+    if (delivery.state === 'delivered') answered.add(key);
+    else
+      unanswered.set(key, {
+        merchantUid: delivery.paymentId,
+        id: delivery.paymentId,
+        notice: delivery.type,
+        detail: `${key}: ${delivery.state} ${JSON.stringify(delivery.attempts.at(-1) ?? {})}`,
+      });
+  }
+  return [...unanswered].filter(([key]) => !answered.has(key)).map(([, notice]) => notice);
 }
 
 /**
