@@ -12,9 +12,12 @@ export interface DispatchDeps {
   onError?: (error: unknown, entry?: OutboxEntry) => void;
 }
 
+/** The safety net's longest wait between two tries of one event. */
+export const OUTBOX_MAX_BACKOFF_SECONDS = 6 * 3600;
+
 /** First retry after 30 s, doubling, at most 6 h apart: a merchant endpoint down for a day still gets it. */
 export function nextAttemptDelaySeconds(attempts: number): number {
-  return Math.min(30 * 2 ** Math.max(0, attempts - 1), 6 * 3600);
+  return Math.min(30 * 2 ** Math.max(0, attempts - 1), OUTBOX_MAX_BACKOFF_SECONDS);
 }
 
 /**

@@ -29,7 +29,7 @@ import {
   startSandbox,
 } from '../../sandbox/index';
 import { loadConfig } from '../../shared/config';
-import type { DispatchDeps } from '../../shared/events/dispatchOutbox';
+import { type DispatchDeps, OUTBOX_MAX_BACKOFF_SECONDS } from '../../shared/events/dispatchOutbox';
 import { createEventBridgeTarget } from '../../shared/events/eventBridgeTarget';
 import { OUTBOX_GRACE_SECONDS, sweepOutbox } from '../../shared/events/sweepOutbox';
 import { createWebhookTarget } from '../../shared/events/webhookTarget';
@@ -630,6 +630,9 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
       logger,
       () => new Date(Date.now() + leaseAhead),
     );
+    /** The outbox safety net's sweep, with its clock `seconds` ahead; how many events it delivered. */
+    const sweepOutboxAhead = async (seconds: number): Promise<number> =>
+      (await sweepOutbox({ ...dispatch, orders }, new Date(Date.now() + seconds * 1000))).delivered;
     let sweeping = true;
     let safetyNet = false;
     const sweeper = (async () => {
@@ -650,10 +653,8 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
         }
         if (safetyNet) {
           // Time-scaled: once the faults end, every event still waiting counts as past the grace period.
-          const ahead = new Date(Date.now() + (OUTBOX_GRACE_SECONDS + 1) * 1000);
           try {
-            const result = await sweepOutbox({ ...dispatch, orders }, ahead);
-            counters.safetyNet.add('events delivered', result.delivered);
+            counters.safetyNet.add('events delivered', await sweepOutboxAhead(OUTBOX_GRACE_SECONDS + 1));
           } catch (error) {
             counters.safetyNet.add(`error: ${error instanceof Error ? error.message : error}`);
           }
@@ -774,9 +775,8 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
         safetyNet = true;
       },
       async sweepPastBackoff() {
-        const ahead = new Date(Date.now() + (6 * 3600 + OUTBOX_GRACE_SECONDS + 1) * 1000);
-        const result = await sweepOutbox({ ...dispatch, orders }, ahead);
-        counters.safetyNet.add('events delivered past their backoff', result.delivered);
+        const delivered = await sweepOutboxAhead(OUTBOX_MAX_BACKOFF_SECONDS + OUTBOX_GRACE_SECONDS + 1);
+        counters.safetyNet.add('events delivered past their backoff', delivered);
       },
       async sweepPastLeases() {
         const { checks } = await sweepAhead();
