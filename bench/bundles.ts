@@ -25,7 +25,7 @@ import { projectRoot } from './lib/child';
 import { kib, median, ratio, times, withRange } from './lib/stats';
 import { functionEnv } from './lib/sut';
 import { markdownTable, printTable } from './lib/table';
-import type { Benchmark, BenchOutcome } from './lib/types';
+import type { BenchContext, Benchmark, BenchOutcome } from './lib/types';
 
 /** Which bare handler is the floor of which deployed function: what it cannot do without. */
 const BARE_FOR: Record<string, string> = {
@@ -130,7 +130,7 @@ export const bundles: Benchmark = {
   name: 'bundles',
   title: 'Bundle size and module init per function',
   async run(context): Promise<BenchOutcome> {
-    const samples = context.quick ? 3 : 11;
+    const samples = context.quick ? 3 : 15;
     const out = await mkdtemp(join(tmpdir(), 'iamport-bench-bundles-'));
     try {
       const deployment = await readDeployment();
@@ -149,24 +149,32 @@ export const bundles: Benchmark = {
       const fileOf = (key: string) => (built.get(key) as Built).file;
       const floorOf = (name: string) => `bare:${BARE_FOR[name]}`;
 
-      const init = new Map<string, InitSample[]>();
-      const record = (key: string, sample: InitSample) => init.set(key, [...(init.get(key) ?? []), sample]);
+      const runtimes = await initRuntimes(context);
       // One untimed import of each first: the file system cache warm, as on a warm Lambda host.
-      for (const entry of built.values()) await importTime(entry.file, initEnv());
+      for (const runtime of runtimes) {
+        for (const entry of built.values()) await importTime(runtime.execPath, entry.file, initEnv());
+      }
+      const init = new Map<string, InitSample[]>();
+      const keyOf = (runtime: Runtime, name: string, bare: boolean) =>
+        `${runtime.version}|${name}${bare ? '|bare' : ''}`;
+      const record = (key: string, sample: InitSample) => init.set(key, [...(init.get(key) ?? []), sample]);
       for (let i = 0; i < samples; i++) {
         for (const name of functions) {
-          // Each function beside its floor, the order swapped every other round.
-          const pair = [name, floorOf(name)];
-          for (const key of i % 2 === 0 ? pair : pair.reverse()) {
-            record(key === name ? name : `${name}|bare`, await importTime(fileOf(key), initEnv()));
+          // Each function beside its floor on every runtime, the order swapped every other round.
+          for (const runtime of runtimes) {
+            const pair = [name, floorOf(name)];
+            for (const key of i % 2 === 0 ? pair : pair.reverse()) {
+              const sample = await importTime(runtime.execPath, fileOf(key), initEnv());
+              record(keyOf(runtime, name, key !== name), sample);
+            }
           }
         }
         context.log(`  init sample ${i + 1}/${samples}`);
       }
-      const initOf = (name: string, bare: boolean, pick: (s: InitSample) => number) =>
-        (init.get(`${name}${bare ? '|bare' : ''}`) ?? []).map(pick);
-      const initRatio = (name: string, pick: (s: InitSample) => number) =>
-        ratio(median(initOf(name, false, pick)), median(initOf(name, true, pick)));
+      const initOf = (runtime: Runtime, name: string, bare: boolean, pick: (s: InitSample) => number) =>
+        (init.get(keyOf(runtime, name, bare)) ?? []).map(pick);
+      const initRatio = (runtime: Runtime, name: string, pick: (s: InitSample) => number) =>
+        ratio(median(initOf(runtime, name, false, pick)), median(initOf(runtime, name, true, pick)));
 
       const sizeTable = {
         headers: [
@@ -217,7 +225,7 @@ export const bundles: Benchmark = {
       const compositions = ['complete', 'getOrder']
         .filter((name) => built.has(name))
         .map((name) => ({ name, table: compositionOf(name) }));
-      const initTable = {
+      const initTableOf = (runtime: Runtime) => ({
         headers: [
           'function',
           'init ms',
@@ -231,52 +239,63 @@ export const bundles: Benchmark = {
         rows: functions.map((name) => [
           name,
           withRange(
-            initOf(name, false, (s) => s.ms),
+            initOf(runtime, name, false, (s) => s.ms),
             1,
           ),
           withRange(
-            initOf(name, true, (s) => s.ms),
+            initOf(runtime, name, true, (s) => s.ms),
             1,
           ),
-          times(initRatio(name, (s) => s.ms)),
+          times(initRatio(runtime, name, (s) => s.ms)),
           withRange(
-            initOf(name, false, (s) => s.cpuMs),
+            initOf(runtime, name, false, (s) => s.cpuMs),
             1,
           ),
           withRange(
-            initOf(name, true, (s) => s.cpuMs),
+            initOf(runtime, name, true, (s) => s.cpuMs),
             1,
           ),
-          times(initRatio(name, (s) => s.cpuMs)),
+          times(initRatio(runtime, name, (s) => s.cpuMs)),
         ]),
-      };
-      const node = `Node ${process.version}`;
+      });
       printTable('Bundles', sizeTable);
       for (const { name, table } of compositions)
         printTable(`What ${name} bundles beyond its floor (top 10)`, table);
-      printTable(`Module init, as deployed (${node})`, initTable);
+      for (const runtime of runtimes)
+        printTable(`Module init, as deployed (Node ${runtime.version})`, initTableOf(runtime));
 
-      const ratios = functions.map((name) => ({ name, r: initRatio(name, (s) => s.ms) }));
-      const missed = ratios.filter(({ r }) => !(r <= TARGET_RATIO));
-      const worst = ratios.reduce((a, b) => (b.r > a.r ? b : a));
       const extra = extraOf('complete').slice(0, 2);
-      const verdict = {
-        target: `module init per function ≤ ${TARGET_RATIO}× its floor (wall, as deployed, ${node})`,
-        met: missed.length === 0,
-        measured:
-          missed.length === 0
-            ? `all ${ratios.length} met; worst ${worst.name} ${times(worst.r)}`
-            : `${missed.length} of ${ratios.length} missed (${missed
-                .map(({ name, r }) => `${name} ${times(r)}`)
-                .join(', ')})`,
-        ...(missed.length === 0
-          ? {}
-          : {
-              note:
-                `complete carries ${extra.map((e) => `${e.pkg} (${kib(e.extra)})`).join(' and ')} beyond its floor, ` +
-                'plus our modules’ own top-level work',
-            }),
+      const verdictOf = (runtime: Runtime) => {
+        const ratios = functions.map((name) => ({ name, r: initRatio(runtime, name, (s) => s.ms) }));
+        const missed = ratios.filter(({ r }) => !(r <= TARGET_RATIO));
+        const worst = ratios.reduce((a, b) => (b.r > a.r ? b : a));
+        return {
+          target: `module init per function ≤ ${TARGET_RATIO}× its floor (wall, as deployed, Node ${runtime.version})`,
+          met: missed.length === 0,
+          measured:
+            missed.length === 0
+              ? `all ${ratios.length} met; worst ${worst.name} ${times(worst.r)}`
+              : `${missed.length} of ${ratios.length} missed (${missed
+                  .map(({ name, r }) => `${name} ${times(r)}`)
+                  .join(', ')})`,
+          ...(missed.length === 0
+            ? {}
+            : {
+                note:
+                  `complete carries ${extra.map((e) => `${e.pkg} (${kib(e.extra)})`).join(' and ')} beyond its floor, ` +
+                  'plus our modules’ own top-level work',
+              }),
+        };
       };
+      const missing = WANTED_MAJORS.filter(
+        (major) => !runtimes.some((r) => r.version.startsWith(`v${major}.`)),
+      );
+      const unmeasured = missing.map((major) => ({
+        target: `module init per function ≤ ${TARGET_RATIO}× its floor (wall, as deployed, Node ${major})`,
+        met: false,
+        measured: 'not measured',
+        note: `no Node ${major} found (npx -p node@${major} could not run)`,
+      }));
 
       const section = [
         `## ${this.title}`,
@@ -300,21 +319,26 @@ export const bundles: Benchmark = {
           markdownTable(table),
           '',
         ]),
-        `Module init on ${node}: \`performance.now()\` and the process’s CPU time around \`await import(bundle)\` ` +
+        `Module init on ${runtimes.map((r) => `Node ${r.version}`).join(' and ')} (deployed: Node 22): \`performance.now()\` and the process’s CPU time around \`await import(bundle)\` ` +
           `in a fresh \`node\` process, ${samples} processes per bundle, each beside its floor (the order swapped ` +
           'every other round), after one untimed import of each (file cache warm); medians with the range. The ' +
           'environment is a deployed one pointed at loopback with plain keys (no SSM call; nothing is sent at ' +
           'init), an EventBridge bus name as the default stage has, and PortOne V2 configured.',
         '',
-        markdownTable(initTable),
-        '',
+        ...runtimes.flatMap((runtime) => [
+          `Node ${runtime.version}:`,
+          '',
+          markdownTable(initTableOf(runtime)),
+          '',
+        ]),
       ].join('\n');
 
       return {
         section,
-        targets: [verdict],
+        targets: [...runtimes.map(verdictOf), ...unmeasured],
         figures: {
           node: process.version,
+          runtimes: runtimes.map((r) => r.version),
           sizes: Object.fromEntries(
             [...built].map(([name, entry]) => [
               name,
@@ -419,11 +443,44 @@ function packagesOf(outputs: readonly Metafile['outputs'][string][]): Record<str
   return packages;
 }
 
-async function importTime(file: string, env: NodeJS.ProcessEnv): Promise<InitSample> {
+async function importTime(execPath: string, file: string, env: NodeJS.ProcessEnv): Promise<InitSample> {
   const { stdout } = await promisify(execFile)(
-    process.execPath,
+    execPath,
     ['--input-type=module', '-e', IMPORT_SCRIPT, pathToFileURL(file).href],
     { env, timeout: 30_000 },
   );
   return JSON.parse(stdout) as InitSample;
+}
+
+/** The target names both: Node 22 is the deployed runtime, Node 20 the one this machine has. */
+const WANTED_MAJORS = [20, 22] as const;
+
+interface Runtime {
+  version: string;
+  execPath: string;
+}
+
+/**
+ * The node running the benchmark, and a node of every other wanted major from npm (`npx -p
+ * node@22`, cached after the first run); one that cannot be had is reported as not measured.
+ */
+async function initRuntimes(context: BenchContext): Promise<Runtime[]> {
+  const runtimes: Runtime[] = [{ version: process.version, execPath: process.execPath }];
+  for (const major of WANTED_MAJORS) {
+    if (process.version.startsWith(`v${major}.`)) continue;
+    try {
+      const { stdout } = await promisify(execFile)(
+        'npx',
+        ['-y', '-p', `node@${major}`, 'node', '-p', 'JSON.stringify([process.version, process.execPath])'],
+        { timeout: 180_000 },
+      );
+      const [version, execPath] = JSON.parse(stdout.trim()) as [string, string];
+      runtimes.push({ version, execPath });
+    } catch (error) {
+      context.log(
+        `  no Node ${major}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
+      );
+    }
+  }
+  return runtimes;
 }

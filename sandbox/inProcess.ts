@@ -1,5 +1,5 @@
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
-import { z } from 'zod';
+import * as v from 'valibot';
 import { iamportApiOver, type UnsentRequest } from '../shared/iamport/calls';
 import { interpretResponse } from '../shared/iamport/envelope';
 import { IamportError, IamportUnavailableError } from '../shared/iamport/errors';
@@ -66,7 +66,7 @@ export function inProcessIamport(state: SandboxState, options: InProcessOptions 
 export function faultError(operation: string, status: number = defaultFaultStatus): IamportError {
   const reply = faultReply(status);
   try {
-    interpretResponse(operation, reply.status, JSON.stringify(reply.body), z.unknown());
+    interpretResponse(operation, reply.status, JSON.stringify(reply.body), v.unknown());
   } catch (error) {
     if (error instanceof IamportError) return error;
     throw error;

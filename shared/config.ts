@@ -1,44 +1,42 @@
-import { en } from 'zod/locales';
-import * as z from 'zod/mini';
+import * as v from 'valibot';
+import { envNumber, httpUrl, issueLines, nonEmpty, valueFreeMessages } from './validation';
 
 /** Comma-separated list; blanks dropped. */
-const list = z.pipe(
-  z.optional(z.string()),
-  z.transform((value) =>
-    (value ?? '')
+const list = v.pipe(
+  v.optional(v.string(), ''),
+  v.transform((value) =>
+    value
       .split(',')
       .map((item) => item.trim())
       .filter((item) => item.length > 0),
   ),
 );
-const bool = z.pipe(
-  z.optional(z.enum(['true', 'false', '1', '0', ''])),
-  z.transform((value) => value === 'true' || value === '1'),
+const bool = v.pipe(
+  v.optional(v.picklist(['true', 'false', '1', '0', '']), ''),
+  v.transform((value) => value === 'true' || value === '1'),
 );
-const seconds = (fallback: number) => z._default(z.coerce.number().check(z.int(), z.positive()), fallback);
-const httpUrl = z.url({ protocol: /^https?$/ });
+const seconds = (fallback: number) => envNumber(fallback, { integer: true, min: 1 });
 /** A per-stage param left at its default `""` means "not set" (serverless.yml cannot omit a variable). */
-const unsetWhenEmpty = z.pipe(
-  z.optional(z.string()),
-  z.transform((value) => (value === '' ? undefined : value)),
+const unsetWhenEmpty = v.pipe(
+  v.optional(v.string()),
+  v.transform((value) => (value === '' ? undefined : value)),
 );
-const name = z.string().check(z.minLength(1));
-const timeoutMs = (max: number, fallback: number) =>
-  z._default(z.coerce.number().check(z.int(), z.gte(100), z.lte(max)), fallback);
+const name = nonEmpty;
+const timeoutMs = (max: number, fallback: number) => envNumber(fallback, { integer: true, min: 100, max });
 
-const envSchema = z.object({
-  STAGE: z._default(name, 'local'),
+const envSchema = v.object({
+  STAGE: v.optional(name, 'local'),
   /** The stage takes real money (serverless.yml param `production`): production rules apply. */
   PRODUCTION: bool,
-  IAMPORT_BASE_URL: z._default(httpUrl, 'https://api.iamport.kr'),
-  IAMPORT_API_KEY: z.optional(name),
-  IAMPORT_API_SECRET: z.optional(name),
+  IAMPORT_BASE_URL: v.optional(httpUrl, 'https://api.iamport.kr'),
+  IAMPORT_API_KEY: v.optional(name),
+  IAMPORT_API_SECRET: v.optional(name),
   /** Deployed: SSM SecureString names, read at cold start instead of plain values. */
-  IAMPORT_API_KEY_PARAMETER: z.optional(name),
-  IAMPORT_API_SECRET_PARAMETER: z.optional(name),
+  IAMPORT_API_KEY_PARAMETER: v.optional(name),
+  IAMPORT_API_SECRET_PARAMETER: v.optional(name),
   IAMPORT_TIMEOUT_MS: timeoutMs(60_000, 5000),
   /** PortOne V2: a stage with neither secret serves V1 alone. */
-  PORTONE_BASE_URL: z._default(httpUrl, 'https://api.portone.io'),
+  PORTONE_BASE_URL: v.optional(httpUrl, 'https://api.portone.io'),
   PORTONE_API_SECRET: unsetWhenEmpty,
   PORTONE_API_SECRET_PARAMETER: unsetWhenEmpty,
   PORTONE_STORE_ID: unsetWhenEmpty,
@@ -47,13 +45,13 @@ const envSchema = z.object({
   PORTONE_WEBHOOK_SECRETS_PARAMETER: unsetWhenEmpty,
   PORTONE_TIMEOUT_MS: timeoutMs(120_000, 10_000),
   ORDERS_TABLE: name,
-  DYNAMODB_ENDPOINT: z.optional(httpUrl),
+  DYNAMODB_ENDPOINT: v.optional(httpUrl),
   /** Deadline of one DynamoDB or SQS request attempt; the SDK retries a timed-out attempt like a 5xx. */
   AWS_REQUEST_TIMEOUT_MS: timeoutMs(30_000, 3000),
   RETRY_QUEUE_URL: name,
-  RETRY_DLQ_URL: z.optional(name),
+  RETRY_DLQ_URL: v.optional(name),
   /** Local only: the queue server `npm start` runs; deployed, the SDK's regional endpoint. */
-  SQS_ENDPOINT: z.optional(httpUrl),
+  SQS_ENDPOINT: v.optional(httpUrl),
   RESULT_PAGE_URL: httpUrl,
   ALLOWED_ORIGINS: list,
   WEBHOOK_ALLOWED_IPS: list,
@@ -61,10 +59,10 @@ const envSchema = z.object({
   RECONCILE_AFTER_SECONDS: seconds(600),
   RECONCILE_MAX_AGE_SECONDS: seconds(86_400),
   RETRY_BASE_SECONDS: seconds(30),
-  EVENT_BUS_NAME: z.optional(z.string()),
-  MERCHANT_WEBHOOK_URL: z.optional(z.string()),
-  MERCHANT_WEBHOOK_SECRET: z.optional(name),
-  MERCHANT_WEBHOOK_SECRET_PARAMETER: z.optional(name),
+  EVENT_BUS_NAME: v.optional(v.string()),
+  MERCHANT_WEBHOOK_URL: v.optional(v.string()),
+  MERCHANT_WEBHOOK_SECRET: v.optional(name),
+  MERCHANT_WEBHOOK_SECRET_PARAMETER: v.optional(name),
   /** Local: log every event (what `npm start` shows). */
   EVENT_LOG: bool,
 });
@@ -88,23 +86,17 @@ export class ConfigError extends Error {
  * @example const config = loadConfig(); // at module scope of a handler
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  // English issue texts, as zod's full build gives by default (zod/mini loads no locale of its own).
-  const parsed = envSchema.safeParse(env, { error: en().localeError });
+  const parsed = v.safeParse(envSchema, env, valueFreeMessages);
   // Rules across variables run on the raw values too, so one message names every problem at once.
-  const problems = [
-    ...(parsed.success
-      ? []
-      : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`)),
-    ...crossVariableProblems(env),
-  ];
+  const problems = [...(parsed.success ? [] : issueLines(parsed.issues)), ...crossVariableProblems(env)];
   if (!parsed.success || problems.length > 0) {
     throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
   }
-  return toConfig(parsed.data);
+  return toConfig(parsed.output);
 }
 
 /** The environment, validated, as the functions use it. Its return type is {@link Config}. */
-function toConfig(e: z.output<typeof envSchema>) {
+function toConfig(e: v.InferOutput<typeof envSchema>) {
   const config = {
     stage: e.STAGE,
     /** Production rules were checked (PRODUCTION=true). */
@@ -145,7 +137,7 @@ function toConfig(e: z.output<typeof envSchema>) {
   return Object.freeze(config);
 }
 
-function portoneConfig(e: z.output<typeof envSchema>) {
+function portoneConfig(e: v.InferOutput<typeof envSchema>) {
   if (!e.PORTONE_API_SECRET && !e.PORTONE_API_SECRET_PARAMETER) return undefined;
   return {
     baseUrl: new URL(e.PORTONE_BASE_URL),

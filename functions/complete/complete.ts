@@ -1,7 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import httpCors from '@middy/http-cors';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { HttpError } from '../../shared/http/errors';
 import { readBody } from '../../shared/http/readBody';
 import { errorBody, type HttpResult, json } from '../../shared/http/responses';
@@ -19,9 +19,9 @@ import {
   verifyOrQueue,
 } from '../../shared/payments/verifyOrQueue';
 
-const v1InputSchema = z.object({ imp_uid: impUidSchema, merchant_uid: z.optional(merchantUidSchema) });
+const v1InputSchema = v.object({ imp_uid: impUidSchema, merchant_uid: v.optional(merchantUidSchema) });
 /** PortOne V2's guide posts `{paymentId}` from the browser; the V2 order's merchant_uid IS that id. */
-const v2InputSchema = z.object({ paymentId: merchantUidSchema });
+const v2InputSchema = v.object({ paymentId: merchantUidSchema });
 
 /** What each API's completion reads from its body, and how its decided answer names the payment. */
 interface Completion {

@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { HttpError } from '../../shared/http/errors';
 import { readBody } from '../../shared/http/readBody';
 import { errorBody, type HttpResult, json } from '../../shared/http/responses';
@@ -12,27 +12,31 @@ import { orderApis } from '../../shared/orders/types';
 import { toOrderView } from '../../shared/orders/view';
 import { isTransientPortOneError } from '../../shared/portone/errors';
 import { type RegisterDeps, registerOrder } from '../../shared/register/registerOrder';
+import { finiteNumber } from '../../shared/validation';
 
 /** KRW has no minor unit: its amounts are whole won. Other currencies may carry cents. */
-const inputSchema = z
-  .object({
+const inputSchema = v.pipe(
+  v.object({
     // Iamport's prepare API caps merchant_uid at 40 characters.
-    merchant_uid: merchantUidSchema.check(z.maxLength(40)),
-    amount: z.number().check(z.positive(), z.lte(1e12)),
-    currency: z._default(z.string().check(z.regex(/^[A-Z]{3}$/)), 'KRW'),
-    name: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(200))),
+    merchant_uid: v.pipe(merchantUidSchema, v.maxLength(40)),
+    amount: v.pipe(finiteNumber, v.gtValue(0), v.maxValue(1e12)),
+    currency: v.optional(v.pipe(v.string(), v.regex(/^[A-Z]{3}$/)), 'KRW'),
+    name: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(200))),
     /** PortOne V2: the merchant_uid is the V2 paymentId. @default 'v1' */
-    api: z.optional(z.enum(orderApis)),
-  })
-  .check(
-    // The V2 client pre-registers whole won only.
-    z.refine((order) => order.api !== 'v2' || order.currency === 'KRW', { path: ['currency'] }),
-    z.refine(
-      (order) =>
-        order.currency === 'KRW' ? Number.isInteger(order.amount) : hasAtMostTwoDecimals(order.amount),
-      { path: ['amount'] },
+    api: v.optional(v.picklist(orderApis)),
+  }),
+  // The V2 client pre-registers whole won only.
+  v.forward(
+    v.check((order) => order.api !== 'v2' || order.currency === 'KRW'),
+    ['currency'],
+  ),
+  v.forward(
+    v.check((order) =>
+      order.currency === 'KRW' ? Number.isInteger(order.amount) : hasAtMostTwoDecimals(order.amount),
     ),
-  );
+    ['amount'],
+  ),
+);
 
 /**
  * At most two decimals, decided on the decimal text: 19.99 × 100 is 1998.9999999999998 in binary

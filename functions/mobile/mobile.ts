@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { readQuery } from '../../shared/http/readQuery';
 import type { HttpResult } from '../../shared/http/responses';
 import { impUidSchema, merchantUidSchema } from '../../shared/identifiers';
@@ -18,22 +18,22 @@ import {
  * that can read "false" for a payment that succeeded (docs/iamport-v1.md §7). Only the identifiers
  * count.
  */
-const querySchema = z.object({
-  imp_uid: z.optional(impUidSchema),
-  merchant_uid: z.optional(merchantUidSchema),
+const querySchema = v.object({
+  imp_uid: v.optional(impUidSchema),
+  merchant_uid: v.optional(merchantUidSchema),
 });
 /** V2's redirect appends `paymentId` (and `code`, `message`, `pgCode`, `pgMessage` on failure: hints only). */
-const v2QuerySchema = z.object({ paymentId: merchantUidSchema });
+const v2QuerySchema = v.object({ paymentId: merchantUidSchema });
 
 /** The identifiers a redirect names, or undefined when it names none we can use. */
 function requestOf(api: OrderApi, query: Record<string, string> | undefined): VerifyRequest | undefined {
   if (api === 'v2') {
-    const parsed = v2QuerySchema.safeParse(query);
-    return parsed.success ? { api: 'v2', merchantUid: parsed.data.paymentId, source: 'mobile' } : undefined;
+    const parsed = v.safeParse(v2QuerySchema, query);
+    return parsed.success ? { api: 'v2', merchantUid: parsed.output.paymentId, source: 'mobile' } : undefined;
   }
-  const parsed = querySchema.safeParse(query);
-  if (!parsed.success || (!parsed.data.imp_uid && !parsed.data.merchant_uid)) return undefined;
-  return { impUid: parsed.data.imp_uid, merchantUid: parsed.data.merchant_uid, source: 'mobile' };
+  const parsed = v.safeParse(querySchema, query);
+  if (!parsed.success || (!parsed.output.imp_uid && !parsed.output.merchant_uid)) return undefined;
+  return { impUid: parsed.output.imp_uid, merchantUid: parsed.output.merchant_uid, source: 'mobile' };
 }
 
 /** Where the browser lands: the order status, or one of these when there is no order status to tell. */

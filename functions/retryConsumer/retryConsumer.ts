@@ -1,6 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import * as v from 'valibot';
 import { type RetryMessage, retryMessageSchema } from '../../shared/queue/types';
 import {
   type ProcessResult,
@@ -65,6 +66,6 @@ function parseMessage(body: string) {
   } catch {
     return undefined;
   }
-  const parsed = retryMessageSchema.safeParse(json);
-  return parsed.success ? parsed.data : undefined;
+  const parsed = v.safeParse(retryMessageSchema, json);
+  return parsed.success ? parsed.output : undefined;
 }

@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { verifyWebhookSignature, WebhookVerificationError } from '../../shared/events/standardWebhooks';
 import { HttpError } from '../../shared/http/errors';
 import { readBody } from '../../shared/http/readBody';
@@ -21,12 +21,12 @@ export interface V2WebhookOptions {
 }
 
 /** Version 2024-04-25: `{type, timestamp, data: {storeId, paymentId, transactionId, cancellationId?}}`. */
-const currentSchema = z.object({
-  type: z.string().check(z.minLength(1), z.maxLength(100)),
-  data: z.optional(z.object({ storeId: z.optional(z.string()), paymentId: z.optional(merchantUidSchema) })),
+const currentSchema = v.object({
+  type: v.pipe(v.string(), v.minLength(1), v.maxLength(100)),
+  data: v.optional(v.object({ storeId: v.optional(v.string()), paymentId: v.optional(merchantUidSchema) })),
 });
 /** Version 2024-01-01: `{payment_id, tx_id, status}`, JSON or form. */
-const legacySchema = z.object({ payment_id: merchantUidSchema });
+const legacySchema = v.object({ payment_id: merchantUidSchema });
 
 /** What a verified notice asks of us: which payment to look at again, or nothing. */
 type Notice = { paymentId: string } | { ignored: string };

@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { HttpError } from '../../shared/http/errors';
 import { readBody } from '../../shared/http/readBody';
 import { type HttpResult, json } from '../../shared/http/responses';
@@ -14,16 +14,18 @@ import {
 } from '../../shared/payments/verifyOrQueue';
 
 /** The body's `status` is read only to be logged: the decision comes from Iamport, never the notice. */
-const inputSchema = z
-  .object({
-    imp_uid: z.optional(impUidSchema),
-    merchant_uid: z.optional(merchantUidSchema),
-    status: z.optional(z.string().check(z.maxLength(40))),
-    cancellation_id: z.optional(z.string().check(z.maxLength(100))),
-  })
-  .check(
-    z.refine((body) => body.imp_uid !== undefined || body.merchant_uid !== undefined, { path: ['imp_uid'] }),
-  );
+const inputSchema = v.pipe(
+  v.object({
+    imp_uid: v.optional(impUidSchema),
+    merchant_uid: v.optional(merchantUidSchema),
+    status: v.optional(v.pipe(v.string(), v.maxLength(40))),
+    cancellation_id: v.optional(v.pipe(v.string(), v.maxLength(100))),
+  }),
+  v.forward(
+    v.check((body) => body.imp_uid !== undefined || body.merchant_uid !== undefined),
+    ['imp_uid'],
+  ),
+);
 
 export interface WebhookOptions {
   /** Source IPs allowed to call; empty = any (the body is re-verified anyway). */

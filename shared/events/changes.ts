@@ -1,5 +1,6 @@
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { OUTBOX_BUCKET } from '../orders/indexes';
+import { nonEmpty } from '../validation';
 
 /**
  * Change records of the orders table, as DynamoDB Streams hands them to Lambda (view type
@@ -19,17 +20,17 @@ export const UNDELIVERED_EVENT_FILTER = {
 } as const;
 
 /** What a stream record must carry for the delivery: which order changed, and where in the shard. */
-export const changeRecordSchema = z.object({
-  eventName: z.enum(['INSERT', 'MODIFY', 'REMOVE']),
-  dynamodb: z.object({
-    Keys: z.object({ merchant_uid: z.object({ S: z.string().check(z.minLength(1)) }) }),
-    NewImage: z.optional(z.record(z.string(), z.unknown())),
-    OldImage: z.optional(z.record(z.string(), z.unknown())),
+export const changeRecordSchema = v.object({
+  eventName: v.picklist(['INSERT', 'MODIFY', 'REMOVE']),
+  dynamodb: v.object({
+    Keys: v.object({ merchant_uid: v.object({ S: nonEmpty }) }),
+    NewImage: v.optional(v.record(v.string(), v.unknown())),
+    OldImage: v.optional(v.record(v.string(), v.unknown())),
     /** Lambda's `itemIdentifier` for a partial batch failure. */
-    SequenceNumber: z.string().check(z.minLength(1)),
+    SequenceNumber: nonEmpty,
   }),
 });
-export type ChangeRecord = z.infer<typeof changeRecordSchema>;
+export type ChangeRecord = v.InferOutput<typeof changeRecordSchema>;
 
 /**
  * Whether `record` matches a filter pattern, as Lambda's event filtering reads the subset used here:

@@ -1,4 +1,6 @@
+import * as v from 'valibot';
 import type { OrderStore } from '../orders/store';
+import { failedPaths } from '../validation';
 import { changeRecordSchema, matchesFilter, UNDELIVERED_EVENT_FILTER } from './changes';
 import { type DispatchDeps, dispatchOutbox } from './dispatchOutbox';
 
@@ -26,12 +28,12 @@ export async function deliverChanges(
 ): Promise<ChangeBatchResponse> {
   const done = new Set<string>();
   for (const raw of records) {
-    const parsed = changeRecordSchema.safeParse(raw);
+    const parsed = v.safeParse(changeRecordSchema, raw);
     if (!parsed.success) {
-      deps.onMalformed?.(parsed.error);
+      deps.onMalformed?.(new Error(`malformed at ${failedPaths(parsed.issues).join(', ')}`));
       continue;
     }
-    const record = parsed.data;
+    const record = parsed.output;
     const merchantUid = record.dynamodb.Keys.merchant_uid.S;
     // One read per order and batch: its later records show what this read already saw or less.
     if (!matchesFilter(UNDELIVERED_EVENT_FILTER, record) || done.has(merchantUid)) continue;

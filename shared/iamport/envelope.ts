@@ -1,5 +1,5 @@
-import * as z from 'zod/mini';
-import type { $ZodError, $ZodType } from 'zod/v4/core';
+import * as v from 'valibot';
+import { failedPaths, int, type Schema } from '../validation';
 import {
   IamportMalformedResponseError,
   IamportNotFoundError,
@@ -9,12 +9,12 @@ import {
 } from './errors';
 
 /** Every Iamport answer, success or failure, is wrapped in this. `response` is checked per endpoint. */
-const envelopeSchema = z.object({
-  code: z.int(),
-  message: z.nullish(z.string()),
-  response: z.unknown(),
+const envelopeSchema = v.object({
+  code: int,
+  message: v.nullish(v.string()),
+  response: v.unknown(),
 });
-type Envelope = z.infer<typeof envelopeSchema>;
+type Envelope = v.InferOutput<typeof envelopeSchema>;
 
 /** 408 and 429 say "not now", like a 5xx: nothing was decided and the same call may succeed later. */
 function isTransientStatus(status: number): boolean {
@@ -32,14 +32,8 @@ function parseEnvelope(text: string): Envelope | undefined {
   } catch {
     return undefined;
   }
-  const parsed = envelopeSchema.safeParse(json);
-  return parsed.success ? parsed.data : undefined;
-}
-
-/** Names the fields that failed, never their values (the payload may hold a token or buyer data). */
-function describeIssues(error: $ZodError): string {
-  const paths = error.issues.map((issue) => (issue.path.length === 0 ? '(root)' : issue.path.join('.')));
-  return [...new Set(paths)].join(', ');
+  const parsed = v.safeParse(envelopeSchema, json);
+  return parsed.success ? parsed.output : undefined;
 }
 
 /**
@@ -56,12 +50,7 @@ function describeIssues(error: $ZodError): string {
  *   no envelope) → malformed: none of the endpoints this client calls answers like that.
  * @internal
  */
-export function interpretResponse<T>(
-  operation: string,
-  status: number,
-  text: string,
-  schema: $ZodType<T>,
-): T {
+export function interpretResponse<T>(operation: string, status: number, text: string, schema: Schema<T>): T {
   const httpStatus = status;
   if (isTransientStatus(status)) {
     throw new IamportUnavailableError(`${operation}: Iamport answered HTTP ${status}`, { httpStatus });
@@ -90,12 +79,13 @@ export function interpretResponse<T>(
       { httpStatus },
     );
   }
-  const parsed = z.safeParse(schema, envelope.response);
+  const parsed = v.safeParse(schema, envelope.response);
   if (!parsed.success) {
     throw new IamportMalformedResponseError(
-      `${operation}: response does not match the expected shape at ${describeIssues(parsed.error)}`,
-      { httpStatus, cause: parsed.error },
+      `${operation}: response does not match the expected shape at ${failedPaths(parsed.issues).join(', ')}`,
+      // No cause: valibot's issues carry the refused values, and an answer can hold a token.
+      { httpStatus },
     );
   }
-  return parsed.data;
+  return parsed.output;
 }

@@ -1,7 +1,7 @@
 import type { Dispatcher } from 'undici';
-import type { $ZodType } from 'zod/v4/core';
 import { describeTransportFailure } from '../net/describeTransportFailure';
 import { exchange } from '../net/exchange';
+import type { Schema } from '../validation';
 import { interpretResponse } from './envelope';
 import { IamportUnavailableError } from './errors';
 import { buildPath } from './paths';
@@ -27,7 +27,7 @@ export interface IamportRequest<T> {
   body?: Record<string, unknown>;
   /** Access token; sent as `Authorization: Bearer <token>`. */
   token?: string;
-  schema: $ZodType<T>;
+  schema: Schema<T>;
 }
 
 /** Sends one request and returns the endpoint's validated `response`. @internal */

@@ -1,4 +1,5 @@
-import * as z from 'zod/mini';
+import * as v from 'valibot';
+import { count, finiteNumber, int, nonEmpty, nonNegative, openString } from '../validation';
 
 /**
  * Iamport (PortOne V1) payment object, validated at the boundary.
@@ -13,38 +14,37 @@ export type KnownPaymentStatus = (typeof knownStatuses)[number];
 export type PaymentStatus = KnownPaymentStatus | (string & {});
 
 /** Iamport sends integer seconds with 0 for "not happened"; some fields are null on some PGs. */
-const unixSeconds = z.int().check(z.nonnegative());
-const optionalString = z.nullish(z.string());
-const nonEmpty = z.string().check(z.minLength(1));
+const unixSeconds = count;
+const optionalString = v.nullish(v.string());
 
-export const cancelHistoryEntrySchema = z.object({
+export const cancelHistoryEntrySchema = v.object({
   pg_tid: optionalString,
-  amount: z.number(),
+  amount: finiteNumber,
   cancelled_at: unixSeconds,
   reason: optionalString,
   cancellation_id: optionalString,
   receipt_url: optionalString,
 });
-export type CancelHistoryEntry = z.infer<typeof cancelHistoryEntrySchema>;
+export type CancelHistoryEntry = v.InferOutput<typeof cancelHistoryEntrySchema>;
 
-export const paymentSchema = z.object({
+export const paymentSchema = v.object({
   imp_uid: nonEmpty,
   merchant_uid: nonEmpty,
-  amount: z.number().check(z.nonnegative()),
-  cancel_amount: z._default(z.number().check(z.nonnegative()), 0),
-  currency: z._default(nonEmpty, 'KRW'),
-  status: nonEmpty as z.ZodMiniType<PaymentStatus>,
+  amount: nonNegative,
+  cancel_amount: v.optional(nonNegative, 0),
+  currency: v.optional(nonEmpty, 'KRW'),
+  status: openString<PaymentStatus>(),
   /** Required since 2026-01-26; absent on older answers, which were never test-channel payments. */
-  sandbox: z._default(z.boolean(), false),
+  sandbox: v.optional(v.boolean(), false),
   pay_method: optionalString,
   channel: optionalString,
   pg_provider: optionalString,
   pg_tid: optionalString,
   name: optionalString,
-  started_at: z.nullish(unixSeconds),
-  paid_at: z.nullish(unixSeconds),
-  failed_at: z.nullish(unixSeconds),
-  cancelled_at: z.nullish(unixSeconds),
+  started_at: v.nullish(unixSeconds),
+  paid_at: v.nullish(unixSeconds),
+  failed_at: v.nullish(unixSeconds),
+  cancelled_at: v.nullish(unixSeconds),
   fail_reason: optionalString,
   cancel_reason: optionalString,
   receipt_url: optionalString,
@@ -52,37 +52,37 @@ export const paymentSchema = z.object({
   vbank_name: optionalString,
   vbank_num: optionalString,
   vbank_holder: optionalString,
-  vbank_date: z.nullish(unixSeconds),
-  vbank_issued_at: z.nullish(unixSeconds),
+  vbank_date: v.nullish(unixSeconds),
+  vbank_issued_at: v.nullish(unixSeconds),
   /** A JSON *string* chosen by the merchant's front end; never trusted, parse defensively. */
-  custom_data: z.nullish(z.string()),
-  cancel_history: z.nullish(z.array(cancelHistoryEntrySchema)),
+  custom_data: v.nullish(v.string()),
+  cancel_history: v.nullish(v.array(cancelHistoryEntrySchema)),
   // Buyer personal data (buyer_name, buyer_tel, buyer_email, buyer_addr, buyer_postcode) is
   // deliberately not parsed: what we never hold we can never log.
 });
-export type Payment = z.infer<typeof paymentSchema>;
+export type Payment = v.InferOutput<typeof paymentSchema>;
 
-export const tokenResponseSchema = z.object({
+export const tokenResponseSchema = v.object({
   access_token: nonEmpty,
-  now: z.int(),
-  expired_at: z.int(),
+  now: int,
+  expired_at: int,
 });
-export type TokenResponse = z.infer<typeof tokenResponseSchema>;
+export type TokenResponse = v.InferOutput<typeof tokenResponseSchema>;
 
-export const paymentPageSchema = z.object({
-  total: z.int().check(z.nonnegative()),
-  previous: z.int().check(z.nonnegative()),
-  next: z.int().check(z.nonnegative()),
-  list: z.array(paymentSchema),
+export const paymentPageSchema = v.object({
+  total: count,
+  previous: count,
+  next: count,
+  list: v.array(paymentSchema),
 });
-export type PaymentPage = z.infer<typeof paymentPageSchema>;
+export type PaymentPage = v.InferOutput<typeof paymentPageSchema>;
 
-export const preparedSchema = z.object({
+export const preparedSchema = v.object({
   merchant_uid: nonEmpty,
-  amount: z.number(),
-  currency: z.nullish(z.string()),
+  amount: finiteNumber,
+  currency: v.nullish(v.string()),
 });
-export type Prepared = z.infer<typeof preparedSchema>;
+export type Prepared = v.InferOutput<typeof preparedSchema>;
 
 export const paymentSortings = ['-started', 'started', '-paid', 'paid', '-updated', 'updated'] as const;
 export type PaymentSorting = (typeof paymentSortings)[number];

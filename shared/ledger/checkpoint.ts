@@ -1,6 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { type OrderApi, orderApis } from '../orders/types';
+import { count, timestamp } from '../validation';
 import type { LedgerFindings } from './findings';
 
 /**
@@ -35,22 +36,22 @@ export interface LedgerCheckpointStore {
   put(checkpoint: LedgerCheckpoint): Promise<void>;
 }
 
-const count = z.int().check(z.gte(0));
-const group = z.object({
+const group = v.object({
   count,
-  examples: z.array(z.object({ merchant_uid: z.string(), attempt_id: z.string(), reason: z.string() })),
+  examples: v.array(v.object({ merchant_uid: v.string(), attempt_id: v.string(), reason: v.string() })),
 });
-const checkpointSchema = z.object({
-  api: z.enum(orderApis),
-  window_from: z.iso.datetime(),
-  window_until: z.iso.datetime(),
-  cursor: z.optional(z.string()),
-  deferred: z.optional(z.array(z.object({ merchant_uid: z.string(), attempt_id: z.string(), tries: count }))),
-  done: z.boolean(),
-  findings: z.object({
-    api: z.enum(orderApis),
-    window_from: z.iso.datetime(),
-    window_until: z.iso.datetime(),
+const utc = timestamp('utc');
+const checkpointSchema = v.object({
+  api: v.picklist(orderApis),
+  window_from: utc,
+  window_until: utc,
+  cursor: v.optional(v.string()),
+  deferred: v.optional(v.array(v.object({ merchant_uid: v.string(), attempt_id: v.string(), tries: count }))),
+  done: v.boolean(),
+  findings: v.object({
+    api: v.picklist(orderApis),
+    window_from: utc,
+    window_until: utc,
     pages: count,
     checked: count,
     consistent: count,
@@ -61,7 +62,7 @@ const checkpointSchema = z.object({
     unknown_orders: group,
     unsettled: group,
   }),
-  updated_at: z.iso.datetime(),
+  updated_at: utc,
 });
 
 /** The checkpoints in their own small table (`LEDGER_TABLE`, key `api`), apart from the orders. */
@@ -76,8 +77,8 @@ export function createDynamoCheckpointStore(
       );
       if (Item === undefined) return undefined;
       // A checkpoint this code cannot read (written by another version) starts the window again.
-      const parsed = checkpointSchema.safeParse(Item);
-      return parsed.success ? parsed.data : undefined;
+      const parsed = v.safeParse(checkpointSchema, Item);
+      return parsed.success ? parsed.output : undefined;
     },
     async put(checkpoint) {
       await doc.send(new PutCommand({ TableName: tableName, Item: checkpoint }));

@@ -1,13 +1,14 @@
-import * as z from 'zod/mini';
+import * as v from 'valibot';
+import { envNumber, issueLines, nonEmpty, valueFreeMessages } from '../validation';
 import type { LedgerSettings } from './checkLedger';
 
 /** The ledger check's own settings (the rest is the shared configuration). */
-const envSchema = z.object({
-  LEDGER_TABLE: z.string().check(z.minLength(1)),
+const envSchema = v.object({
+  LEDGER_TABLE: nonEmpty,
   /** A day by default: one window a day. */
-  LEDGER_WINDOW_HOURS: z._default(z.coerce.number().check(z.positive(), z.lte(24 * 30)), 24),
-  LEDGER_OVERLAP_MINUTES: z._default(z.coerce.number().check(z.gte(0), z.lte(24 * 60)), 60),
-  LEDGER_MAX_PAGES_PER_RUN: z._default(z.coerce.number().check(z.int(), z.positive()), 200),
+  LEDGER_WINDOW_HOURS: envNumber(24, { above: 0, max: 24 * 30 }),
+  LEDGER_OVERLAP_MINUTES: envNumber(60, { min: 0, max: 24 * 60 }),
+  LEDGER_MAX_PAGES_PER_RUN: envNumber(200, { integer: true, min: 1 }),
 });
 
 export interface LedgerConfig {
@@ -17,12 +18,11 @@ export interface LedgerConfig {
 }
 
 export function loadLedgerConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
-  const parsed = envSchema.safeParse(env);
+  const parsed = v.safeParse(envSchema, env, valueFreeMessages);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new Error(`invalid ledger configuration: ${problems.join('; ')}`);
+    throw new Error(`invalid ledger configuration: ${issueLines(parsed.issues).join('; ')}`);
   }
-  const e = parsed.data;
+  const e = parsed.output;
   return {
     table: e.LEDGER_TABLE,
     settings: {

@@ -56,8 +56,11 @@ export class OrderConflictError extends Error {
 /** A stored item failed validation: someone wrote an order we cannot read safely. */
 export class OrderCorruptError extends Error {
   readonly code = 'ORDER_CORRUPT';
-  constructor(merchantUid: string, options?: ErrorOptions) {
-    super(`order ${merchantUid} is not a valid order item`, options);
+  /** `fields`: where the item failed the order schema (names only: the values stay out of logs). */
+  constructor(merchantUid: string, fields: readonly string[] = []) {
+    super(
+      `order ${merchantUid} is not a valid order item${fields.length > 0 ? ` (at ${fields.join(', ')})` : ''}`,
+    );
     this.name = 'OrderCorruptError';
   }
 }

@@ -1,4 +1,5 @@
-import * as z from 'zod/mini';
+import * as v from 'valibot';
+import { count, finiteNumber, int, nonEmpty, nonNegative } from '../validation';
 import { orderStatuses } from './transitions';
 
 export { type OrderStatus, orderStatuses } from './transitions';
@@ -22,107 +23,105 @@ export const transitionSources = [
 ] as const;
 export type TransitionSource = (typeof transitionSources)[number];
 
-export const historyEntrySchema = z.object({
-  at: z.string(),
-  from: z.nullable(z.enum(orderStatuses)),
-  to: z.enum(orderStatuses),
-  imp_uid: z.nullable(z.string()),
+export const historyEntrySchema = v.object({
+  at: v.string(),
+  from: v.nullable(v.picklist(orderStatuses)),
+  to: v.picklist(orderStatuses),
+  imp_uid: v.nullable(v.string()),
   /** V2 orders: the attempt, by the name V2 merchants know (`imp_uid` is then null). */
-  transaction_id: z.optional(z.nullable(z.string())),
-  source: z.enum(transitionSources),
+  transaction_id: v.optional(v.nullable(v.string())),
+  source: v.picklist(transitionSources),
 });
-export type HistoryEntry = z.infer<typeof historyEntrySchema>;
+export type HistoryEntry = v.InferOutput<typeof historyEntrySchema>;
 
-export const vbankSchema = z.object({
-  num: z.string(),
-  bank: z.string(),
-  holder: z.string(),
+export const vbankSchema = v.object({
+  num: v.string(),
+  bank: v.string(),
+  holder: v.string(),
   /** Deposit deadline, unix seconds (Iamport's `vbank_date`). */
-  due: z.int(),
+  due: int,
 });
-export type VbankAccount = z.infer<typeof vbankSchema>;
+export type VbankAccount = v.InferOutput<typeof vbankSchema>;
 
 /**
  * A refund we started at Iamport (a tampered amount, or a second payment for an order already settled).
  * `requested` is a claim written *before* the cancel call so that concurrent verifications do not both
  * cancel; Iamport's checksum makes a retried cancel after a crash safe.
  */
-export const refundSchema = z.object({
+export const refundSchema = v.object({
   /** The refunded attempt: `imp_uid` on a V1 order, `transaction_id` on a V2 one (orders/attemptIds.ts). */
-  imp_uid: z.optional(z.string()),
-  transaction_id: z.optional(z.string()),
-  amount: z.number(),
-  reason: z.enum(['forgery', 'duplicate_payment']),
-  status: z.enum(['requested', 'done', 'failed']),
-  requested_at: z.string(),
-  completed_at: z.optional(z.string()),
-  cancellation_id: z.optional(z.string()),
-  message: z.optional(z.string()),
+  imp_uid: v.optional(v.string()),
+  transaction_id: v.optional(v.string()),
+  amount: finiteNumber,
+  reason: v.picklist(['forgery', 'duplicate_payment']),
+  status: v.picklist(['requested', 'done', 'failed']),
+  requested_at: v.string(),
+  completed_at: v.optional(v.string()),
+  cancellation_id: v.optional(v.string()),
+  message: v.optional(v.string()),
 });
-export type Refund = z.infer<typeof refundSchema>;
-
-const count = z.int().check(z.nonnegative());
+export type Refund = v.InferOutput<typeof refundSchema>;
 
 /**
  * An event recorded on the item in the same write as its transition (the outbox): it cannot be lost
  * between the state change and the send. Removed once every target accepted it.
  */
-export const outboxEntrySchema = z.object({
-  id: z.string(),
-  type: z.string(),
-  previous_status: z.nullable(z.enum(orderStatuses)),
-  status: z.enum(orderStatuses),
-  imp_uid: z.nullable(z.string()),
-  transaction_id: z.optional(z.nullable(z.string())),
-  version: z.int(),
-  occurred_at: z.string(),
+export const outboxEntrySchema = v.object({
+  id: v.string(),
+  type: v.string(),
+  previous_status: v.nullable(v.picklist(orderStatuses)),
+  status: v.picklist(orderStatuses),
+  imp_uid: v.nullable(v.string()),
+  transaction_id: v.optional(v.nullable(v.string())),
+  version: int,
+  occurred_at: v.string(),
   /** Targets that already accepted it; a retry skips them. */
-  delivered_to: z._default(z.array(z.string()), []),
-  attempts: z._default(count, 0),
+  delivered_to: v.optional(v.array(v.string()), () => []),
+  attempts: v.optional(count, 0),
   /** Unix seconds; the event sweeper leaves it alone before then (backoff). */
-  next_attempt_at: z._default(count, 0),
+  next_attempt_at: v.optional(count, 0),
 });
-export type OutboxEntry = z.infer<typeof outboxEntrySchema>;
+export type OutboxEntry = v.InferOutput<typeof outboxEntrySchema>;
 
 /**
  * An order item as stored. Items may also be written by the merchant's own systems, so fields we
  * add ourselves (`version`, `history`, `refunds`) are optional on read.
  */
-export const orderSchema = z.object({
-  merchant_uid: z.string().check(z.minLength(1)),
-  amount: z.number().check(z.nonnegative()),
-  currency: z._default(z.string().check(z.minLength(1)), 'KRW'),
-  name: z.optional(z.string()),
-  status: z.enum(orderStatuses),
+export const orderSchema = v.object({
+  merchant_uid: nonEmpty,
+  amount: nonNegative,
+  currency: v.optional(nonEmpty, 'KRW'),
+  name: v.optional(v.string()),
+  status: v.picklist(orderStatuses),
   /** Absent on orders written before V2: V1. */
-  api: z.optional(z.enum(orderApis)),
+  api: v.optional(v.picklist(orderApis)),
   /** The attempt that decided the status: V1 `imp_uid`, V2 `transaction_id`. */
-  imp_uid: z.optional(z.string()),
-  transaction_id: z.optional(z.string()),
-  pay_method: z.optional(z.string()),
+  imp_uid: v.optional(v.string()),
+  transaction_id: v.optional(v.string()),
+  pay_method: v.optional(v.string()),
   /** What Iamport reports as cancelled on the decisive attempt, for partial refunds. */
-  cancel_amount: z.optional(z.number().check(z.nonnegative())),
-  created_at: z.string(),
-  updated_at: z.string(),
+  cancel_amount: v.optional(nonNegative),
+  created_at: v.string(),
+  updated_at: v.string(),
   /** Counts transitions: the event of a transition is `merchant_uid:version`. */
-  version: z._default(count, 0),
+  version: v.optional(count, 0),
   /** Counts every write we make: the optimistic lock of read-decide-write. */
-  revision: z._default(count, 0),
-  history: z._default(z.array(historyEntrySchema), []),
-  vbank: z.optional(vbankSchema),
-  refunds: z._default(z.array(refundSchema), []),
+  revision: v.optional(count, 0),
+  history: v.optional(v.array(historyEntrySchema), () => []),
+  vbank: v.optional(vbankSchema),
+  refunds: v.optional(v.array(refundSchema), () => []),
   /** Unix seconds when the lost-result check is due; present only while a check is pending (sparse GSI). */
-  check_due_at: z.optional(z.int()),
+  check_due_at: v.optional(int),
   /** Partition key of the sparse `due-checks` index; set together with `check_due_at`. */
-  check_bucket: z.optional(z.string()),
-  check_attempt: z.optional(count),
+  check_bucket: v.optional(v.string()),
+  check_attempt: v.optional(count),
   /** Undelivered events by key `v<version>`; absent on items the merchant wrote directly. */
-  outbox: z.optional(z.record(z.string(), outboxEntrySchema)),
+  outbox: v.optional(v.record(v.string(), outboxEntrySchema)),
   /** Partition and sort key of the sparse `outbox-pending` index, present while events wait. */
-  outbox_bucket: z.optional(z.string()),
-  outbox_since: z.optional(z.int()),
+  outbox_bucket: v.optional(v.string()),
+  outbox_since: v.optional(int),
 });
-export type Order = z.infer<typeof orderSchema>;
+export type Order = v.InferOutput<typeof orderSchema>;
 
 /** Orders keep at most this many transitions; older ones are dropped first. */
 export const HISTORY_LIMIT = 50;

@@ -1,6 +1,6 @@
-import * as z from 'zod/mini';
-import type { $ZodType } from 'zod/v4/core';
-import { failedFields, parseJsonQuietly } from '../net/answers';
+import * as v from 'valibot';
+import { parseJsonQuietly } from '../net/answers';
+import { failedPaths, nonEmpty, type Schema } from '../validation';
 import {
   PortOneMalformedResponseError,
   PortOneNotFoundError,
@@ -10,18 +10,18 @@ import {
 } from './errors';
 
 /** Every V2 error answer: `{type, message}` (plus per-type fields such as `pgCode`, not needed here). */
-const errorBodySchema = z.object({ type: z.string().check(z.minLength(1)), message: z.optional(z.string()) });
+const errorBodySchema = v.object({ type: nonEmpty, message: v.optional(v.string()) });
 
 /** 408 and 429 say "not now", like a 5xx: the same call may succeed later. */
 function isTransientStatus(status: number): boolean {
   return status >= 500 || status === 408 || status === 429;
 }
 
-function errorBodyOf(text: string): z.infer<typeof errorBodySchema> | undefined {
+function errorBodyOf(text: string): v.InferOutput<typeof errorBodySchema> | undefined {
   const read = parseJsonQuietly(text);
   if (read === undefined) return undefined;
-  const parsed = errorBodySchema.safeParse(read.json);
-  return parsed.success ? parsed.data : undefined;
+  const parsed = v.safeParse(errorBodySchema, read.json);
+  return parsed.success ? parsed.output : undefined;
 }
 
 /** One HTTP answer, read to the end. @internal */
@@ -47,7 +47,7 @@ export interface Answer {
  * - 200 → the body, validated by `schema`; any other 2xx or 3xx → malformed.
  * @internal
  */
-export function answerOf<T>(answer: Answer, schema: $ZodType<T>): T {
+export function answerOf<T>(answer: Answer, schema: Schema<T>): T {
   const { operation, status, text } = answer;
   const httpStatus = status;
   const error = status === 200 ? undefined : errorBodyOf(text);
@@ -80,14 +80,12 @@ export function answerOf<T>(answer: Answer, schema: $ZodType<T>): T {
     });
   }
   const read = parseJsonQuietly(text);
-  const parsed = read === undefined ? undefined : z.safeParse(schema, read.json);
-  if (parsed?.success) return parsed.data;
+  const parsed = read === undefined ? undefined : v.safeParse(schema, read.json);
+  if (parsed?.success) return parsed.output;
   const problem =
     parsed === undefined
       ? 'is not JSON'
-      : `does not match the expected shape at ${failedFields(parsed.error)}`;
-  throw new PortOneMalformedResponseError(`${operation}: the answer ${problem}`, {
-    httpStatus,
-    cause: parsed?.error,
-  });
+      : `does not match the expected shape at ${failedPaths(parsed.issues).join(', ')}`;
+  // No cause: valibot's issues carry the refused values, and an answer can hold a secret.
+  throw new PortOneMalformedResponseError(`${operation}: the answer ${problem}`, { httpStatus });
 }

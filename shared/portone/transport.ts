@@ -1,6 +1,6 @@
 import type { Dispatcher } from 'undici';
-import type { $ZodType } from 'zod/v4/core';
 import { describeTransportFailure } from '../net/describeTransportFailure';
+import type { Schema } from '../validation';
 import { PortOneUnavailableError } from './errors';
 import { answerOf } from './responses';
 
@@ -27,7 +27,7 @@ export interface PortOneRequest<T> {
   body?: Record<string, unknown>;
   /** Sent as `Idempotency-Key`; checked by the caller. */
   idempotencyKey?: string;
-  schema: $ZodType<T>;
+  schema: Schema<T>;
 }
 
 /** Sends one request and resolves with its validated answer, or throws a `PortOneError`. @internal */

@@ -1,4 +1,5 @@
-import * as z from 'zod/mini';
+import * as v from 'valibot';
+import { count, int, nonEmpty, openString, timestamp } from '../validation';
 
 /**
  * PortOne V2 answers, validated at the boundary (shapes from PortOne's REST API reference,
@@ -15,11 +16,11 @@ import * as z from 'zod/mini';
 type Open<Known extends string> = Known | (string & {});
 
 /** V2 omits absent fields; a `null` is read the same way so a serializer change cannot fail a payment. */
-function absent<T extends z.ZodMiniType>(schema: T) {
-  return z.optional(
-    z.pipe(
-      z.nullable(schema),
-      z.transform((value: z.output<T> | null) => value ?? undefined),
+function absent<T extends v.GenericSchema>(schema: T) {
+  return v.optional(
+    v.pipe(
+      v.nullable(schema),
+      v.transform((value: v.InferOutput<T> | null) => value ?? undefined),
     ),
   );
 }
@@ -60,132 +61,106 @@ const requiredWhen = new Map<string, readonly ('channel' | 'paidAt')[]>([
   ['CANCELLED', ['channel']],
 ] satisfies [KnownPaymentStatus, readonly ('channel' | 'paidAt')[]][]);
 
+/** Amounts are integers in the currency's unit (whole won for KRW): exact, never fractional. */
+const amount = count;
+/** RFC 3339 with an offset, as PortOne writes every timestamp. Kept as a string: no clock maths here. */
+const rfc3339 = timestamp('any-offset');
+const id = nonEmpty;
+
+const virtualAccountMethodSchema = v.object({
+  type: v.literal(VIRTUAL_ACCOUNT_METHOD),
+  accountNumber: id,
+  /** A bank code such as `KOOKMIN`; an open list at PortOne. */
+  bank: absent(id),
+  remitteeName: absent(v.string()),
+  expiredAt: absent(rfc3339),
+  issuedAt: absent(rfc3339),
+});
+
 /**
- * The answer schemas, built on the first PortOne answer read, not when this module loads: every function
- * imports these types (the provider adapter), but only one that calls PortOne V2 needs the schemas, and
- * a V1-only stage never does.
+ * Any other method (card, transfer, easy pay, …) by its type alone. It refuses the virtual-account
+ * type, so a virtual account without its account number fails parsing instead of passing as "some
+ * method".
  */
-function buildSchemas() {
-  /** Amounts are integers in the currency's unit (whole won for KRW): exact, never fractional. */
-  const amount = z.int().check(z.nonnegative());
-  /** RFC 3339 with an offset, as PortOne writes every timestamp. Kept as a string: no clock maths here. */
-  const timestamp = z.iso.datetime({ offset: true });
-  const id = z.string().check(z.minLength(1));
+const otherMethodSchema = v.object({
+  type: v.pipe(
+    nonEmpty,
+    v.check((type) => type !== VIRTUAL_ACCOUNT_METHOD, 'a virtual account needs its details'),
+  ),
+});
 
-  const virtualAccountMethod = z.object({
-    type: z.literal(VIRTUAL_ACCOUNT_METHOD),
-    accountNumber: id,
-    /** A bank code such as `KOOKMIN`; an open list at PortOne. */
-    bank: absent(id),
-    remitteeName: absent(z.string()),
-    expiredAt: absent(timestamp),
-    issuedAt: absent(timestamp),
-  });
-
-  /**
-   * Any other method (card, transfer, easy pay, …) by its type alone. It refuses the virtual-account
-   * type, so a virtual account without its account number fails parsing instead of passing as "some
-   * method".
-   */
-  const otherMethod = z.object({
-    type: z.string().check(
-      z.minLength(1),
-      z.refine((type) => type !== VIRTUAL_ACCOUNT_METHOD, 'a virtual account needs its details'),
-    ),
-  });
-
-  const method = z.union([virtualAccountMethod, otherMethod]);
-
-  const cancellation = z.object({
-    id,
-    status: id as z.ZodMiniType<CancellationStatus>,
-    totalAmount: amount,
-    taxFreeAmount: absent(amount),
-    vatAmount: absent(amount),
-    reason: absent(z.string()),
-    requestedAt: absent(timestamp),
-    cancelledAt: absent(timestamp),
-  });
-
-  const amounts = z.object({
-    total: amount,
-    paid: amount,
-    cancelled: amount,
-    taxFree: absent(amount),
-  });
-
-  const payment = z
-    .object({
-      status: id as z.ZodMiniType<PaymentStatus>,
-      /** The `paymentId` the merchant chose. */
-      id,
-      /** PortOne's id of the attempt (`txId` in the browser; equals `imp_uid` for a V1 payment). */
-      transactionId: id,
-      storeId: id,
-      version: id as z.ZodMiniType<PortOneVersion>,
-      channel: absent(z.object({ type: id as z.ZodMiniType<ChannelType> })),
-      currency: id as z.ZodMiniType<Currency>,
-      amount: amounts,
-      method: absent(method),
-      orderName: absent(z.string()),
-      paidAt: absent(timestamp),
-      cancelledAt: absent(timestamp),
-      failedAt: absent(timestamp),
-      cancellations: absent(z.array(cancellation)),
-      failure: absent(
-        z.object({ reason: absent(z.string()), pgCode: absent(z.string()), pgMessage: absent(z.string()) }),
-      ),
-      /** Chosen by the merchant's front end; never trusted, parse defensively. */
-      customData: absent(z.string()),
-    })
-    .check(
-      z.superRefine((payment, context) => {
-        for (const field of requiredWhen.get(payment.status) ?? []) {
-          if (payment[field] === undefined) {
-            context.addIssue({ code: 'custom', path: [field], message: `required when ${payment.status}` });
-          }
-        }
-      }),
-    );
-
-  return {
-    virtualAccountMethod,
-    method,
-    cancellation,
-    payment,
-    cancelResponse: z.object({ cancellation }),
-    /** The pre-registration answers `{}`; anything else is dropped. */
-    preRegisterResponse: z.object({}),
-  };
-}
-
-type Schemas = ReturnType<typeof buildSchemas>;
-let schemas: Schemas | undefined;
-/** Each exported schema defers to the one set, built once on first use. */
-const built = (): Schemas => {
-  schemas ??= buildSchemas();
-  return schemas;
-};
-
-export type VirtualAccountMethod = z.infer<Schemas['virtualAccountMethod']>;
-export type PaymentMethod = z.infer<Schemas['method']>;
+const methodSchema = v.union([virtualAccountMethodSchema, otherMethodSchema]);
+export type VirtualAccountMethod = v.InferOutput<typeof virtualAccountMethodSchema>;
+export type PaymentMethod = v.InferOutput<typeof methodSchema>;
 
 /** Narrows a method to the virtual account's details (a plain `type ===` check cannot: the rest is open). */
 export function isVirtualAccountMethod(method: PaymentMethod | undefined): method is VirtualAccountMethod {
   return method?.type === VIRTUAL_ACCOUNT_METHOD;
 }
 
-export const cancellationSchema = z.lazy(() => built().cancellation);
-export type PaymentCancellation = z.infer<typeof cancellationSchema>;
+export const cancellationSchema = v.object({
+  id,
+  status: openString<CancellationStatus>(),
+  totalAmount: amount,
+  taxFreeAmount: absent(amount),
+  vatAmount: absent(amount),
+  reason: absent(v.string()),
+  requestedAt: absent(rfc3339),
+  cancelledAt: absent(rfc3339),
+});
+export type PaymentCancellation = v.InferOutput<typeof cancellationSchema>;
 
-export const paymentSchema = z.lazy(() => built().payment);
-export type Payment = z.infer<typeof paymentSchema>;
+const amountsSchema = v.object({
+  total: amount,
+  paid: amount,
+  cancelled: amount,
+  taxFree: absent(amount),
+});
 
-export const cancelResponseSchema = z.lazy(() => built().cancelResponse);
-export type CancelPaymentResponse = z.infer<typeof cancelResponseSchema>;
+export const paymentSchema = v.pipe(
+  v.object({
+    status: openString<PaymentStatus>(),
+    /** The `paymentId` the merchant chose. */
+    id,
+    /** PortOne's id of the attempt (`txId` in the browser; equals `imp_uid` for a V1 payment). */
+    transactionId: id,
+    storeId: id,
+    version: openString<PortOneVersion>(),
+    channel: absent(v.object({ type: openString<ChannelType>() })),
+    currency: openString<Currency>(),
+    amount: amountsSchema,
+    method: absent(methodSchema),
+    orderName: absent(v.string()),
+    paidAt: absent(rfc3339),
+    cancelledAt: absent(rfc3339),
+    failedAt: absent(rfc3339),
+    cancellations: absent(v.array(cancellationSchema)),
+    failure: absent(
+      v.object({ reason: absent(v.string()), pgCode: absent(v.string()), pgMessage: absent(v.string()) }),
+    ),
+    /** Chosen by the merchant's front end; never trusted, parse defensively. */
+    customData: absent(v.string()),
+  }),
+  v.rawCheck(({ dataset, addIssue }) => {
+    if (!dataset.typed) return;
+    const payment = dataset.value;
+    for (const field of requiredWhen.get(payment.status) ?? []) {
+      if (payment[field] === undefined) {
+        addIssue({
+          message: `required when ${payment.status}`,
+          path: [{ type: 'object', origin: 'value', input: payment, key: field, value: undefined }],
+        });
+      }
+    }
+  }),
+);
+export type Payment = v.InferOutput<typeof paymentSchema>;
+
+export const cancelResponseSchema = v.object({ cancellation: cancellationSchema });
+export type CancelPaymentResponse = v.InferOutput<typeof cancelResponseSchema>;
 
 /** The pre-registration answers `{}`; anything else is dropped. */
-export const preRegisterResponseSchema = z.lazy(() => built().preRegisterResponse);
+export const preRegisterResponseSchema = v.object({});
 
 /** Chooses the store when the secret may act on several; defaults to the client's `storeId`. */
 export interface StoreOption {
@@ -232,13 +207,11 @@ export interface ListPaymentsRequest extends StoreOption {
   pageSize: number;
 }
 
-export const paymentPageSchema = z.lazy(() =>
-  z.object({
-    items: z.array(paymentSchema),
-    page: z.object({ number: z.int(), size: z.int(), totalCount: z.int() }),
-  }),
-);
-export type PaymentPage = z.infer<typeof paymentPageSchema>;
+export const paymentPageSchema = v.object({
+  items: v.array(paymentSchema),
+  page: v.object({ number: int, size: int, totalCount: int }),
+});
+export type PaymentPage = v.InferOutput<typeof paymentPageSchema>;
 
 /** What the rest of `shared/` needs from PortOne V2; tests can fake it. */
 export interface PortOneApi {

@@ -1,5 +1,6 @@
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import fc from 'fast-check';
+import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { type RetryMessage, retryMessageSchema, retryReasons } from '../../shared/queue/types';
 import { processRetryMessage } from '../../shared/reconcile/processRetryMessage';
@@ -70,11 +71,11 @@ const validMessage: fc.Arbitrary<RetryMessage> = fc
   )
   // Valid means what the schema takes unchanged; anything else belongs to the malformed arbitraries.
   .filter((message: RetryMessage) => {
-    const parsed = retryMessageSchema.safeParse(message);
+    const parsed = v.safeParse(retryMessageSchema, message);
     return (
       parsed.success &&
-      parsed.data.imp_uid === message.imp_uid &&
-      parsed.data.merchant_uid === message.merchant_uid
+      parsed.output.imp_uid === message.imp_uid &&
+      parsed.output.merchant_uid === message.merchant_uid
     );
   });
 
@@ -150,8 +151,8 @@ const recordSpec: fc.Arbitrary<RecordSpec> = fc.oneof(
 
 function parseRetryMessage(body: string): RetryMessage | undefined {
   try {
-    const parsed = retryMessageSchema.safeParse(JSON.parse(body));
-    return parsed.success ? parsed.data : undefined;
+    const parsed = v.safeParse(retryMessageSchema, JSON.parse(body));
+    return parsed.success ? parsed.output : undefined;
   } catch {
     return undefined;
   }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
+import * as v from 'valibot';
 import { afterAll, describe, expect, it } from 'vitest';
-import { maxLength } from 'zod/mini';
 import { merchantUidSchema } from '../../shared/identifiers';
 import { orderStatuses } from '../../shared/orders/types';
 import {
@@ -290,7 +290,7 @@ describe('fuzz: HTTP routes of V1 (never a 5xx, never a change for invalid input
       })
       .filter(
         ({ merchant_uid, name }) =>
-          merchantUidSchema.check(maxLength(40)).safeParse(merchant_uid).success &&
+          v.safeParse(v.pipe(merchantUidSchema, v.maxLength(40)), merchant_uid).success &&
           merchant_uid === merchant_uid.trim() &&
           !SEEDED_MERCHANT_UIDS.includes(merchant_uid) &&
           (name === undefined || name.trim() !== ''),

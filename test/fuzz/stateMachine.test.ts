@@ -1,10 +1,12 @@
 import fc from 'fast-check';
+import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { type Payment, paymentSchema } from '../../shared/iamport/types';
 import { canTransition } from '../../shared/orders/transitions';
 import { type Order, orderSchema, orderStatuses } from '../../shared/orders/types';
 import { type DecideOptions, decide } from '../../shared/payments/decide';
 import { attemptFromIamport } from '../../shared/providers/iamportAttempt';
+import type { Schema } from '../../shared/validation';
 import { FIXED_NOW } from '../helpers/fakes';
 import {
   type AttemptKind,
@@ -243,10 +245,10 @@ const orderInput = fc.record(
   { requiredKeys: ['merchant_uid', 'amount', 'status', 'created_at', 'updated_at'] },
 );
 
-function parsed<T>(schema: { safeParse(input: unknown): { success: true; data: T } | { success: false } }) {
+function parsed<T>(schema: Schema<T>) {
   return (input: unknown): T | undefined => {
-    const result = schema.safeParse(input);
-    return result.success ? result.data : undefined;
+    const result = v.safeParse(schema, input);
+    return result.success ? result.output : undefined;
   };
 }
 

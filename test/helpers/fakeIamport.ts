@@ -1,3 +1,4 @@
+import * as v from 'valibot';
 import {
   cancelFromConsole,
   createSandbox,
@@ -107,7 +108,7 @@ export class FakeIamport implements IamportApi {
 
   /** The payment as Iamport now holds it, as the client reads it (uncounted). */
   payment(impUid: string): Payment {
-    return paymentSchema.parse(this.record(impUid).payment);
+    return v.parse(paymentSchema, this.record(impUid).payment);
   }
 
   /** The `cancellation_id`s the sandbox issued for `impUid`'s cancels (random, as Iamport's), in order. */

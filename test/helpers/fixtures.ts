@@ -1,3 +1,4 @@
+import * as v from 'valibot';
 import { type Payment, paymentSchema } from '../../shared/iamport/types';
 import { type Order, orderSchema, type Refund } from '../../shared/orders/types';
 
@@ -11,7 +12,7 @@ export const FIXED_UNIX = Math.floor(FIXED_NOW.getTime() / 1000);
 
 /** A valid Iamport payment: paid 14,000 KRW by card, not a test-channel payment, integer timestamps. */
 export function aPayment(overrides: Partial<Payment> = {}): Payment {
-  return paymentSchema.parse({
+  return v.parse(paymentSchema, {
     imp_uid: 'imp_100000000001',
     merchant_uid: 'order_1001',
     amount: 14_000,
@@ -52,7 +53,7 @@ export function aVbankPayment(overrides: Partial<Payment> = {}): Payment {
 /** A valid stored order: pending, 14,000 KRW, version 1, created by `POST /orders`. */
 export function anOrder(overrides: Partial<Order> = {}): Order {
   const at = new Date(FIXED_NOW.getTime() - 120_000).toISOString();
-  return orderSchema.parse({
+  return v.parse(orderSchema, {
     merchant_uid: 'order_1001',
     amount: 14_000,
     currency: 'KRW',

@@ -1,4 +1,5 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
+import * as v from 'valibot';
 import { CHECK_BUCKET, OUTBOX_BUCKET } from '../../shared/orders/indexes';
 import { clearOutboxIndexPlan, postponeEventPlan, removeEventPlans } from '../../shared/orders/outboxPlans';
 import type { OutboxStore } from '../../shared/orders/outboxStore';
@@ -14,6 +15,7 @@ import {
 import { type Order, orderSchema, type Refund } from '../../shared/orders/types';
 import type { Condition, Path, UpdatePlan, WritePlan } from '../../shared/orders/writePlan';
 import * as plans from '../../shared/orders/writePlans';
+import { failedPaths } from '../../shared/validation';
 import { FIXED_NOW, turn } from './fixtures';
 // ---------------------------------------------------------------------------------------------------
 // MemoryOrderStore
@@ -340,7 +342,7 @@ function locate(item: Record<string, unknown>, path: Path): [Record<string, unkn
 }
 
 function parse(merchantUid: string, item: Record<string, unknown>): Order {
-  const parsed = orderSchema.safeParse(item);
-  if (!parsed.success) throw new OrderCorruptError(merchantUid, { cause: parsed.error });
-  return parsed.data;
+  const parsed = v.safeParse(orderSchema, item);
+  if (!parsed.success) throw new OrderCorruptError(merchantUid, failedPaths(parsed.issues));
+  return parsed.output;
 }

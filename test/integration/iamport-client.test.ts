@@ -1,3 +1,4 @@
+import * as v from 'valibot';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { type SandboxHandle, startSandbox } from '../../sandbox';
@@ -60,7 +61,7 @@ async function control(method: string, path: string, body?: object): Promise<unk
 }
 
 async function createPayment(body: Record<string, unknown>): Promise<Payment> {
-  return paymentSchema.parse(await control('POST', '/payments', { notify: false, ...body }));
+  return v.parse(paymentSchema, await control('POST', '/payments', { notify: false, ...body }));
 }
 
 async function requestLog() {

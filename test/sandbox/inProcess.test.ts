@@ -1,3 +1,4 @@
+import * as v from 'valibot';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   completeCheckout,
@@ -156,7 +157,7 @@ describe('sandbox: the in-process IamportApi', () => {
   });
 
   it('seeds payments as given, changing a known imp_uid in place', async () => {
-    const seed = paymentSchema.parse({
+    const seed = v.parse(paymentSchema, {
       imp_uid: 'imp_100000000001',
       merchant_uid: 'order_seed',
       amount: 14_000,

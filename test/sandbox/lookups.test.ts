@@ -1,3 +1,4 @@
+import * as v from 'valibot';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { SandboxHandle } from '../../sandbox/index';
@@ -75,7 +76,7 @@ describe('sandbox: payment lookups', () => {
     expect(body.code).toBe(0);
     expect(body.message).toBeNull();
     const payment = z.record(z.string(), z.unknown()).parse(body.response);
-    expect(paymentSchema.safeParse(payment).success).toBe(true);
+    expect(v.safeParse(paymentSchema, payment).success).toBe(true);
     for (const field of [
       'buyer_name',
       'buyer_email',

@@ -10,6 +10,7 @@ import { projectRoot } from '../../local/serverlessConfig';
  */
 const mayImport: Record<string, readonly string[]> = {
   'shared/identifiers': [],
+  'shared/validation': [],
   'shared/net': [],
   'shared/config': [],
   'shared/logger': [],
@@ -86,8 +87,12 @@ const files = ['shared', 'functions', 'sandbox', 'local'].flatMap((folder) =>
 );
 const graph = new Map(files.map((file) => [file, imports(file)]));
 
+/** The validator's shared shapes: every part that validates may use them, like a library. */
+const everywhere = new Set(['shared/validation']);
+
 const allowed = (from: string, to: string): boolean =>
   from === to ||
+  everywhere.has(to) ||
   (mayImport[from] ?? []).some(
     (rule) => rule === to || (rule.endsWith('/*') && to.startsWith(rule.slice(0, -1))),
   );

@@ -1,13 +1,14 @@
+import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { impUidSchema, merchantUidSchema } from '../../shared/identifiers';
 
 describe('Schema: impUidSchema', () => {
   it.each(['imp_123456789012', 'imp_1', `imp_${'9'.repeat(40)}`, 'imp_AbC123'])('accepts %s', (value) => {
-    expect(impUidSchema.parse(value)).toBe(value);
+    expect(v.parse(impUidSchema, value)).toBe(value);
   });
 
   it.each([' imp_123456789012', 'imp_123456789012\n', '\u00a0imp_1'])('refuses, never trims, %j', (value) => {
-    expect(impUidSchema.safeParse(value).success).toBe(false);
+    expect(v.safeParse(impUidSchema, value).success).toBe(false);
   });
 
   it.each([
@@ -22,18 +23,18 @@ describe('Schema: impUidSchema', () => {
     ['a non-ASCII digit', 'imp_１２３'],
     ['the empty string', ''],
   ])('rejects %s', (_label, value) => {
-    expect(impUidSchema.safeParse(value).success).toBe(false);
+    expect(v.safeParse(impUidSchema, value).success).toBe(false);
   });
 
   it('rejects non-strings', () => {
-    expect(impUidSchema.safeParse(123).success).toBe(false);
-    expect(impUidSchema.safeParse(['imp_1']).success).toBe(false);
+    expect(v.safeParse(impUidSchema, 123).success).toBe(false);
+    expect(v.safeParse(impUidSchema, ['imp_1']).success).toBe(false);
   });
 });
 
 describe('Schema: merchantUidSchema', () => {
   it.each(['order_1001', 'ORD-2025-10-09-0001', '주문_1', 'a', 'x'.repeat(80)])('accepts %s', (value) => {
-    expect(merchantUidSchema.parse(value)).toBe(value);
+    expect(v.parse(merchantUidSchema, value)).toBe(value);
   });
 
   it.each([
@@ -48,7 +49,7 @@ describe('Schema: merchantUidSchema', () => {
     ['the empty string', ''],
     ['only whitespace', '   '],
   ])('rejects %s', (_label, value) => {
-    expect(merchantUidSchema.safeParse(value).success).toBe(false);
+    expect(v.safeParse(merchantUidSchema, value).success).toBe(false);
   });
 
   it.each([
@@ -61,11 +62,11 @@ describe('Schema: merchantUidSchema', () => {
     ['a zero-width space', '\u200bX'],
     ['a word joiner', 'X\u2060'],
   ])('refuses, never trims, %s', (_label, value) => {
-    const result = merchantUidSchema.safeParse(value);
+    const result = v.safeParse(merchantUidSchema, value);
     expect(result.success).toBe(false);
   });
 
   it('keeps inner spaces: an id is opaque', () => {
-    expect(merchantUidSchema.parse('order 1')).toBe('order 1');
+    expect(v.parse(merchantUidSchema, 'order 1')).toBe('order 1');
   });
 });

@@ -1,6 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import * as v from 'valibot';
+import { failedPaths } from '../../validation';
 import { CHECK_BUCKET, DUE_CHECKS_INDEX } from '../indexes';
 import {
   type DueCheck,
@@ -154,7 +156,7 @@ export function createDynamoOrderStore({
 }
 
 function parseOrder(merchantUid: string, item: Record<string, unknown>): Order {
-  const parsed = orderSchema.safeParse(item);
-  if (!parsed.success) throw new OrderCorruptError(merchantUid, { cause: parsed.error });
-  return parsed.data;
+  const parsed = v.safeParse(orderSchema, item);
+  if (!parsed.success) throw new OrderCorruptError(merchantUid, failedPaths(parsed.issues));
+  return parsed.output;
 }

@@ -1,10 +1,10 @@
+import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import * as z from 'zod/mini';
 import { HttpError } from '../../../shared/http/errors';
 import { validate } from '../../../shared/http/validate';
 import { impUidSchema, merchantUidSchema } from '../../../shared/identifiers';
 
-const schema = z.object({ imp_uid: impUidSchema, merchant_uid: z.optional(merchantUidSchema) });
+const schema = v.object({ imp_uid: impUidSchema, merchant_uid: v.optional(merchantUidSchema) });
 
 function failure(input: unknown): HttpError {
   try {
@@ -57,7 +57,7 @@ describe('Function: validate', () => {
   });
 
   it('joins nested paths with dots', () => {
-    const nested = z.object({ vbank: z.object({ num: z.string() }) });
+    const nested = v.object({ vbank: v.object({ num: v.string() }) });
 
     expect(() => validate(nested, { vbank: { num: 1 } })).toThrow('invalid or missing: vbank.num');
   });

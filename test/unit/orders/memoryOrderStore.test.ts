@@ -1,3 +1,4 @@
+import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { OrderConflictError } from '../../../shared/orders/store';
 import { orderSchema } from '../../../shared/orders/types';
@@ -14,7 +15,7 @@ describeOrderStoreContract(
       orders: store,
       outbox: store.outbox,
       seed: async (item) => {
-        store.put(orderSchema.parse(item));
+        store.put(v.parse(orderSchema, item));
       },
     };
   },

@@ -1,3 +1,4 @@
+import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { verifyPayment } from '../../../shared/payments/verifyPayment';
 import { type CancelPaymentRequest, type PortOneApi, paymentSchema } from '../../../shared/portone';
@@ -17,7 +18,8 @@ async function setup(amount: number) {
   const cancels: CancelPaymentRequest[] = [];
   const portone: PortOneApi = {
     getPayment: async () =>
-      paymentSchema.parse(
+      v.parse(
+        paymentSchema,
         paymentJson({
           amount: { total: amount, paid: amount, cancelled: 0, taxFree: 0, discount: 0, cancelledTaxFree: 0 },
         }),

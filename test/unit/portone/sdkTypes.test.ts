@@ -1,4 +1,5 @@
 import type * as sdk from '@portone/server-sdk/payment';
+import * as v from 'valibot';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import {
   type CancelPaymentRequest,
@@ -115,7 +116,7 @@ describe('our PortOne types line up with the SDK’s', () => {
   } satisfies sdk.PaidPayment;
 
   it('parses an SDK-typed paid payment into the same values where the two overlap', () => {
-    const parsed: Payment = paymentSchema.parse(paid);
+    const parsed: Payment = v.parse(paymentSchema, paid);
 
     expect(parsed).toMatchObject({
       status: paid.status,
@@ -155,7 +156,7 @@ describe('our PortOne types line up with the SDK’s', () => {
       },
     } satisfies sdk.CancelPaymentResponse;
 
-    expect(paymentSchema.parse(failed)).toMatchObject({ status: 'FAILED', failure: failed.failure });
-    expect(cancelResponseSchema.parse(answer)).toEqual(answer);
+    expect(v.parse(paymentSchema, failed)).toMatchObject({ status: 'FAILED', failure: failed.failure });
+    expect(v.parse(cancelResponseSchema, answer)).toEqual(answer);
   });
 });

@@ -1,3 +1,4 @@
+import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { decide } from '../../../shared/payments/decide';
 import { AttemptNotFoundError, ProviderUnavailableError } from '../../../shared/payments/provider';
@@ -15,7 +16,7 @@ import { portoneProvider } from '../../../shared/providers/portoneProvider';
 import { anOrder, FIXED_NOW } from '../../helpers/fakes';
 import { cancellationJson, paymentJson, virtualAccountJson } from '../portone/mockPortOne';
 
-const paid = () => paymentSchema.parse(paymentJson());
+const paid = () => v.parse(paymentSchema, paymentJson());
 
 describe('Function: attemptFromPortOne (the V2 adapter)', () => {
   it('maps a paid V2 payment: the paymentId is the order, the transaction the attempt', () => {
@@ -34,7 +35,7 @@ describe('Function: attemptFromPortOne (the V2 adapter)', () => {
   });
 
   it('reads an issued virtual account as awaiting a deposit, with the account and its deadline', () => {
-    const attempt = attemptFromPortOne(paymentSchema.parse(virtualAccountJson()));
+    const attempt = attemptFromPortOne(v.parse(paymentSchema, virtualAccountJson()));
     expect(attempt).toMatchObject({ state: 'awaiting_deposit', method: 'vbank' });
     expect(attempt.vbank).toEqual({
       num: '12345678901234',
@@ -46,7 +47,8 @@ describe('Function: attemptFromPortOne (the V2 adapter)', () => {
 
   it('reads any channel but LIVE as a test payment, refused where the stage refuses them', () => {
     const test = attemptFromPortOne(
-      paymentSchema.parse(
+      v.parse(
+        paymentSchema,
         paymentJson({ channel: { type: 'TEST', id: 'c', key: 'k', pgProvider: 'X', pgMerchantId: 'm' } }),
       ),
     );
@@ -59,7 +61,8 @@ describe('Function: attemptFromPortOne (the V2 adapter)', () => {
 
   it('keeps a partial cancel a cancel with what was returned, and a payment in progress undecided', () => {
     const partial = attemptFromPortOne(
-      paymentSchema.parse(
+      v.parse(
+        paymentSchema,
         paymentJson({
           status: 'PARTIAL_CANCELLED',
           amount: {
@@ -77,7 +80,7 @@ describe('Function: attemptFromPortOne (the V2 adapter)', () => {
     );
     expect(partial).toMatchObject({ state: 'cancelled', cancelledAmount: 4_000, lastCancellationId: 'c_2' });
     const ready = attemptFromPortOne(
-      paymentSchema.parse(paymentJson({ status: 'READY', paidAt: undefined })),
+      v.parse(paymentSchema, paymentJson({ status: 'READY', paidAt: undefined })),
     );
     expect(ready.state).toBe('in_progress');
     const options = { acceptSandboxPayments: false, refundLeaseMs: 60_000, now: FIXED_NOW };
