@@ -57,7 +57,7 @@ export async function writeReport(input: ReportInput): Promise<string> {
     '',
     '```sh',
     'npm ci',
-    'npm run bench                      # everything, rewrites BENCHMARKS.md (6–8 minutes on 2 cores)',
+    'npm run bench                      # everything, rewrites BENCHMARKS.md (about 10 minutes on 2 cores)',
     'npm run bench -- --quick           # a smoke run with fewer requests and runs; writes nothing',
     'npm run bench -- --only client     # one of: roundtrips, throughput, client, bundles, load (comma list)',
     'npm run bench -- --only load --write   # also rewrite BENCHMARKS.md from a partial run',
