@@ -40,8 +40,16 @@ export function timestamp(zone: 'utc' | 'any-offset') {
   const pattern = zone === 'utc' ? RFC_3339_UTC : RFC_3339;
   return v.pipe(
     v.string(),
-    v.check((value) => pattern.test(value) && !Number.isNaN(Date.parse(value)), 'not an RFC 3339 date-time'),
+    v.check((value) => pattern.test(value) && isCalendarDate(value), 'not an RFC 3339 date-time'),
   );
+}
+
+/** `Date.parse` rolls 2024-02-30 over into March; a date that does not exist is refused instead. */
+function isCalendarDate(value: string): boolean {
+  const [year = 0, month = 0, day = 0] = value.slice(0, 10).split('-').map(Number);
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
 /** An absolute `http:` or `https:` URL. */
@@ -98,12 +106,13 @@ export function envNumber(fallback: number, range: NumberRange) {
     max === undefined ? '' : ` of at most ${max}`,
   ].join('');
   const inRange = (value: number) =>
+    Number.isFinite(value) &&
     (!integer || Number.isSafeInteger(value)) &&
     (above === undefined || value > above) &&
     (min === undefined || value >= min) &&
     (max === undefined || value <= max);
   return v.optional(
-    v.pipe(v.string(), v.transform(Number), finiteNumber, v.check(inRange, `expected ${expected}`)),
+    v.pipe(v.string(), v.transform(Number), v.check(inRange, `expected ${expected}`)),
     String(fallback),
   );
 }
