@@ -226,7 +226,7 @@ export const client: Benchmark = {
             : {
                 note:
                   `client CPU ${fmt(cpuOf(ours))} ms vs ${fmt(cpuOf(bare))} ms per 1,000 lookups: what ours adds ` +
-                  'per call (the deadline, shared/net/exchange.ts; envelope mapping and zod validation), against ' +
+                  'per call (the deadline, shared/net/exchange.ts; envelope mapping and valibot validation), against ' +
                   'a sandbox answering in a fraction of a millisecond',
               }),
         },
@@ -248,7 +248,7 @@ export const client: Benchmark = {
       '- The legacy clients have no shared in-flight token refresh: a fresh instance hit by 10 concurrent lookups ' +
         'fetches the token once per lookup that starts before the first answer arrives (the getToken column).',
       '- Ours does more per call than the bare loop: one deadline over the whole exchange (a cleared ' +
-        '`setTimeout`, shared/net/exchange.ts), envelope and status mapping, zod validation of the payment. It ' +
+        '`setTimeout`, shared/net/exchange.ts), envelope and status mapping, valibot validation of the payment. It ' +
         "reads the body in undici's dispatch handler instead of through the `Readable` of `request()`, which " +
         'the bare loop pays for; so it can come out level with the bare loop or ahead of it.',
     ].join('\n');

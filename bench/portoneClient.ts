@@ -177,7 +177,7 @@ export const portoneClient: Benchmark = {
       `${fmt(lookups)} \`GET /payments/{paymentId}\` over 100 sandbox V2 payments per run, a fresh client per ` +
         `run, ${runs} runs per client, interleaved; wall time median with the range of the runs. Every answer ` +
         'is checked to be the payment asked for. The SDK runs on Node’s global `fetch` (undici inside, no ' +
-        'deadline, no validation); ours adds a per-call deadline and zod validation of the payment.',
+        'deadline, no validation); ours adds a per-call deadline and valibot validation of the payment.',
       '',
       ...tables.flatMap(({ mode, table }) => [`### ${mode.name}`, '', markdownTable(table), '']),
     ].join('\n');
