@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { maxChars } from './validation';
 
 /**
  * Identifier shapes accepted from the outside. Iamport issues `imp_` + digits; merchants choose
@@ -13,7 +14,7 @@ export const impUidSchema = v.pipe(v.string(), v.regex(/^imp_[0-9A-Za-z]{1,40}$/
 export const merchantUidSchema = v.pipe(
   v.string(),
   v.minLength(1),
-  v.maxLength(80),
+  maxChars(80),
   // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
   v.regex(/^[^\u0000-\u001f\u007f-\u009f\u2028\u2029]+$/, 'merchant_uid has control characters'),
   // \s covers Unicode spaces (NBSP, U+3000, U+FEFF, …); zero-width ones are just as invisible.

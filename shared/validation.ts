@@ -52,13 +52,23 @@ function isCalendarDate(value: string): boolean {
   return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
-/** An absolute `http:` or `https:` URL. */
+/**
+ * At most `max` characters counted as code points, an emoji being one: valibot's `maxLength` counts
+ * UTF-16 units (an emoji is two), zod counted code points, and so does a `VARCHAR(40)` behind
+ * Iamport's 40-character merchant_uid.
+ */
+export function maxChars(max: number) {
+  return v.check(
+    (value: string) => value.length <= max || [...value].length <= max,
+    `at most ${max} characters`,
+  );
+}
+
+/** An absolute `http://` or `https://` URL, surrounding whitespace dropped (a pasted newline, say). */
 export const httpUrl = v.pipe(
   v.string(),
-  v.check((value) => {
-    const url = URL.canParse(value) ? new URL(value) : undefined;
-    return url !== undefined && (url.protocol === 'http:' || url.protocol === 'https:');
-  }, 'not an http(s) URL'),
+  v.trim(),
+  v.check((value) => /^https?:\/\//i.test(value) && URL.canParse(value), 'not an http(s) URL'),
 );
 
 /**

@@ -12,16 +12,16 @@ import { orderApis } from '../../shared/orders/types';
 import { toOrderView } from '../../shared/orders/view';
 import { isTransientPortOneError } from '../../shared/portone/errors';
 import { type RegisterDeps, registerOrder } from '../../shared/register/registerOrder';
-import { finiteNumber } from '../../shared/validation';
+import { finiteNumber, maxChars } from '../../shared/validation';
 
 /** KRW has no minor unit: its amounts are whole won. Other currencies may carry cents. */
 const inputSchema = v.pipe(
   v.object({
     // Iamport's prepare API caps merchant_uid at 40 characters.
-    merchant_uid: v.pipe(merchantUidSchema, v.maxLength(40)),
+    merchant_uid: v.pipe(merchantUidSchema, maxChars(40)),
     amount: v.pipe(finiteNumber, v.gtValue(0), v.maxValue(1e12)),
     currency: v.optional(v.pipe(v.string(), v.regex(/^[A-Z]{3}$/)), 'KRW'),
-    name: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(200))),
+    name: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1), maxChars(200))),
     /** PortOne V2: the merchant_uid is the V2 paymentId. @default 'v1' */
     api: v.optional(v.picklist(orderApis)),
   }),

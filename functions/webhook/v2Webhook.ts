@@ -9,6 +9,7 @@ import { validate } from '../../shared/http/validate';
 import { merchantUidSchema } from '../../shared/identifiers';
 import { httpStack } from '../../shared/middleware/httpStack';
 import { type VerifyOrQueueDeps, verifyOrQueue } from '../../shared/payments/verifyOrQueue';
+import { maxChars } from '../../shared/validation';
 import { webhookStatusOf } from './webhook';
 
 export interface V2WebhookOptions {
@@ -22,7 +23,7 @@ export interface V2WebhookOptions {
 
 /** Version 2024-04-25: `{type, timestamp, data: {storeId, paymentId, transactionId, cancellationId?}}`. */
 const currentSchema = v.object({
-  type: v.pipe(v.string(), v.minLength(1), v.maxLength(100)),
+  type: v.pipe(v.string(), v.minLength(1), maxChars(100)),
   data: v.optional(v.object({ storeId: v.optional(v.string()), paymentId: v.optional(merchantUidSchema) })),
 });
 /** Version 2024-01-01: `{payment_id, tx_id, status}`, JSON or form. */

@@ -12,14 +12,15 @@ import {
   type VerifyOrQueueDeps,
   verifyOrQueue,
 } from '../../shared/payments/verifyOrQueue';
+import { maxChars } from '../../shared/validation';
 
 /** The body's `status` is read only to be logged: the decision comes from Iamport, never the notice. */
 const inputSchema = v.pipe(
   v.object({
     imp_uid: v.optional(impUidSchema),
     merchant_uid: v.optional(merchantUidSchema),
-    status: v.optional(v.pipe(v.string(), v.maxLength(40))),
-    cancellation_id: v.optional(v.pipe(v.string(), v.maxLength(100))),
+    status: v.optional(v.pipe(v.string(), maxChars(40))),
+    cancellation_id: v.optional(v.pipe(v.string(), maxChars(100))),
   }),
   v.forward(
     v.check((body) => body.imp_uid !== undefined || body.merchant_uid !== undefined),

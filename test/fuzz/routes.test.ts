@@ -3,6 +3,7 @@ import * as v from 'valibot';
 import { afterAll, describe, expect, it } from 'vitest';
 import { merchantUidSchema } from '../../shared/identifiers';
 import { orderStatuses } from '../../shared/orders/types';
+import { maxChars } from '../../shared/validation';
 import {
   eventOf,
   type FuzzRequest,
@@ -290,7 +291,7 @@ describe('fuzz: HTTP routes of V1 (never a 5xx, never a change for invalid input
       })
       .filter(
         ({ merchant_uid, name }) =>
-          v.safeParse(v.pipe(merchantUidSchema, v.maxLength(40)), merchant_uid).success &&
+          v.safeParse(v.pipe(merchantUidSchema, maxChars(40)), merchant_uid).success &&
           merchant_uid === merchant_uid.trim() &&
           !SEEDED_MERCHANT_UIDS.includes(merchant_uid) &&
           (name === undefined || name.trim() !== ''),

@@ -69,4 +69,9 @@ describe('Schema: merchantUidSchema', () => {
   it('keeps inner spaces: an id is opaque', () => {
     expect(v.parse(merchantUidSchema, 'order 1')).toBe('order 1');
   });
+
+  it('counts characters as code points: 80 emoji fit, 81 do not', () => {
+    expect(v.safeParse(merchantUidSchema, '😀'.repeat(80)).success).toBe(true);
+    expect(v.safeParse(merchantUidSchema, '😀'.repeat(81)).success).toBe(false);
+  });
 });

@@ -8,6 +8,7 @@ import {
   httpUrl,
   int,
   issueLines,
+  maxChars,
   openString,
   timestamp,
   valueFreeMessages,
@@ -66,11 +67,28 @@ describe('shared/validation', () => {
     });
   });
 
-  it('httpUrl takes absolute http(s) URLs only', () => {
+  it('httpUrl takes absolute http(s) URLs only, without the whitespace around them', () => {
     expect(accepts(httpUrl, 'https://api.iamport.kr')).toBe(true);
     expect(accepts(httpUrl, 'http://127.0.0.1:8080/x')).toBe(true);
-    for (const value of ['ftp://example.org', 'javascript:alert(1)', '/relative', 'not a url', ''])
+    expect(v.parse(httpUrl, ' https://api.portone.io\n')).toBe('https://api.portone.io');
+    for (const value of [
+      'ftp://example.org',
+      'javascript:alert(1)',
+      '/relative',
+      'not a url',
+      '',
+      'https:/x.com',
+      'http:host',
+    ])
       expect(accepts(httpUrl, value), value).toBe(false);
+  });
+
+  it('maxChars counts code points, not UTF-16 units', () => {
+    const three = v.pipe(v.string(), maxChars(3));
+    expect(accepts(three, '😀😀😀')).toBe(true);
+    expect(accepts(three, '😀😀😀😀')).toBe(false);
+    expect(accepts(three, 'abc')).toBe(true);
+    expect(accepts(three, 'abcd')).toBe(false);
   });
 
   describe('envNumber', () => {
