@@ -1,6 +1,7 @@
 import { loadConfig } from '../../shared/config';
 import { createLogger } from '../../shared/logger';
-import { createPorts, registerDeps } from '../../shared/runtime/deps';
+import { createPorts } from '../../shared/runtime/deps';
+import { registerDeps } from '../../shared/runtime/flows';
 import { createCreateOrderHandler } from './createOrder';
 
 const config = loadConfig();

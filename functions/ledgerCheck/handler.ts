@@ -5,9 +5,10 @@ import { loadLedgerConfig } from '../../shared/ledger/config';
 import { eventBridgeFindings } from '../../shared/ledger/publish';
 import { createLogger } from '../../shared/logger';
 import { verifyPayment } from '../../shared/payments/verifyPayment';
-import { createPorts, verifyDeps, verifyPorts } from '../../shared/runtime/deps';
+import { createPorts } from '../../shared/runtime/deps';
 import { documentClient } from '../../shared/runtime/dynamo';
 import { EVENT_SOURCE } from '../../shared/runtime/events';
+import { verifyDeps, verifyPorts } from '../../shared/runtime/flows';
 import { createLedgerCheckHandler } from './ledgerCheck';
 
 const config = loadConfig();

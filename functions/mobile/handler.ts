@@ -1,6 +1,7 @@
 import { loadConfig } from '../../shared/config';
 import { createLogger } from '../../shared/logger';
-import { createPorts, verifyDeps, verifyPorts } from '../../shared/runtime/deps';
+import { createPorts } from '../../shared/runtime/deps';
+import { verifyDeps, verifyPorts } from '../../shared/runtime/flows';
 import { createMobileHandler } from './mobile';
 
 const config = loadConfig();

@@ -1,6 +1,7 @@
 import { loadConfig } from '../../shared/config';
 import { createLogger } from '../../shared/logger';
-import { createPorts, reconcileDeps, verifyPorts } from '../../shared/runtime/deps';
+import { createPorts } from '../../shared/runtime/deps';
+import { reconcileDeps, verifyPorts } from '../../shared/runtime/flows';
 import { createRetryConsumer } from './retryConsumer';
 
 const config = loadConfig();

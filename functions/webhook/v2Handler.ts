@@ -1,6 +1,7 @@
 import { loadConfig } from '../../shared/config';
 import { createLogger } from '../../shared/logger';
-import { createPorts, verifyDeps, verifyPorts } from '../../shared/runtime/deps';
+import { createPorts } from '../../shared/runtime/deps';
+import { verifyDeps, verifyPorts } from '../../shared/runtime/flows';
 import { resolveSecrets } from '../../shared/runtime/secrets';
 import { createV2WebhookHandler } from './v2Webhook';
 

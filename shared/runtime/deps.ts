@@ -3,14 +3,9 @@ import type { Config } from '../config';
 import type { DispatchDeps } from '../events/dispatchOutbox';
 import type { IamportApi } from '../iamport/types';
 import type { OrderStore } from '../orders/store';
-import type { VerifyOrQueueDeps } from '../payments/verifyOrQueue';
 import type { PortOneApi } from '../portone';
-import { iamportProvider } from '../providers/iamportProvider';
-import { portoneProvider } from '../providers/portoneProvider';
 import type { DeadLetterSink } from '../queue/deadLetters';
 import type { RetryQueue } from '../queue/types';
-import type { ReconcileDeps } from '../reconcile/types';
-import type { RegisterDeps } from '../register/registerOrder';
 import { createOrderStoreFromConfig } from './dynamo';
 import { createDispatchDeps, createEventTargetsFromConfig, eventTargetsConfigured } from './events';
 import { createIamportFromConfig } from './iamport';
@@ -84,58 +79,4 @@ export async function createPorts<K extends PortName>(
 interface Closable {
   /** Releases what this call built (the Iamport client's sockets), not what it was given. */
   close(): Promise<void>;
-}
-
-/**
- * Ports every verifying entry point (and the retry consumer) needs; `portone` where configured. No
- * event targets: a transition's event leaves with the write, the delivery function sends it.
- */
-export const verifyPorts = ['iamport', 'portone', 'orders', 'queue'] as const;
-
-/** What a verifying entry point runs with. */
-export function verifyDeps(
-  config: Config,
-  ports: Pick<Ports, (typeof verifyPorts)[number]>,
-): VerifyOrQueueDeps {
-  return {
-    provider: iamportProvider(ports.iamport),
-    ...(ports.portone ? { v2Provider: portoneProvider(ports.portone) } : {}),
-    orders: ports.orders,
-    queue: ports.queue,
-    acceptSandboxPayments: config.acceptSandboxPayments,
-    retryBaseSeconds: config.retryBaseSeconds,
-  };
-}
-
-/** What the retry consumer runs with. */
-export function reconcileDeps(
-  config: Config,
-  ports: Pick<Ports, (typeof verifyPorts)[number] | 'deadLetters'>,
-): ReconcileDeps {
-  return {
-    ...verifyDeps(config, ports),
-    deadLetters: ports.deadLetters,
-    settings: {
-      reconcileAfterSeconds: config.reconcileAfterSeconds,
-      reconcileMaxAgeSeconds: config.reconcileMaxAgeSeconds,
-      retryBaseSeconds: config.retryBaseSeconds,
-    },
-  };
-}
-
-/** What `POST /orders` runs with. */
-export function registerDeps(
-  config: Config,
-  ports: Pick<Ports, 'iamport' | 'portone' | 'orders' | 'queue'>,
-  logger: Logger,
-): RegisterDeps {
-  return {
-    orders: ports.orders,
-    iamport: ports.iamport,
-    ...(ports.portone ? { portone: ports.portone } : {}),
-    queue: ports.queue,
-    reconcileAfterSeconds: config.reconcileAfterSeconds,
-    onScheduleFailure: (error) =>
-      logger.warn('lost-result check not queued; the sweeper will find it', { error }),
-  };
 }

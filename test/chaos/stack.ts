@@ -45,15 +45,15 @@ import { createSqsDeadLetterSink, createSqsRetryQueue } from '../../shared/queue
 import type { RetryQueue } from '../../shared/queue/types';
 import { type ReconcileSettings, SWEEP_LEASE_SECONDS } from '../../shared/reconcile/schedule';
 import { clientOptions } from '../../shared/runtime/clientOptions';
+import { createPorts } from '../../shared/runtime/deps';
+import { createOrderStoreFromConfig, documentClient } from '../../shared/runtime/dynamo';
+import { createDispatchDeps, EVENT_SOURCE } from '../../shared/runtime/events';
 import {
   reconcileDeps as buildReconcileDeps,
-  createPorts,
   registerDeps,
   verifyDeps,
   verifyPorts,
-} from '../../shared/runtime/deps';
-import { createOrderStoreFromConfig, documentClient } from '../../shared/runtime/dynamo';
-import { createDispatchDeps, EVENT_SOURCE } from '../../shared/runtime/events';
+} from '../../shared/runtime/flows';
 import { createPortOneFromConfig } from '../../shared/runtime/portone';
 import { invoker, lambdaContext } from '../helpers/invoke';
 import { serveHandlers } from '../helpers/lambdaHttp';

@@ -32,13 +32,8 @@ import type { Order, Refund } from '../../shared/orders/types';
 import type { VerifyOrQueueDeps } from '../../shared/payments/verifyOrQueue';
 import type { DeadLetterSink } from '../../shared/queue/deadLetters';
 import type { ReconcileDeps } from '../../shared/reconcile/processRetryMessage';
-import {
-  type Ports,
-  reconcileDeps,
-  registerDeps,
-  verifyDeps,
-  type verifyPorts,
-} from '../../shared/runtime/deps';
+import type { Ports } from '../../shared/runtime/deps';
+import { reconcileDeps, registerDeps, verifyDeps, type verifyPorts } from '../../shared/runtime/flows';
 import { FakePortOne } from '../helpers/fakePortOne';
 import {
   anOrder,

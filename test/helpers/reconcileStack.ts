@@ -8,7 +8,7 @@ import { createLogger } from '../../shared/logger';
 import { createSqsDeadLetterSink, createSqsRetryQueue } from '../../shared/queue/SqsRetryQueue';
 import type { ReconcileDeps } from '../../shared/reconcile/processRetryMessage';
 import type { ReconcileSettings } from '../../shared/reconcile/schedule';
-import { reconcileDeps as buildReconcileDeps } from '../../shared/runtime/deps';
+import { reconcileDeps as buildReconcileDeps } from '../../shared/runtime/flows';
 import { lambdaContext } from './invoke';
 import { queueDepth } from './queueDepth';
 import { startTestStack, type TestStack } from './stack';

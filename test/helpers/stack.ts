@@ -16,8 +16,9 @@ import { createLogger } from '../../shared/logger';
 import type { OrderStore } from '../../shared/orders/store';
 import type { VerifyOrQueueDeps } from '../../shared/payments/verifyOrQueue';
 import type { RetryMessage, RetryQueue } from '../../shared/queue/types';
-import { createPorts, type Ports, verifyDeps, verifyPorts } from '../../shared/runtime/deps';
+import { createPorts, type Ports } from '../../shared/runtime/deps';
 import { createDispatchDeps } from '../../shared/runtime/events';
+import { verifyDeps, verifyPorts } from '../../shared/runtime/flows';
 import { RecordingTarget } from './recordingTarget';
 import { testConfig } from './testConfig';
 

@@ -6,8 +6,9 @@ import { createLogger } from '../../shared/logger';
 import type { OrderStore } from '../../shared/orders/store';
 import type { Order } from '../../shared/orders/types';
 import { type VerifyDeps, verifyPayment } from '../../shared/payments/verifyPayment';
-import { createPorts, verifyDeps, verifyPorts } from '../../shared/runtime/deps';
+import { createPorts } from '../../shared/runtime/deps';
 import { eventTargetsConfigured } from '../../shared/runtime/events';
+import { verifyDeps, verifyPorts } from '../../shared/runtime/flows';
 import type { RecordingTarget } from '../helpers/recordingTarget';
 import {
   payInSandbox,

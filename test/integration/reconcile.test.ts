@@ -7,7 +7,7 @@ import { createWebhookHandler } from '../../functions/webhook/webhook';
 import { createLogger } from '../../shared/logger';
 import type { Order } from '../../shared/orders/types';
 import { MAX_SPECULATIVE_ATTEMPTS } from '../../shared/reconcile/schedule';
-import { registerDeps } from '../../shared/runtime/deps';
+import { registerDeps } from '../../shared/runtime/flows';
 import { formEvent, httpApiEvent, jsonEvent } from '../helpers/events';
 import { invoker } from '../helpers/invoke';
 import { serveHandlers } from '../helpers/lambdaHttp';

@@ -8,7 +8,7 @@ import { createV2WebhookHandler } from '../../functions/webhook/v2Webhook';
 import { demoV2StoreId, demoV2WebhookSecret } from '../../sandbox';
 import { createLogger } from '../../shared/logger';
 import type { Order } from '../../shared/orders/types';
-import { registerDeps } from '../../shared/runtime/deps';
+import { registerDeps } from '../../shared/runtime/flows';
 import { formEvent, httpApiEvent, jsonEvent } from '../helpers/events';
 import { invoker } from '../helpers/invoke';
 import { eventually, type ReconcileStack, startReconcileStack } from '../helpers/reconcileStack';

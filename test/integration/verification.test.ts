@@ -6,7 +6,7 @@ import { createMobileHandler } from '../../functions/mobile/mobile';
 import { createWebhookHandler } from '../../functions/webhook/webhook';
 import { createLogger } from '../../shared/logger';
 import type { Order } from '../../shared/orders/types';
-import { registerDeps } from '../../shared/runtime/deps';
+import { registerDeps } from '../../shared/runtime/flows';
 import { formEvent, httpApiEvent, jsonEvent } from '../helpers/events';
 import { invoker } from '../helpers/invoke';
 import { serveHandlers } from '../helpers/lambdaHttp';
