@@ -14,8 +14,8 @@ export const finiteNumber = v.pipe(v.number(), v.finite());
 /** An integer that a double holds exactly. */
 export const int = v.pipe(v.number(), v.safeInteger());
 /** A non-negative integer: counts, unix seconds, KRW amounts. */
-export const count = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
-export const nonNegative = v.pipe(v.number(), v.finite(), v.minValue(0));
+export const count = v.pipe(int, v.minValue(0));
+export const nonNegative = v.pipe(finiteNumber, v.minValue(0));
 export const nonEmpty = v.pipe(v.string(), v.minLength(1));
 
 /** A non-empty string typed as an open union (`Known | (string & {})`): a value added later still parses. */

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { parseJsonQuietly } from '../net/answers';
 import { failedPaths, int, type Schema } from '../validation';
 import {
   IamportMalformedResponseError,
@@ -26,13 +27,9 @@ function isTransientStatus(status: number): boolean {
  * a slice of the input in its message, and on `/users/getToken` that slice can be the access token.
  */
 function parseEnvelope(text: string): Envelope | undefined {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  const parsed = v.safeParse(envelopeSchema, json);
+  const read = parseJsonQuietly(text);
+  if (read === undefined) return undefined;
+  const parsed = v.safeParse(envelopeSchema, read.json);
   return parsed.success ? parsed.output : undefined;
 }
 

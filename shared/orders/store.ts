@@ -1,4 +1,14 @@
-import type { Order, OrderApi, OrderStatus, Refund, TransitionSource, VbankAccount } from './types';
+import * as v from 'valibot';
+import { failedPaths } from '../validation';
+import {
+  type Order,
+  type OrderApi,
+  type OrderStatus,
+  orderSchema,
+  type Refund,
+  type TransitionSource,
+  type VbankAccount,
+} from './types';
 
 /** Fields a transition writes besides the status; each comes from Iamport's answer, never a request. */
 export interface OrderPatch {
@@ -63,6 +73,13 @@ export class OrderCorruptError extends Error {
     );
     this.name = 'OrderCorruptError';
   }
+}
+
+/** A stored item as an order, or OrderCorruptError naming where it is not one; every store reads through it. */
+export function parseStoredOrder(merchantUid: string, item: Record<string, unknown>): Order {
+  const parsed = v.safeParse(orderSchema, item);
+  if (!parsed.success) throw new OrderCorruptError(merchantUid, failedPaths(parsed.issues));
+  return parsed.output;
 }
 
 /**

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { impUidSchema, merchantUidSchema } from '../identifiers';
-import { int } from '../validation';
+import { count } from '../validation';
 
 export const retryReasons = ['iamport_unavailable', 'lost_result_check', 'sweep'] as const;
 
@@ -15,9 +15,9 @@ export const retryMessageSchema = v.pipe(
     merchant_uid: v.optional(merchantUidSchema),
     imp_uid: v.optional(impUidSchema),
     reason: v.picklist(retryReasons),
-    attempt: v.pipe(int, v.minValue(0), v.maxValue(1000)),
+    attempt: v.pipe(count, v.maxValue(1000)),
     /** Unix seconds before which the work must not run: waits beyond SQS's 900 s cap are re-enqueued. */
-    not_before: v.optional(v.pipe(int, v.minValue(0))),
+    not_before: v.optional(count),
     /**
      * Public-route work whose ids named no order we hold (an imp_uid alone, from an unvouched sender):
      * retried a few times only, then dropped, not dead-lettered (shared/payments/verifyOrQueue.ts).

@@ -1,5 +1,4 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
-import * as v from 'valibot';
 import { CHECK_BUCKET, OUTBOX_BUCKET } from '../../shared/orders/indexes';
 import { clearOutboxIndexPlan, postponeEventPlan, removeEventPlans } from '../../shared/orders/outboxPlans';
 import type { OutboxStore } from '../../shared/orders/outboxStore';
@@ -8,14 +7,13 @@ import {
   type HotPathResult,
   type NewOrder,
   OrderConflictError,
-  OrderCorruptError,
   type OrderStore,
+  parseStoredOrder,
   type TransitionWrite,
 } from '../../shared/orders/store';
-import { type Order, orderSchema, type Refund } from '../../shared/orders/types';
+import type { Order, Refund } from '../../shared/orders/types';
 import type { Condition, Path, UpdatePlan, WritePlan } from '../../shared/orders/writePlan';
 import * as plans from '../../shared/orders/writePlans';
-import { failedPaths } from '../../shared/validation';
 import { FIXED_NOW, turn } from './fixtures';
 // ---------------------------------------------------------------------------------------------------
 // MemoryOrderStore
@@ -105,7 +103,7 @@ export class MemoryOrderStore implements OrderStore {
 
   /** Stores an item as another system would write it: no counters, no condition, no version bump. */
   put(order: Order): this {
-    this.items.set(order.merchant_uid, parse(order.merchant_uid, structuredClone(order)));
+    this.items.set(order.merchant_uid, parseStoredOrder(order.merchant_uid, structuredClone(order)));
     return this;
   }
 
@@ -253,7 +251,7 @@ export class MemoryOrderStore implements OrderStore {
   private apply(merchantUid: string, plan: WritePlan): Order | undefined {
     const current = this.items.get(merchantUid);
     if (!holds(plan.condition, current)) return undefined;
-    const next = parse(
+    const next = parseStoredOrder(
       merchantUid,
       plan.kind === 'put' ? structuredClone(plan.item) : updated(current, plan),
     );
@@ -339,10 +337,4 @@ function locate(item: Record<string, unknown>, path: Path): [Record<string, unkn
     parent = child as Record<string, unknown>;
   }
   return [parent, path[path.length - 1] ?? path[0]];
-}
-
-function parse(merchantUid: string, item: Record<string, unknown>): Order {
-  const parsed = v.safeParse(orderSchema, item);
-  if (!parsed.success) throw new OrderCorruptError(merchantUid, failedPaths(parsed.issues));
-  return parsed.output;
 }

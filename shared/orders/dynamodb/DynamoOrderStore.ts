@@ -1,17 +1,15 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import * as v from 'valibot';
-import { failedPaths } from '../../validation';
 import { CHECK_BUCKET, DUE_CHECKS_INDEX } from '../indexes';
 import {
   type DueCheck,
   type HotPathResult,
   OrderConflictError,
-  OrderCorruptError,
   type OrderStore,
+  parseStoredOrder,
 } from '../store';
-import { type Order, orderSchema } from '../types';
+import type { Order } from '../types';
 import type { PutPlan, UpdatePlan } from '../writePlan';
 import {
   createPlan,
@@ -56,7 +54,7 @@ export function createDynamoOrderStore({
     const { Item } = await doc.send(
       new GetCommand({ TableName: tableName, Key: { merchant_uid: merchantUid }, ConsistentRead: true }),
     );
-    return Item === undefined ? undefined : parseOrder(merchantUid, Item);
+    return Item === undefined ? undefined : parseStoredOrder(merchantUid, Item);
   }
 
   /** One UpdateItem; OrderConflictError when the plan's condition did not hold. */
@@ -70,7 +68,7 @@ export function createDynamoOrderStore({
           ReturnValues: 'ALL_NEW',
         }),
       );
-      return parseOrder(merchantUid, Attributes ?? {});
+      return parseStoredOrder(merchantUid, Attributes ?? {});
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException)
         throw new OrderConflictError(merchantUid, { cause: error });
@@ -94,7 +92,9 @@ export function createDynamoOrderStore({
    * ALL_OLD (dynalite) answers without it: then, and when there is no item, a consistent read stands in.
    */
   async function refusedItem(merchantUid: string, error: ConditionalCheckFailedException) {
-    return error.Item === undefined ? get(merchantUid) : parseOrder(merchantUid, unmarshall(error.Item));
+    return error.Item === undefined
+      ? get(merchantUid)
+      : parseStoredOrder(merchantUid, unmarshall(error.Item));
   }
 
   async function hotPath(merchantUid: string, plan: UpdatePlan): Promise<HotPathResult> {
@@ -153,10 +153,4 @@ export function createDynamoOrderStore({
     leaseCheck: async (merchantUid, dueAt, nextDueAt) =>
       (await attempt(merchantUid, leaseCheckPlan(dueAt, nextDueAt))) !== undefined,
   };
-}
-
-function parseOrder(merchantUid: string, item: Record<string, unknown>): Order {
-  const parsed = v.safeParse(orderSchema, item);
-  if (!parsed.success) throw new OrderCorruptError(merchantUid, failedPaths(parsed.issues));
-  return parsed.output;
 }
