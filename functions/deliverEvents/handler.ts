@@ -1,10 +1,10 @@
 import { loadConfig } from '../../shared/config';
 import { createLogger } from '../../shared/logger';
-import { createPorts } from '../../shared/runtime/deps';
+import { createDispatchPorts } from '../../shared/runtime/events';
 import { createDeliverEvents } from './deliverEvents';
 
 const config = loadConfig();
 const logger = createLogger('deliver-events');
-const { orders, dispatch } = await createPorts(config, logger, ['orders', 'dispatch']);
+const { orders, dispatch } = await createDispatchPorts(config, logger);
 
 export const handler = createDeliverEvents({ ...dispatch, orders }, logger);

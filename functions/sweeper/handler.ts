@@ -1,10 +1,14 @@
 import { loadConfig } from '../../shared/config';
 import { createLogger } from '../../shared/logger';
-import { createPorts } from '../../shared/runtime/deps';
+import { createDispatchPorts } from '../../shared/runtime/events';
+import { createRetryQueueFromConfig } from '../../shared/runtime/queue';
 import { createSweeper } from './sweeper';
 
 const config = loadConfig();
 const logger = createLogger('sweeper');
-const { orders, queue, dispatch } = await createPorts(config, logger, ['orders', 'queue', 'dispatch']);
+const { orders, dispatch } = await createDispatchPorts(config, logger);
 
-export const handler = createSweeper({ orders, queue, events: dispatch }, logger);
+export const handler = createSweeper(
+  { orders, queue: createRetryQueueFromConfig(config), events: dispatch },
+  logger,
+);

@@ -7,7 +7,7 @@ import type { PortOneApi } from '../portone';
 import type { DeadLetterSink } from '../queue/deadLetters';
 import type { RetryQueue } from '../queue/types';
 import { createOrderStoreFromConfig } from './dynamo';
-import { createDispatchDeps, createEventTargetsFromConfig, eventTargetsConfigured } from './events';
+import { createDispatchDeps, createEventTargetsFromConfig, recordsEvents } from './events';
 import { createIamportFromConfig } from './iamport';
 import { createPortOneFromConfig } from './portone';
 import { createDeadLetterSinkFromConfig, createRetryQueueFromConfig } from './queue';
@@ -32,7 +32,9 @@ export type PortName = keyof Ports;
  * the chaos run and the benchmarks give what they fake or count, and take the rest as deployed).
  * The order store records events exactly when there is a target to send them to: the stage's
  * configuration says so (no target is built for that), or the dispatcher given has targets (tests).
- * Only the delivery function and the sweeper build the targets (`dispatch`).
+ * Only the delivery function and the sweeper build the targets (`dispatch`); they, and the order view,
+ * build their few ports from the same builders without this function (`createDispatchPorts`,
+ * `createOrderStoreFromConfig`), so that their bundles carry no chunk of a port they never build.
  */
 export async function createPorts<K extends PortName>(
   config: Config,
@@ -55,9 +57,7 @@ export async function createPorts<K extends PortName>(
     ...(portone ? { portone } : {}),
     ...(need('orders')
       ? {
-          orders: createOrderStoreFromConfig(config, {
-            recordEvents: dispatch ? dispatch.targets.length > 0 : eventTargetsConfigured(config),
-          }),
+          orders: createOrderStoreFromConfig(config, { recordEvents: recordsEvents(config, dispatch) }),
         }
       : {}),
     ...(need('queue') ? { queue: createRetryQueueFromConfig(config) } : {}),

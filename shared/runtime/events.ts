@@ -4,7 +4,8 @@ import type { DispatchDeps } from '../events/dispatchOutbox';
 import { createLogTarget } from '../events/logTarget';
 import type { EventTarget } from '../events/types';
 import { createDynamoOutboxStore } from '../orders/dynamodb/DynamoOutboxStore';
-import { documentClient } from './dynamo';
+import type { OrderStore } from '../orders/store';
+import { createOrderStoreFromConfig, documentClient } from './dynamo';
 
 /** EventBridge `Source` of every order event: what the merchant's rules match on. */
 export const EVENT_SOURCE = 'iamport-verify';
@@ -12,6 +13,15 @@ export const EVENT_SOURCE = 'iamport-verify';
 /** Whether this stage sends events anywhere, so transitions record them; nothing is built. */
 export function eventTargetsConfigured(config: Pick<Config, 'events'>): boolean {
   return Boolean(config.events.busName || config.events.webhook || config.events.log);
+}
+
+/**
+ * Whether the order store writes each transition's event: exactly when there is a target to send it
+ * to. The dispatcher's targets decide when one was built (a test gives its own), else the stage's
+ * configuration.
+ */
+export function recordsEvents(config: Pick<Config, 'events'>, dispatch?: DispatchDeps): boolean {
+  return dispatch ? dispatch.targets.length > 0 : eventTargetsConfigured(config);
 }
 
 /**
@@ -57,5 +67,22 @@ export function createDispatchDeps(
         event_id: entry?.id,
         error: error instanceof Error ? error.message : String(error),
       }),
+  };
+}
+
+/**
+ * What the functions that send events run on (the delivery function, the sweeper): the order store
+ * and the dispatcher over this stage's targets. Apart from `createPorts` so that their bundles hold
+ * no other port's code: each port `createPorts` may build is a chunk of its own, and the chunks it
+ * shares with the handler are more files a cold start loads (docs/decisions.md, "Cold start").
+ */
+export async function createDispatchPorts(
+  config: Pick<Config, 'events' | 'ordersTable' | 'dynamoEndpoint' | 'awsRequestTimeoutMs'>,
+  logger: Logger,
+): Promise<{ orders: OrderStore; dispatch: DispatchDeps }> {
+  const dispatch = createDispatchDeps(config, await createEventTargetsFromConfig(config, logger), logger);
+  return {
+    orders: createOrderStoreFromConfig(config, { recordEvents: recordsEvents(config, dispatch) }),
+    dispatch,
   };
 }
