@@ -90,6 +90,11 @@ export interface OrderStore {
   /** Strongly consistent read: decisions must see the latest write. */
   get(merchantUid: string): Promise<Order | undefined>;
   /**
+   * Strongly consistent reads of several orders in as few round trips as the engine allows (DynamoDB:
+   * one BatchGetItem per 100 keys); an id with no order is absent from the answer.
+   */
+  getMany(merchantUids: readonly string[]): Promise<ReadonlyMap<string, Order>>;
+  /**
    * Creates a `pending` order with its first lost-result check due at `checkDueAt` (unix seconds);
    * if the merchant_uid exists, returns the stored one untouched.
    */

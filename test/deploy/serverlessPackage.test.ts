@@ -212,6 +212,7 @@ describe('serverless package (prod): order events after the request', () => {
     const actions = actionsOf('DeliverEventsLambdaFunction');
     expect(actions).toEqual(
       [
+        'dynamodb:BatchGetItem',
         'dynamodb:DescribeStream',
         'dynamodb:GetItem',
         'dynamodb:GetRecords',

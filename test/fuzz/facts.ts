@@ -247,6 +247,7 @@ export function scheduled(s: fc.Scheduler): Wrap {
     }),
     orders: (inner) => ({
       get: (merchantUid) => after('get', () => inner.get(merchantUid)),
+      getMany: (merchantUids) => after('getMany', () => inner.getMany(merchantUids)),
       create: (order, now, due) => after('create', () => inner.create(order, now, due)),
       transition: (order, write, now) =>
         after(`transition ${write.to}`, () => inner.transition(order, write, now)),

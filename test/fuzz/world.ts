@@ -99,6 +99,12 @@ export class RecordingOrderStore extends MemoryOrderStore {
     return super.get(merchantUid);
   }
 
+  override async getMany(merchantUids: readonly string[]): Promise<ReadonlyMap<string, Order>> {
+    this.read.push(...merchantUids);
+    for (const merchantUid of merchantUids) this.touch(merchantUid);
+    return super.getMany(merchantUids);
+  }
+
   override async transition(order: Order, write: TransitionWrite, now: Date): Promise<Order> {
     this.touch(order.merchant_uid);
     return super.transition(order, write, now);

@@ -40,6 +40,7 @@ export type Interleaving = (store: MemoryOrderStore) => void | Promise<void>;
 export class MemoryOrderStore implements OrderStore {
   readonly calls: Record<OrderStoreMethod, number> = {
     get: 0,
+    getMany: 0,
     create: 0,
     transition: 0,
     transitionFromPending: 0,
@@ -155,6 +156,17 @@ export class MemoryOrderStore implements OrderStore {
     this.calls.get += 1;
     await turn();
     return this.peek(merchantUid);
+  }
+
+  async getMany(merchantUids: readonly string[]): Promise<ReadonlyMap<string, Order>> {
+    this.calls.getMany += 1;
+    await turn();
+    const found = new Map<string, Order>();
+    for (const merchantUid of new Set(merchantUids)) {
+      const order = this.peek(merchantUid);
+      if (order) found.set(merchantUid, order);
+    }
+    return found;
   }
 
   async create(input: NewOrder, now: Date, checkDueAt?: number): Promise<{ created: boolean; order: Order }> {

@@ -1,11 +1,18 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { CHECK_BUCKET, DUE_CHECKS_INDEX } from '../indexes';
 import {
   type DueCheck,
   type HotPathResult,
   OrderConflictError,
+  OrderCorruptError,
   type OrderStore,
   parseStoredOrder,
 } from '../store';
@@ -40,6 +47,11 @@ export interface DynamoOrderStoreOptions {
   recordEvents?: boolean;
 }
 
+/** BatchGetItem's most keys per request. */
+const BATCH_GET_LIMIT = 100;
+/** Requests per 100 keys before the keys DynamoDB left unprocessed are read one by one. */
+const BATCH_GET_ROUNDS = 3;
+
 /**
  * OrderStore on one DynamoDB table keyed by `merchant_uid`. No transactions (dynalite has none): each
  * change is a single conditional write. What it writes and on which condition is decided by the plans
@@ -55,6 +67,41 @@ export function createDynamoOrderStore({
       new GetCommand({ TableName: tableName, Key: { merchant_uid: merchantUid }, ConsistentRead: true }),
     );
     return Item === undefined ? undefined : parseStoredOrder(merchantUid, Item);
+  }
+
+  /**
+   * BatchGetItem, 100 keys a request (its limit). Keys DynamoDB leaves unprocessed (throttling, the
+   * 16 MB answer limit) are asked again; those still left after that are read one by one, so the
+   * answer is complete: an absent id has no order.
+   */
+  async function getMany(merchantUids: readonly string[]): Promise<ReadonlyMap<string, Order>> {
+    const found = new Map<string, Order>();
+    const ids = [...new Set(merchantUids)];
+    for (let start = 0; start < ids.length; start += BATCH_GET_LIMIT) {
+      let keys: Record<string, unknown>[] = ids
+        .slice(start, start + BATCH_GET_LIMIT)
+        .map((merchantUid) => ({ merchant_uid: merchantUid }));
+      for (let round = 0; keys.length > 0 && round < BATCH_GET_ROUNDS; round++) {
+        const { Responses, UnprocessedKeys } = await doc.send(
+          new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys, ConsistentRead: true } } }),
+        );
+        for (const item of Responses?.[tableName] ?? []) {
+          const merchantUid = item.merchant_uid;
+          if (typeof merchantUid !== 'string')
+            throw new OrderCorruptError(String(merchantUid), ['merchant_uid']);
+          found.set(merchantUid, parseStoredOrder(merchantUid, item));
+        }
+        keys = UnprocessedKeys?.[tableName]?.Keys ?? [];
+        // Unprocessed keys mean the table is busy: wait a little longer each time, as AWS advises.
+        if (keys.length > 0) await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** round));
+      }
+      for (const key of keys) {
+        const merchantUid = key.merchant_uid;
+        const order = typeof merchantUid === 'string' ? await get(merchantUid) : undefined;
+        if (order) found.set(order.merchant_uid, order);
+      }
+    }
+    return found;
   }
 
   /** One UpdateItem; OrderConflictError when the plan's condition did not hold. */
@@ -122,6 +169,8 @@ export function createDynamoOrderStore({
 
   return {
     get,
+
+    getMany,
 
     create: (input, now, checkDueAt) => put(createPlan(input, now, checkDueAt)),
 

@@ -51,12 +51,65 @@ describe('Function: deliverEvents (the stream consumer)', () => {
     const { dispatch } = memoryEvents(orders);
     const handler = createDeliverEvents({ ...dispatch, orders }, createLogger('test'));
     await orders.scheduleCheck(orders.stored(MERCHANT_UID), { dueAt: 1, attempt: 2 }, FIXED_NOW);
-    const reads = orders.calls.get;
+    const reads = orders.calls.get + orders.calls.getMany;
 
     const response = await handler({ Records: orders.takeChanges() });
 
     expect(response).toEqual({ batchItemFailures: [] });
-    expect(orders.calls.get).toBe(reads);
+    expect(orders.calls.get + orders.calls.getMany).toBe(reads);
+  });
+
+  it('reads the orders of a batch in one request, not one per record', async () => {
+    const second = 'order_1002';
+    const orders = new MemoryOrderStore(anOrder(), anOrder({ merchant_uid: second }));
+    const { dispatch, target } = memoryEvents(orders);
+    for (const merchantUid of [MERCHANT_UID, second])
+      await orders.transition(orders.stored(merchantUid), paid, FIXED_NOW);
+    const handler = createDeliverEvents({ ...dispatch, orders }, createLogger('test'));
+    const before = { get: orders.calls.get, getMany: orders.calls.getMany };
+
+    expect(await handler({ Records: orders.takeChanges() })).toEqual({ batchItemFailures: [] });
+
+    expect(target.received.map((event) => event.merchant_uid)).toEqual([MERCHANT_UID, second]);
+    expect({ get: orders.calls.get, getMany: orders.calls.getMany }).toEqual({
+      get: before.get,
+      getMany: before.getMany + 1,
+    });
+  });
+
+  it('reads one by one when the batch read fails: an unreadable order fails at its own record', async () => {
+    const broken = 'order_1002';
+    const orders = new MemoryOrderStore(anOrder(), anOrder({ merchant_uid: broken }));
+    const { dispatch, target } = memoryEvents(orders);
+    for (const merchantUid of [MERCHANT_UID, broken])
+      await orders.transition(orders.stored(merchantUid), paid, FIXED_NOW);
+    const unreadable = new Error('not a valid order item');
+    const reading = {
+      getMany: async () => {
+        throw unreadable;
+      },
+      get: async (merchantUid: string) => {
+        if (merchantUid === broken) throw unreadable;
+        return orders.get(merchantUid);
+      },
+    };
+    const errors: unknown[] = [];
+    const handler = createDeliverEvents(
+      { ...dispatch, orders: reading, onError: (error) => errors.push(error) },
+      createLogger('test'),
+    );
+    const records = orders.takeChanges();
+
+    const response = await handler({ Records: records });
+
+    const brokenRecord = records.find((record) => JSON.stringify(record).includes(broken)) as {
+      dynamodb: { SequenceNumber: string };
+    };
+    expect(response).toEqual({
+      batchItemFailures: [{ itemIdentifier: brokenRecord.dynamodb.SequenceNumber }],
+    });
+    expect(target.received.map((event) => event.merchant_uid)).toEqual([MERCHANT_UID]);
+    expect(errors).toEqual([unreadable]);
   });
 
   it('reports the first refused record for the stream to retry, and writes nothing down', async () => {

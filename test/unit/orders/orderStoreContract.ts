@@ -200,6 +200,22 @@ export function describeOrderStoreContract(
       expect(order).toMatchObject({ cancel_amount: HISTORY_LIMIT, version: HISTORY_LIMIT + 2 });
     });
 
+    it('reads many orders at once, past one request’s 100 keys: each as get reads it, none for a missing id', async () => {
+      const store = makeStore();
+      const orders = await Promise.all(Array.from({ length: 103 }, () => created(store)));
+      const paid = await store.transition(orders[0] as Order, paidBy('imp_many'), later);
+      const missing = uid();
+      const ids = [...orders.map((order) => order.merchant_uid), missing, paid.merchant_uid];
+
+      const found = await store.getMany(ids);
+
+      expect(found.size).toBe(orders.length);
+      expect(found.has(missing)).toBe(false);
+      expect(found.get(paid.merchant_uid)).toEqual(paid);
+      for (const order of orders.slice(1)) expect(found.get(order.merchant_uid)).toEqual(order);
+      expect(await store.getMany([])).toEqual(new Map());
+    });
+
     describe('transitionFromPending', () => {
       const write: TransitionWrite = paidBy('imp_1');
 
