@@ -6,6 +6,6 @@ import { createCompleteHandler } from './complete';
 
 const config = loadConfig();
 const logger = createLogger('payments-complete');
-const ports = await createPorts(config, logger, verifyPorts);
+const ports = await createPorts(config, verifyPorts);
 
 export const handler = createCompleteHandler(verifyDeps(config, ports), logger, config.allowedOrigins);

@@ -6,7 +6,7 @@ import { createCompleteHandler } from './complete';
 
 const config = loadConfig();
 const logger = createLogger('v2-payments-complete');
-const ports = await createPorts(config, logger, verifyPorts);
+const ports = await createPorts(config, verifyPorts);
 
 /** `POST /v2/payments/complete`: the same completion, for PortOne V2's `{paymentId}`. */
 export const handler = createCompleteHandler(verifyDeps(config, ports), logger, config.allowedOrigins, 'v2');

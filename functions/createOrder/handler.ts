@@ -6,6 +6,6 @@ import { createCreateOrderHandler } from './createOrder';
 
 const config = loadConfig();
 const logger = createLogger('orders-create');
-const ports = await createPorts(config, logger, ['iamport', 'portone', 'orders', 'queue']);
+const ports = await createPorts(config, ['iamport', 'portone', 'orders', 'queue']);
 
 export const handler = createCreateOrderHandler(registerDeps(config, ports, logger), logger);

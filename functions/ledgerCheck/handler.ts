@@ -14,7 +14,7 @@ import { createLedgerCheckHandler } from './ledgerCheck';
 const config = loadConfig();
 const ledger = loadLedgerConfig();
 const logger = createLogger('ledger-check');
-const ports = await createPorts(config, logger, verifyPorts);
+const ports = await createPorts(config, verifyPorts);
 const deps = verifyDeps(config, ports);
 
 export const handler = createLedgerCheckHandler(

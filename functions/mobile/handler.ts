@@ -6,6 +6,6 @@ import { createMobileHandler } from './mobile';
 
 const config = loadConfig();
 const logger = createLogger('payments-complete-mobile');
-const ports = await createPorts(config, logger, verifyPorts);
+const ports = await createPorts(config, verifyPorts);
 
 export const handler = createMobileHandler(verifyDeps(config, ports), logger, config.resultPageUrl);

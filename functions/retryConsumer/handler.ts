@@ -6,6 +6,6 @@ import { createRetryConsumer } from './retryConsumer';
 
 const config = loadConfig();
 const logger = createLogger('retry-consumer');
-const ports = await createPorts(config, logger, [...verifyPorts, 'deadLetters']);
+const ports = await createPorts(config, [...verifyPorts, 'deadLetters']);
 
 export const handler = createRetryConsumer(reconcileDeps(config, ports), logger);

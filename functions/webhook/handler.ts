@@ -6,7 +6,7 @@ import { createWebhookHandler } from './webhook';
 
 const config = loadConfig();
 const logger = createLogger('payments-webhook');
-const ports = await createPorts(config, logger, verifyPorts);
+const ports = await createPorts(config, verifyPorts);
 
 export const handler = createWebhookHandler(verifyDeps(config, ports), logger, {
   allowedIps: config.webhookAllowedIps,

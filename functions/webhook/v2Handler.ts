@@ -7,7 +7,7 @@ import { createV2WebhookHandler } from './v2Webhook';
 
 const config = loadConfig();
 const logger = createLogger('v2-payments-webhook');
-const ports = await createPorts(config, logger, verifyPorts);
+const ports = await createPorts(config, verifyPorts);
 
 /** The webhook secrets as configured: a list, or one SSM SecureString holding it (comma-separated). */
 async function webhookSecrets(): Promise<string[]> {

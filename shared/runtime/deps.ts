@@ -1,4 +1,3 @@
-import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Config } from '../config';
 import type { DispatchDeps } from '../events/dispatchOutbox';
 import type { IamportApi } from '../iamport/types';
@@ -7,7 +6,7 @@ import type { PortOneApi } from '../portone';
 import type { DeadLetterSink } from '../queue/deadLetters';
 import type { RetryQueue } from '../queue/types';
 import { createOrderStoreFromConfig } from './dynamo';
-import { createDispatchDeps, createEventTargetsFromConfig, recordsEvents } from './events';
+import { recordsEvents } from './events';
 import { createIamportFromConfig } from './iamport';
 import { createPortOneFromConfig } from './portone';
 import { createDeadLetterSinkFromConfig, createRetryQueueFromConfig } from './queue';
@@ -20,7 +19,11 @@ export interface Ports {
   orders: OrderStore;
   queue: RetryQueue;
   deadLetters: DeadLetterSink;
-  /** Where the events of transitions go: the configured targets over the order table's outbox. */
+  /**
+   * Where the events of transitions go: the configured targets over the order table's outbox. Never
+   * built here (the delivery function and the sweeper build it with `createDispatchPorts`); a test
+   * stack gives its own, and then the order store records events exactly when it has targets.
+   */
   dispatch: DispatchDeps;
 }
 
@@ -32,37 +35,32 @@ export type PortName = keyof Ports;
  * the chaos run and the benchmarks give what they fake or count, and take the rest as deployed).
  * The order store records events exactly when there is a target to send them to: the stage's
  * configuration says so (no target is built for that), or the dispatcher given has targets (tests).
- * Only the delivery function and the sweeper build the targets (`dispatch`); they, and the order view,
- * build their few ports from the same builders without this function (`createDispatchPorts`,
- * `createOrderStoreFromConfig`), so that their bundles carry no chunk of a port they never build.
+ * The order view, the delivery function and the sweeper build their few ports from the same builders
+ * without this function (`createOrderStoreFromConfig`, `createDispatchPorts`), so that their bundles
+ * carry no chunk of a port they never build.
  */
-export async function createPorts<K extends PortName>(
+export async function createPorts<K extends Exclude<PortName, 'dispatch'>>(
   config: Config,
-  logger: Logger,
   needs: readonly K[],
   given: Partial<Ports> = {},
 ): Promise<Pick<Ports, K> & Closable> {
   const need = (name: PortName) => (needs as readonly PortName[]).includes(name) && given[name] === undefined;
   // Both may read SSM at a cold start: side by side, not one after the other.
-  const [targets, iamport, portone] = await Promise.all([
-    need('dispatch') ? createEventTargetsFromConfig(config, logger) : undefined,
+  const [iamport, portone] = await Promise.all([
     need('iamport') ? createIamportFromConfig(config) : undefined,
     need('portone') ? createPortOneFromConfig(config) : undefined,
   ]);
-  const dispatch =
-    given.dispatch ?? (targets === undefined ? undefined : createDispatchDeps(config, targets, logger));
   const ports: Partial<Ports> = {
     ...given,
     ...(iamport ? { iamport } : {}),
     ...(portone ? { portone } : {}),
     ...(need('orders')
       ? {
-          orders: createOrderStoreFromConfig(config, { recordEvents: recordsEvents(config, dispatch) }),
+          orders: createOrderStoreFromConfig(config, { recordEvents: recordsEvents(config, given.dispatch) }),
         }
       : {}),
     ...(need('queue') ? { queue: createRetryQueueFromConfig(config) } : {}),
     ...(need('deadLetters') ? { deadLetters: createDeadLetterSinkFromConfig(config) } : {}),
-    ...(need('dispatch') && dispatch ? { dispatch } : {}),
   };
   for (const name of needs) {
     // V2 is optional: a stage without its configuration serves V1 alone.

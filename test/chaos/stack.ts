@@ -464,7 +464,7 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
       const portone = await createPortOneFromConfig(config);
       if (!portone) throw new Error('the chaos stage serves V2');
       portOnes.push(portone);
-      const built = await createPorts(config, logger, [...verifyPorts, 'deadLetters'], {
+      const built = await createPorts(config, [...verifyPorts, 'deadLetters'], {
         iamport: iamportClient(),
         portone: countingClient(portone, counters.iamportErrors, 'V2'),
         queue: countingQueue(sqsQueue, queueWho, counters.enqueued),

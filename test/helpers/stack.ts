@@ -97,7 +97,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
   const queue = new RecordingQueue();
   const events = new RecordingTarget();
   const dispatch = createDispatchDeps(config, [events], logger);
-  const ports = await createPorts(config, logger, verifyPorts, {
+  const ports = await createPorts(config, verifyPorts, {
     queue: options.queue ?? queue,
     dispatch,
   });

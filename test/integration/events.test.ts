@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startDynamoAnswersProxy } from '../../local/dynamoAnswers';
 import type { DispatchDeps } from '../../shared/events/dispatchOutbox';
 import { OUTBOX_GRACE_SECONDS, sweepOutbox } from '../../shared/events/sweepOutbox';
-import { createLogger } from '../../shared/logger';
 import type { OrderStore } from '../../shared/orders/store';
 import type { Order } from '../../shared/orders/types';
 import { type VerifyDeps, verifyPayment } from '../../shared/payments/verifyPayment';
@@ -68,7 +67,7 @@ async function unseen(): Promise<{ deps: VerifyDeps; close(): Promise<void> }> {
     IAMPORT_BASE_URL: stack.sandbox.url,
     DYNAMODB_ENDPOINT: inject('dynamoEndpoint'),
   });
-  const ports = await createPorts(config, createLogger('test'), verifyPorts, {
+  const ports = await createPorts(config, verifyPorts, {
     queue: stack.queue,
     dispatch,
   });
@@ -127,7 +126,7 @@ describe('order events', () => {
     // The verifying function's DynamoDB requests, counted in front of the change feed.
     const counter = await startDynamoAnswersProxy(stack.feed.endpoint);
     const config = testConfig({ IAMPORT_BASE_URL: stack.sandbox.url, DYNAMODB_ENDPOINT: counter.endpoint });
-    const ports = await createPorts(config, createLogger('test'), verifyPorts, {
+    const ports = await createPorts(config, verifyPorts, {
       queue: stack.queue,
       dispatch,
     });
@@ -237,7 +236,7 @@ describe('order events', () => {
   it('records nothing when no target is configured', async () => {
     // Wired as a function of a stage without EVENT_BUS_NAME, MERCHANT_WEBHOOK_URL or EVENT_LOG.
     const config = testConfig({ IAMPORT_BASE_URL: stack.sandbox.url });
-    const ports = await createPorts(config, createLogger('test'), verifyPorts, { queue: stack.queue });
+    const ports = await createPorts(config, verifyPorts, { queue: stack.queue });
     const quiet = ports.orders;
     expect(eventTargetsConfigured(config)).toBe(false);
     const merchantUid = uniqueMerchantUid('quiet');

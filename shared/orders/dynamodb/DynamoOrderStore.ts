@@ -12,7 +12,6 @@ import {
   type DueCheck,
   type HotPathResult,
   OrderConflictError,
-  OrderCorruptError,
   type OrderStore,
   parseStoredOrder,
 } from '../store';
@@ -86,10 +85,8 @@ export function createDynamoOrderStore({
           new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys, ConsistentRead: true } } }),
         );
         for (const item of Responses?.[tableName] ?? []) {
-          const merchantUid = item.merchant_uid;
-          if (typeof merchantUid !== 'string')
-            throw new OrderCorruptError(String(merchantUid), ['merchant_uid']);
-          found.set(merchantUid, parseStoredOrder(merchantUid, item));
+          const order = parseStoredOrder(String(item.merchant_uid), item);
+          found.set(order.merchant_uid, order);
         }
         keys = UnprocessedKeys?.[tableName]?.Keys ?? [];
         // Unprocessed keys mean the table is busy: wait a little longer each time, as AWS advises.
