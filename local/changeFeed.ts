@@ -1,8 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
 import { matchesFilter, UNDELIVERED_EVENT_FILTER } from '../shared/events/changes';
-import { type LocalDynamo, startDynaliteOnSocket } from './dynamo';
+import { type LocalDynamo, startLocalDynamo } from './dynamo';
 import { asRecord, type DynamoCall, type Intercepted, startDynamoProxy } from './dynamoProxy';
 
 /**
@@ -23,10 +22,7 @@ import { asRecord, type DynamoCall, type Intercepted, startDynamoProxy } from '.
  * another endpoint (dynalite's own port), BatchWriteItem and transactions are not seen (nothing here
  * uses them). Records are not kept: a record nobody could take is lost, as one past its age on AWS.
  */
-export interface ChangeFeedOptions {
-  /** The dynalite endpoint (with `socketPath`: dynalite on that Unix socket). */
-  target: string;
-  socketPath?: string;
+export interface ChangeStreamOptions {
   /** Tables whose writes become records (the orders table); more with `watch`. */
   tables?: readonly string[];
   lanes?: number;
@@ -36,6 +32,11 @@ export interface ChangeFeedOptions {
   retryDelayMs?: number;
   /** A record given up on (the deployed on-failure destination). Defaults to a console line. */
   onFailure?: (record: StreamRecord, reason: string) => void;
+}
+
+export interface ChangeFeedOptions extends ChangeStreamOptions {
+  /** The dynalite endpoint. */
+  target: string;
   host?: string;
   port?: number;
 }
@@ -61,27 +62,44 @@ export interface StreamRecord {
 /** The handler as the feed invokes it: in process, or through serverless-offline's invoke API. */
 export type StreamHandler = (event: { Records: StreamRecord[] }) => Promise<unknown>;
 
-export interface ChangeFeed {
-  /** The endpoint to give every DynamoDB client (DYNAMODB_ENDPOINT). */
-  endpoint: string;
+/** The stream of the watched tables: its records, handed to one handler with Lambda's semantics. */
+export interface ChangeStream {
   /** Begins handing records to `handler`; records written before wait for it. */
   start(handler: StreamHandler): void;
   /** Watches one more table (a stream enabled on it). */
   watch(table: string): void;
+  /**
+   * Stops handing records out (a batch under way finishes); new ones wait in their lanes, in order,
+   * as a shard keeps them while its consumer is elsewhere. `release` hands them out again. The
+   * benchmarks use it to measure the request path without the delivery on the same cores.
+   */
+  hold(): void;
+  release(): void;
   /** Resolves once every record emitted so far was handled or given up on. */
   settled(): Promise<void>;
   readonly stats: { emitted: number; invocations: number; retried: number; failed: number };
   close(): Promise<void>;
 }
 
+/** The stream seen through a proxy in front of dynalite: every client must use its endpoint. */
+export interface ChangeFeed extends ChangeStream {
+  /** The endpoint to give every DynamoDB client (DYNAMODB_ENDPOINT). */
+  endpoint: string;
+}
+
+/** How the stream learns of a successful write to an item of a watched table. */
+type Emit = (table: string, eventName: StreamRecord['eventName'], keys: unknown, image: unknown) => void;
+
 const REGION = 'ap-northeast-2';
 const responseSchema = z.object({
   batchItemFailures: z.array(z.object({ itemIdentifier: z.string() })).nullish(),
 });
 
-export async function startChangeFeed(options: ChangeFeedOptions): Promise<ChangeFeed> {
+/** The stream's lanes, batches and retries, fed by `emit`; its sources are below. */
+function createChangeStream(
+  options: ChangeStreamOptions,
+): ChangeStream & { emit: Emit; watches(table: string): boolean } {
   const {
-    target,
     lanes: laneCount = 4,
     batchSize = 100,
     maxRetryAttempts = 5,
@@ -96,6 +114,7 @@ export async function startChangeFeed(options: ChangeFeedOptions): Promise<Chang
   let sequence = 0;
   let handler: StreamHandler | undefined;
   let closed = false;
+  let held = false;
   const waiters: (() => void)[] = [];
   const lanes = Array.from({ length: laneCount }, () => ({ queue: [] as StreamRecord[], busy: false }));
 
@@ -105,7 +124,8 @@ export async function startChangeFeed(options: ChangeFeedOptions): Promise<Chang
     for (const resolve of waiters.splice(0)) resolve();
   };
 
-  function emit(table: string, eventName: StreamRecord['eventName'], keys: unknown, image: unknown) {
+  const emit: Emit = (table, eventName, keys, image) => {
+    if (!tables.has(table)) return;
     const keyMap = asRecord(keys);
     if (!keyMap) return;
     const newImage = asRecord(image);
@@ -134,7 +154,7 @@ export async function startChangeFeed(options: ChangeFeedOptions): Promise<Chang
     const lane = lanes[hash(JSON.stringify(keys)) % lanes.length];
     lane?.queue.push(record);
     if (lane) void run(lane);
-  }
+  };
 
   async function run(lane: { queue: StreamRecord[]; busy: boolean }) {
     if (lane.busy || !handler) return;
@@ -142,7 +162,7 @@ export async function startChangeFeed(options: ChangeFeedOptions): Promise<Chang
     const attempts = new Map<string, number>();
     let size = batchSize;
     try {
-      while (lane.queue.length > 0 && !closed) {
+      while (lane.queue.length > 0 && !closed && !held) {
         const batch = lane.queue.slice(0, size);
         let retryFrom: number;
         let reason: string;
@@ -186,9 +206,47 @@ export async function startChangeFeed(options: ChangeFeedOptions): Promise<Chang
     }
   }
 
+  return {
+    emit,
+    watches: (table) => tables.has(table),
+    stats,
+    start(next) {
+      handler = next;
+      for (const lane of lanes) void run(lane);
+    },
+    watch(table) {
+      tables.add(table);
+    },
+    hold() {
+      held = true;
+    },
+    release() {
+      held = false;
+      for (const lane of lanes) void run(lane);
+    },
+    settled: () =>
+      idle() || !handler ? Promise.resolve() : new Promise<void>((resolve) => waiters.push(resolve)),
+    close: async () => {
+      closed = true;
+      wake();
+    },
+  };
+}
+
+/**
+ * The stream seen through a proxy in front of dynalite (`dynamoProxy.ts`), for a dynalite in another
+ * process (the test run's): every client writes through `endpoint`. An UpdateItem that asked for no
+ * values is sent with `ReturnValues: ALL_NEW` and its answer stripped back; a PutItem's image is its
+ * item. Writes through another endpoint, BatchWriteItem and transactions are not seen.
+ */
+export async function startChangeFeed(options: ChangeFeedOptions): Promise<ChangeFeed> {
+  const { target } = options;
+  const stream = createChangeStream(options);
+  const { emit } = stream;
+
   /** A successful write to a watched table becomes a record, its new image taken from the write. */
   function intercept({ operation, input, engine }: DynamoCall): Intercepted | undefined {
-    if (!input || !tables.has(String(input.TableName))) return undefined;
+    if (!input || !stream.watches(String(input.TableName))) return undefined;
     const table = String(input.TableName);
     if (operation === 'PutItem')
       return {
@@ -225,61 +283,45 @@ export async function startChangeFeed(options: ChangeFeedOptions): Promise<Chang
 
   const proxy = await startDynamoProxy({
     target,
-    ...(options.socketPath ? { socketPath: options.socketPath } : {}),
     operations: new Set(['UpdateItem', 'PutItem', 'DeleteItem']),
     intercept,
     ...(options.host ? { host: options.host } : {}),
     ...(options.port === undefined ? {} : { port: options.port }),
   });
   return {
+    ...stream,
     endpoint: proxy.endpoint,
-    stats,
-    start(next) {
-      handler = next;
-      for (const lane of lanes) void run(lane);
-    },
-    watch(table) {
-      tables.add(table);
-    },
-    settled: () =>
-      idle() || !handler ? Promise.resolve() : new Promise<void>((resolve) => waiters.push(resolve)),
     close: async () => {
-      closed = true;
+      await stream.close();
       await proxy.close();
-      wake();
     },
   };
 }
 
 /**
- * dynalite behind a change feed, as `npm start` runs it: the feed listens where DynamoDB is expected
- * (`port`), so every local client's writes reach the stream; dynalite listens on a Unix socket only
- * the feed knows (no TCP port of its own, which could take one the caller meant for something else).
+ * dynalite with its own stream, as `npm start` and the benchmarks run it: dynalite's engine reports
+ * each write it stores (`dynaliteWrites.ts`), so clients reach dynalite directly, a write costs the
+ * writer nothing more (as on AWS), and every write to a watched table is seen, whichever client,
+ * port or operation (BatchWriteItem included) made it.
  */
-export async function startLocalDynamoWithChangeFeed(
-  port: number,
-  host: string,
-): Promise<LocalDynamo & { feed: ChangeFeed }> {
-  const dynalite = await startDynaliteOnSocket();
-  const feed = await startChangeFeed({
-    target: 'http://localhost',
-    socketPath: dynalite.socketPath,
-    host,
-    port,
-  });
-  const client = new DynamoDBClient({
-    endpoint: feed.endpoint,
-    region: 'ap-northeast-2',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+export async function startLocalDynamoWithStream(
+  options: ChangeStreamOptions & { port?: number; host?: string } = {},
+): Promise<LocalDynamo & { stream: ChangeStream }> {
+  const stream = createChangeStream(options);
+  const dynamo = await startLocalDynamo(options.port ?? 0, options.host ?? '127.0.0.1', (write) =>
+    stream.emit(
+      write.table,
+      write.newImage ? (write.oldImage ? 'MODIFY' : 'INSERT') : 'REMOVE',
+      write.keys,
+      write.newImage,
+    ),
+  );
   return {
-    endpoint: feed.endpoint,
-    client,
-    feed,
+    ...dynamo,
+    stream,
     close: async () => {
-      client.destroy();
-      await feed.close();
-      await dynalite.close();
+      await stream.close();
+      await dynamo.close();
     },
   };
 }

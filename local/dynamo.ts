@@ -1,21 +1,33 @@
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { rm } from 'node:fs/promises';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateTableCommand, type CreateTableCommandInput, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
+import { createWatchedDynalite, type ItemWrite } from './dynaliteWrites';
 
 export interface LocalDynamo {
   endpoint: string;
   client: DynamoDBClient;
+  /** dynalite itself (its own 'request' events). */
+  server: Server;
   close(): Promise<void>;
 }
 
-/** An in-memory DynamoDB (dynalite) on loopback; port 0 picks a free one. */
-export async function startLocalDynamo(port = 0, host = '127.0.0.1'): Promise<LocalDynamo> {
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+/**
+ * An in-memory DynamoDB (dynalite) on loopback; port 0 picks a free one. With `onWrite`, every item
+ * write it stores is reported (`dynaliteWrites.ts`: the local stream's source).
+ */
+export async function startLocalDynamo(
+  port = 0,
+  host = '127.0.0.1',
+  onWrite?: (write: ItemWrite) => void,
+): Promise<LocalDynamo> {
+  const options = { createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 };
+  const server = onWrite ? createWatchedDynalite(options, onWrite) : dynalite(options);
   server.listen(port, host);
   await once(server, 'listening');
   const { port: actual } = server.address() as AddressInfo;
@@ -28,6 +40,7 @@ export async function startLocalDynamo(port = 0, host = '127.0.0.1'): Promise<Lo
   return {
     endpoint,
     client,
+    server,
     close: async () => {
       client.destroy();
       server.closeAllConnections?.();

@@ -7,7 +7,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { demoApiKey, demoApiSecret, demoV2ApiSecret, demoV2StoreId, startSandbox } from '../sandbox';
-import { startLocalDynamoWithChangeFeed } from './changeFeed';
+import { startLocalDynamoWithStream } from './changeFeed';
 import { startDemoShop } from './demoShop';
 import { createTablesFromResources, tablesWithStreams } from './dynamo';
 import { gatedRoutesOf } from './gateway/routes';
@@ -35,8 +35,8 @@ const apiUrl = `http://${host}:${apiPort}`;
 
 async function main() {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-  // dynalite behind the local change feed (DynamoDB Streams' stand-in): DYNAMODB_PORT is the feed's.
-  const dynamo = await startLocalDynamoWithChangeFeed(dynamoPort, host);
+  // dynalite with its own stream (DynamoDB Streams' stand-in: its engine reports each stored write).
+  const dynamo = await startLocalDynamoWithStream({ port: dynamoPort, host });
   // PortOne V2 beside V1: the sandbox signs its V2 notices with the first webhook secret, which the
   // handlers verify with. Given in the environment, or made here and printed on the ready line.
   const v2WebhookSecrets =
@@ -84,7 +84,7 @@ async function main() {
   const config = await printServerlessConfig('local', env);
   const resources = config.resources?.Resources ?? {};
   const tables = await createTablesFromResources(dynamo.client, resources);
-  for (const table of tablesWithStreams(resources)) dynamo.feed.watch(table);
+  for (const table of tablesWithStreams(resources)) dynamo.stream.watch(table);
   const queues = await startLocalQueues(queuePort, host, resources);
   Object.assign(env, {
     SQS_ENDPOINT: queues.sqs.endpoint,
@@ -159,7 +159,7 @@ async function main() {
   const lambdaUrl = `http://${host}:${lambdaPort}`;
   queues.startConsumer(lambdaInvoker(lambdaUrl, 'iamport-verify-local-retryConsumer'));
   // DynamoDB Streams' event source, locally: the orders table's changes to the delivery function.
-  dynamo.feed.start(lambdaInvoker(lambdaUrl, 'iamport-verify-local-deliverEvents'));
+  dynamo.stream.start(lambdaInvoker(lambdaUrl, 'iamport-verify-local-deliverEvents'));
   // One run at a time, like a scheduled Lambda with reserved concurrency 1: a slow run skips ticks
   // instead of piling up on a busy machine.
   timers.push(

@@ -798,12 +798,20 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
  * A fresh orders table shaped like `source` (keys and indexes), so a run inside the test suite has its
  * own table: the sweeper must not pick up, and settle against the wrong sandbox, other tests' orders.
  */
-export async function cloneOrdersTable(endpoint: string, source: string, name: string): Promise<void> {
-  const client = new DynamoDBClient({
-    endpoint,
+export async function cloneOrdersTable(
+  endpoint: string,
+  source: string,
+  name: string,
+  /** Where to create it (another dynalite); by default beside its source. */
+  into = endpoint,
+): Promise<void> {
+  const options = (at: string) => ({
+    endpoint: at,
     region: 'ap-northeast-2',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
+  const client = new DynamoDBClient(options(endpoint));
+  const target = into === endpoint ? client : new DynamoDBClient(options(into));
   try {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: source }));
     if (!Table?.KeySchema || !Table.AttributeDefinitions) throw new Error(`cannot describe ${source}`);
@@ -822,8 +830,9 @@ export async function cloneOrdersTable(endpoint: string, source: string, name: s
           }
         : {}),
     };
-    await client.send(new CreateTableCommand(input));
+    await target.send(new CreateTableCommand(input));
   } finally {
     client.destroy();
+    target.destroy();
   }
 }

@@ -2,25 +2,51 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as v from 'valibot';
 import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type ChangeFeed, type StreamRecord, startChangeFeed } from '../../local/changeFeed';
+import {
+  type ChangeStream,
+  type ChangeStreamOptions,
+  type StreamRecord,
+  startChangeFeed,
+  startLocalDynamoWithStream,
+} from '../../local/changeFeed';
 import { changeRecordSchema } from '../../shared/events/changes';
 import { cloneOrdersTable } from '../chaos/stack';
 import { uniqueMerchantUid } from '../helpers/stack';
 
 /**
- * The local change feed (DynamoDB Streams' stand-in) against dynalite: the records it makes, which
- * pass its filter, and Lambda's stream semantics it keeps (order per key, retry from the reported
- * record, bisect on error, give up after the retries).
+ * The local stream (DynamoDB Streams' stand-in) from both its sources: the proxy in front of the test
+ * run's dynalite, and a dynalite of its own whose engine reports its writes. The same records, the
+ * same filter, Lambda's stream semantics (order per key, retry from the reported record, bisect on
+ * error, give up after the retries, held while its consumer is elsewhere).
  */
 const table = `feed-${process.pid}-${Date.now()}-orders`;
 beforeAll(() => cloneOrdersTable(inject('dynamoEndpoint'), inject('ordersTable'), table));
 
-let feed: ChangeFeed | undefined;
+let closeSource: (() => Promise<void>) | undefined;
 let doc: DynamoDBDocumentClient | undefined;
 afterEach(async () => {
   doc?.destroy();
-  await feed?.close();
+  await closeSource?.();
+  closeSource = undefined;
 });
+
+type Source = 'proxy' | 'engine';
+
+/** The stream and the endpoint whose writes it sees. */
+async function openSource(
+  source: Source,
+  options: ChangeStreamOptions,
+): Promise<{ feed: ChangeStream; endpoint: string }> {
+  if (source === 'proxy') {
+    const feed = await startChangeFeed({ target: inject('dynamoEndpoint'), ...options });
+    closeSource = () => feed.close();
+    return { feed, endpoint: feed.endpoint };
+  }
+  const dynamo = await startLocalDynamoWithStream(options);
+  closeSource = () => dynamo.close();
+  await cloneOrdersTable(inject('dynamoEndpoint'), inject('ordersTable'), table, dynamo.endpoint);
+  return { feed: dynamo.stream, endpoint: dynamo.endpoint };
+}
 
 /** The `version` of a record's new image (an AttributeValue map, as the stream hands it). */
 function versionOf(record: StreamRecord): number {
@@ -28,17 +54,13 @@ function versionOf(record: StreamRecord): number {
 }
 
 async function start(
+  source: Source,
   options: { maxRetryAttempts?: number; lanes?: number; onFailure?: (record: StreamRecord) => void } = {},
 ) {
-  feed = await startChangeFeed({
-    target: inject('dynamoEndpoint'),
-    tables: [table],
-    retryDelayMs: 1,
-    ...options,
-  });
+  const { feed, endpoint } = await openSource(source, { tables: [table], retryDelayMs: 1, ...options });
   doc = DynamoDBDocumentClient.from(
     new DynamoDBClient({
-      endpoint: feed.endpoint,
+      endpoint,
       region: 'ap-northeast-2',
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     }),
@@ -53,9 +75,9 @@ const waiting = (merchantUid: string, version: number) => ({
   outbox_bucket: 'pending',
 });
 
-describe('local change feed', () => {
+describe.each<Source>(['proxy', 'engine'])('local stream, seen through the %s', (source) => {
   it('turns a write into a stream record of DynamoDB’s shape, and answers the caller unchanged', async () => {
-    const { feed, doc } = await start();
+    const { feed, doc } = await start(source);
     const seen: StreamRecord[] = [];
     feed.start(async (event) => {
       seen.push(...event.Records);
@@ -89,7 +111,7 @@ describe('local change feed', () => {
   });
 
   it('filters as the deployed mapping does: a new image without a waiting event is no record', async () => {
-    const { feed, doc } = await start();
+    const { feed, doc } = await start(source);
     const seen: StreamRecord[] = [];
     feed.start(async (event) => {
       seen.push(...event.Records);
@@ -103,7 +125,7 @@ describe('local change feed', () => {
   });
 
   it('retries from the reported record, in order, then hands it on once it passes', async () => {
-    const { feed, doc } = await start();
+    const { feed, doc } = await start(source);
     const merchantUid = uniqueMerchantUid('retry');
     // Three changes of one item, written before the feed hands out its first batch.
     for (const version of [1, 2, 3])
@@ -132,7 +154,7 @@ describe('local change feed', () => {
   it('halves a batch whose handler throws, and gives a record up after its retries', async () => {
     const failed: StreamRecord[] = [];
     // One lane (one shard): both items in one batch.
-    const { feed, doc } = await start({
+    const { feed, doc } = await start(source, {
       maxRetryAttempts: 2,
       lanes: 1,
       onFailure: (record) => failed.push(record),
@@ -159,5 +181,30 @@ describe('local change feed', () => {
     // Both, halved on the error; the poison record alone until its 2 retries ran out; then the other.
     expect(sizes).toEqual([2, 1, 1, 1]);
     expect(handled).toContain(JSON.stringify({ merchant_uid: { S: fine } }));
+  });
+
+  it('holds records while held, in order, and hands them all out once released', async () => {
+    const { feed, doc } = await start(source);
+    const merchantUid = uniqueMerchantUid('held');
+    const handled: number[] = [];
+    feed.start(async (event) => {
+      handled.push(...event.Records.map(versionOf));
+      return { batchItemFailures: [] };
+    });
+    feed.hold();
+    for (const version of [1, 2])
+      await doc.send(new PutCommand({ TableName: table, Item: waiting(merchantUid, version) }));
+    let settled = false;
+    const done = feed.settled().then(() => {
+      settled = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+
+    expect(handled).toEqual([]);
+    expect(settled).toBe(false);
+
+    feed.release();
+    await done;
+    expect(handled).toEqual([1, 2]);
   });
 });
