@@ -49,7 +49,7 @@ export const load: Benchmark = {
     const amount = PAYMENTS * perPayment;
     const results = new Map<SutOptions, RunFigures[]>(CONFIGS.map((config) => [config, []]));
     for (const config of CONFIGS) {
-      const sut = await startSut(infra.info, config);
+      const sut = await startSut(infra, config);
       try {
         for (let run = 0; run < runs; run++) {
           const payments = await seedPaidOrders(

@@ -63,7 +63,7 @@ export const roundTrips: Benchmark = {
     for (const config of CONFIGS) {
       // The function's DynamoDB is this counting proxy, in front of the stream's stand-in when there is one.
       const started: { counter?: DynamoAnswersProxy } = {};
-      const sut = await startSut(infra.info, config.sut, async (endpoint) => {
+      const sut = await startSut(infra, config.sut, async (endpoint) => {
         started.counter = await startDynamoAnswersProxy(endpoint, {
           honourAllOld: config.engine === 'DynamoDB',
         });

@@ -1,6 +1,9 @@
 /**
  * The services a verification calls, in one child process of the benchmark: dynalite (tables from
- * serverless.yml), the Iamport sandbox, and a merchant webhook receiver that records order events.
+ * serverless.yml) with the orders table's stream (`local/changeFeed.ts`: dynalite's engine reports
+ * its writes, as DynamoDB Streams sees them, at no cost to the writer), the Iamport sandbox, and a
+ * merchant webhook receiver that records order events. The stream's consumer (the delivery function)
+ * runs in a child of its own and is invoked over HTTP, as Lambda's event source mapping would.
  * Every request each of them receives is COUNTED here, on the server side: DynamoDB requests by
  * operation (the `X-Amz-Target` header, so SDK retries count too), Iamport API calls by kind (the
  * sandbox's own request log) and event deliveries by event id.
@@ -8,12 +11,13 @@
 import { once } from 'node:events';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
+import { startLocalDynamoWithStream } from '../../local/changeFeed';
 import { createTablesFromResources } from '../../local/dynamo';
+import { lambdaInvoker } from '../../local/lambdaInvoke';
 import { printServerlessConfig } from '../../local/serverlessConfig';
 import { startSandbox } from '../../sandbox/index';
 import { serveChild } from '../lib/child';
+import { DELIVERY_FUNCTION } from '../lib/delivery';
 import type { Counts, InfraApi, InfraInfo } from '../lib/infra';
 
 const counts: Counts = { dynamo: {}, iamport: {}, deliveries: 0 };
@@ -23,24 +27,18 @@ const bump = (record: Record<string, number>, key: string) => {
 };
 
 // DynamoDB: dynalite is an http.Server; a second 'request' listener only counts.
-const dynamo = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-dynamo.on('request', (req: IncomingMessage) => {
+const dynamo = await startLocalDynamoWithStream({
+  onFailure: (record, reason) => console.error(`[bench stream] gave up on ${record.eventID}: ${reason}`),
+});
+dynamo.server.on('request', (req: IncomingMessage) => {
   const target = String(req.headers['x-amz-target'] ?? 'unknown');
   bump(counts.dynamo, target.slice(target.indexOf('.') + 1));
 });
-dynamo.listen(0, '127.0.0.1');
-await once(dynamo, 'listening');
-const dynamoEndpoint = `http://127.0.0.1:${(dynamo.address() as AddressInfo).port}`;
-const admin = new DynamoDBClient({
-  endpoint: dynamoEndpoint,
-  region: 'ap-northeast-2',
-  credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-});
 const config = await printServerlessConfig('bench');
-const tables = await createTablesFromResources(admin, config.resources?.Resources ?? {});
-admin.destroy();
+const tables = await createTablesFromResources(dynamo.client, config.resources?.Resources ?? {});
 const ordersTable = tables.find((name) => name.endsWith('-orders'));
 if (!ordersTable) throw new Error('serverless.yml declares no orders table');
+dynamo.stream.watch(ordersTable);
 
 // Iamport: the sandbox logs every API call (never control calls); its log is bounded, so count as it grows.
 const sandbox = await startSandbox();
@@ -71,7 +69,7 @@ receiver.listen(0, '127.0.0.1');
 await once(receiver, 'listening');
 
 const info: InfraInfo = {
-  dynamoEndpoint,
+  dynamoEndpoint: dynamo.endpoint,
   ordersTable,
   sandboxUrl: sandbox.url,
   sandboxV2Url: sandbox.v2Url,
@@ -88,14 +86,26 @@ const api: InfraApi = {
     return null;
   },
   deliveries: async () => Object.fromEntries(deliveredIds),
+  consumeWith: async (lambdaUrl) => {
+    dynamo.stream.start(lambdaInvoker(lambdaUrl, DELIVERY_FUNCTION));
+    return null;
+  },
+  settled: async () => {
+    await dynamo.stream.settled();
+    return { ...dynamo.stream.stats };
+  },
+  hold: async (held) => {
+    if (held) dynamo.stream.hold();
+    else dynamo.stream.release();
+    return null;
+  },
 };
 
 serveChild(api, info, async () => {
   receiver.closeAllConnections();
   receiver.close();
   await sandbox.close();
-  dynamo.closeAllConnections?.();
-  dynamo.close();
+  await dynamo.close();
 });
 
 function iamportCallKind(method: string, path: string): string {

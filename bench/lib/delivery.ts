@@ -1,23 +1,17 @@
 import { type Child, startChild } from './child';
-import type { InfraInfo } from './infra';
 
-/** The stream's stand-in and the delivery function, in their own process (`deliveryMain.ts`). */
+/** The name the stream invokes the delivery function by (serverless-offline's invoke API, locally). */
+export const DELIVERY_FUNCTION = 'deliverEvents';
+
+/** The delivery function in a process of its own (`deliveryMain.ts`), the stream's consumer. */
 export interface DeliveryInfo {
-  /** The DynamoDB endpoint whose writes reach the stream: give it to the system under test. */
-  endpoint: string;
+  /** Its Lambda invoke API: `POST {url}/2015-03-31/functions/deliverEvents/invocations`. */
+  url: string;
 }
 
-export type DeliveryApi = {
-  /** Resolves once every change so far reached the delivery function; its counters. */
-  settled: (arg: null) => Promise<{ emitted: number; invocations: number; retried: number; failed: number }>;
-};
+export type Delivery = Child<Record<string, never>, DeliveryInfo>;
 
-export type Delivery = Child<DeliveryApi, DeliveryInfo>;
-
-export function startDelivery(infra: InfraInfo, env: NodeJS.ProcessEnv): Promise<Delivery> {
-  return startChild('bench/lib/deliveryMain.ts', {
-    ...env,
-    BENCH_DYNAMODB_TARGET: infra.dynamoEndpoint,
-    ORDERS_TABLE: infra.ordersTable,
-  });
+/** `env`: the function's environment as deployed (DynamoDB, the merchant webhook), pointed at the infra. */
+export function startDelivery(env: NodeJS.ProcessEnv): Promise<Delivery> {
+  return startChild('bench/lib/deliveryMain.ts', env);
 }

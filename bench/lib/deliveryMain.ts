@@ -1,28 +1,41 @@
 /**
- * The orders table's stream and its consumer, in a child of their own (as on AWS, off the request's
- * process): the local change feed in front of the benchmark's dynalite, invoking the deployed delivery
- * handler module (`functions/deliverEvents/handler.ts`, configured by the environment as on Lambda),
- * which sends every event to the infra's recording receiver. The system under test writes through
- * the feed (its DYNAMODB_ENDPOINT).
+ * The orders table's stream consumer, in a child of its own (as on AWS, off the request's process):
+ * the deployed delivery handler module (`functions/deliverEvents/handler.ts`, configured by the
+ * environment as on Lambda) behind Lambda's invoke API. The stream (in the infra's dynalite) invokes
+ * it with each batch; it sends every event to the infra's recording receiver.
  */
-import { startChangeFeed } from '../../local/changeFeed';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { handler } from '../../functions/deliverEvents/handler';
 import { serveChild } from './child';
-import type { DeliveryApi, DeliveryInfo } from './delivery';
+import { DELIVERY_FUNCTION, type DeliveryInfo } from './delivery';
 
-const target = process.env.BENCH_DYNAMODB_TARGET;
-const table = process.env.ORDERS_TABLE;
-if (!target || !table) throw new Error('BENCH_DYNAMODB_TARGET and ORDERS_TABLE are required');
-const feed = await startChangeFeed({ target, tables: [table] });
-// The handler module reads its configuration at import, as on Lambda: its DynamoDB is the feed too.
-process.env.DYNAMODB_ENDPOINT = feed.endpoint;
-const { handler } = await import('../../functions/deliverEvents/handler');
-feed.start(handler);
+const path = `/2015-03-31/functions/${DELIVERY_FUNCTION}/invocations`;
+const server = createServer((req, res) => {
+  const chunks: Buffer[] = [];
+  req.on('data', (chunk: Buffer) => chunks.push(chunk));
+  req.on('end', () => {
+    if (req.method !== 'POST' || req.url !== path) {
+      res.writeHead(404).end();
+      return;
+    }
+    handler(JSON.parse(Buffer.concat(chunks).toString('utf8')))
+      .then((answer) =>
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer)),
+      )
+      .catch((error: unknown) =>
+        res
+          .writeHead(200, { 'content-type': 'application/json', 'x-amz-function-error': 'Unhandled' })
+          .end(JSON.stringify({ errorMessage: error instanceof Error ? error.message : String(error) })),
+      );
+  });
+});
+server.listen(0, '127.0.0.1');
+await once(server, 'listening');
 
-const info: DeliveryInfo = { endpoint: feed.endpoint };
-const api: DeliveryApi = {
-  settled: async () => {
-    await feed.settled();
-    return { ...feed.stats };
-  },
-};
-serveChild(api, info, () => feed.close());
+const info: DeliveryInfo = { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+serveChild({}, info, async () => {
+  server.closeAllConnections();
+  server.close();
+});

@@ -19,6 +19,8 @@ export interface DriveOptions {
   body: (payment: SeededPayment) => Record<string, string>;
   /** Called with each answer's status and body (the load test checks them). */
   onResponse?: (status: number, body: string) => void;
+  /** Called once the requests are timed, before waiting for the events they caused. */
+  afterTiming?: () => Promise<void>;
 }
 
 export interface DriveResult {
@@ -90,6 +92,7 @@ export async function drive(options: DriveOptions): Promise<DriveResult> {
   });
   const result = await done;
   const durationMs = lastAnswer - started;
+  await options.afterTiming?.();
   // Not timed: the events these requests caused, delivered after them (the stream's consumer).
   await deliveredAfter(options.url);
   return {

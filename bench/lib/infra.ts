@@ -29,6 +29,12 @@ export type InfraApi = {
   reset: (arg: null) => Promise<null>;
   /** Deliveries per event id since the last reset. */
   deliveries: (arg: null) => Promise<Record<string, number>>;
+  /** The orders table's stream hands its records to the delivery function served at this invoke URL. */
+  consumeWith: (lambdaUrl: string) => Promise<null>;
+  /** Resolves once every record of the stream so far was handled; its counters. */
+  settled: (arg: null) => Promise<{ emitted: number; invocations: number; retried: number; failed: number }>;
+  /** true: the stream keeps its records (its consumer is elsewhere); false: hands them out again. */
+  hold: (held: boolean) => Promise<null>;
 };
 
 export type Infra = Child<InfraApi, InfraInfo> & {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { demoApiKey, demoApiSecret } from '../../sandbox/index';
 import { type Child, startChild } from './child';
 import { type Delivery, startDelivery } from './delivery';
-import type { InfraInfo } from './infra';
+import type { Infra, InfraInfo } from './infra';
 
 export type SutKind = 'ours' | 'reference';
 
@@ -11,22 +11,31 @@ export interface SutOptions {
   fn: 'complete' | 'webhook';
   /** Ours only: deliver order events to the infra's recording receiver (a signed merchant webhook). */
   eventTarget?: boolean;
+  /**
+   * With an event target: the stream holds its records while the requests are timed and hands them
+   * to the delivery function after (deployed, the stream's consumer runs outside the request's machine;
+   * here it would share its two cores).
+   */
+  holdStream?: boolean;
 }
 
 export type Sut = Child<Record<string, never>, { url: string }> & {
-  /** With an event target: the stream and delivery child the server writes through. */
+  /** With an event target: the stream's consumer (the delivery function's child), shared by such servers. */
   delivery?: Delivery;
+  /** With an event target: holds the stream's records (true) or hands them out again (false). */
+  holdStream?: (held: boolean) => Promise<void>;
 };
 
 /**
- * Event deliveries still under way per server URL. Events leave after the request (the stream), so a
- * load is over once what it caused was delivered: `drive` waits here after timing its requests.
+ * The infra whose stream each server with an event target writes to, by server URL. Events leave
+ * after the request (the stream), so a load is over once what it caused was delivered: `drive`
+ * waits here after timing its requests.
  */
-const deliveries = new Map<string, Delivery>();
+const streams = new Map<string, Infra>();
 
 /** Resolves once the events caused by requests to `url` so far were delivered (at once without a stream). */
 export async function deliveredAfter(url: string): Promise<void> {
-  await deliveries.get(url)?.call('settled', null);
+  await streams.get(url)?.call('settled', null);
 }
 
 /** Nothing listens here: the retry queue is only used when Iamport is down, which never happens here. */
@@ -58,40 +67,76 @@ export function functionEnv(infra: InfraInfo, eventTarget: boolean): NodeJS.Proc
   };
 }
 
+/** The stream's one consumer per infra (one stream, one event source mapping), while a server needs it. */
+const consumers = new Map<Infra, { delivery: Promise<Delivery>; users: number }>();
+
+async function useConsumer(infra: Infra): Promise<{ delivery: Delivery; release: () => Promise<void> }> {
+  let entry = consumers.get(infra);
+  if (!entry) {
+    const delivery = startDelivery(functionEnv(infra.info, true)).then(async (child) => {
+      await infra.call('consumeWith', child.info.url);
+      return child;
+    });
+    entry = { delivery, users: 0 };
+    consumers.set(infra, entry);
+  }
+  entry.users += 1;
+  const using = entry;
+  const delivery = await using.delivery;
+  return {
+    delivery,
+    release: async () => {
+      using.users -= 1;
+      if (using.users > 0) return;
+      consumers.delete(infra);
+      // Nothing may be left for it: what was written so far is delivered before it goes.
+      await infra.call('settled', null);
+      await delivery.stop();
+    },
+  };
+}
+
 /**
- * Starts the server under test. With an event target (ours), also the stream's stand-in and the
- * delivery function in a child of their own (`delivery.ts`), as deployed: the server writes through
- * it, unless `dynamoEndpoint` names what sits in front (a counting proxy that forwards to it).
+ * Starts the server under test. With an event target (ours), its events leave through the infra's
+ * stream, whose consumer is the delivery function in a child of its own (`delivery.ts`), as deployed.
+ * The server's DynamoDB is the infra's dynalite, unless `wrap` puts something in front (a counting
+ * proxy that forwards to it).
  */
 export async function startSut(
-  infra: InfraInfo,
+  infra: Infra,
   options: SutOptions,
   wrap: (endpoint: string) => Promise<string> = async (endpoint) => endpoint,
 ): Promise<Sut> {
   const eventTarget = options.kind === 'ours' && (options.eventTarget ?? false);
-  const env = functionEnv(infra, eventTarget);
-  const delivery = eventTarget ? await startDelivery(infra, env) : undefined;
-  const dynamoEndpoint = await wrap(delivery?.info.endpoint ?? infra.dynamoEndpoint);
+  const env = functionEnv(infra.info, eventTarget);
+  const consumer = eventTarget ? await useConsumer(infra) : undefined;
+  const dynamoEndpoint = await wrap(infra.info.dynamoEndpoint);
   const sut = await startChild<Record<string, never>, { url: string }>('bench/servers/main.ts', {
     ...env,
     DYNAMODB_ENDPOINT: dynamoEndpoint,
     BENCH_SUT: options.kind,
     BENCH_FUNCTION: options.fn,
   });
-  if (!delivery) return sut;
-  deliveries.set(sut.info.url, delivery);
+  if (!consumer) return sut;
+  streams.set(sut.info.url, infra);
   return {
     ...sut,
-    delivery,
+    delivery: consumer.delivery,
+    holdStream: async (held) => {
+      await infra.call('hold', held);
+    },
     stop: async () => {
-      deliveries.delete(sut.info.url);
+      streams.delete(sut.info.url);
       await sut.stop();
-      await delivery.stop();
+      await consumer.release();
     },
   };
 }
 
 export function describeSut(options: SutOptions): string {
   if (options.kind === 'reference') return 'guide pattern (reference)';
-  return options.eventTarget ? 'ours, with an event target' : 'ours';
+  if (!options.eventTarget) return 'ours';
+  return options.holdStream
+    ? 'ours, with an event target, stream held while timed'
+    : 'ours, with an event target';
 }
