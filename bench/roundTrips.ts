@@ -61,7 +61,7 @@ export const roundTrips: Benchmark = {
     const hotSamples = context.quick ? 3 : 10;
     const samples: Sample[] = [];
     for (const config of CONFIGS) {
-      // The function's DynamoDB is this counting proxy, in front of the stream's stand-in when there is one.
+      // The function's DynamoDB is this counting proxy, in front of the services' dynalite (and its stream).
       const started: { counter?: DynamoAnswersProxy } = {};
       const sut = await startSut(infra, config.sut, async (endpoint) => {
         started.counter = await startDynamoAnswersProxy(endpoint, {

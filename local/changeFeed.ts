@@ -6,8 +6,8 @@ import { asRecord, type DynamoCall, type Intercepted, startDynamoProxy } from '.
 
 /**
  * DynamoDB Streams for dynalite, which has none: the local change feed (docs/architecture.md, "Events
- * after the request"). It sits in front of dynalite as its endpoint; every write to a watched table
- * that succeeds becomes a stream record of the shape Lambda hands the delivery function
+ * after the request"). Every write to a watched table that succeeds becomes a stream record of the
+ * shape Lambda hands the delivery function
  * (`{eventName, dynamodb: {Keys, NewImage, SequenceNumber, StreamViewType: 'NEW_IMAGE'}}`), filtered
  * with the same pattern as the deployed event source mapping, and is handed to the same handler in
  * batches, with Lambda's stream semantics kept small:
@@ -17,10 +17,10 @@ import { asRecord, type DynamoCall, type Intercepted, startDynamoProxy } from '.
  *   batch (bisect on error); after `maxRetryAttempts` the record goes to `onFailure` (the deployed
  *   on-failure queue) and the lane moves on. The event stays in the outbox, for the sweeper.
  *
- * The new image costs no extra read: an UpdateItem that asked for no values is sent with
- * `ReturnValues: ALL_NEW` and its answer stripped back; a PutItem's image is its item. Writes through
- * another endpoint (dynalite's own port), BatchWriteItem and transactions are not seen (nothing here
- * uses them). Records are not kept: a record nobody could take is lost, as one past its age on AWS.
+ * The writes come from one of two sources (below): dynalite's engine, when dynalite runs in this
+ * process (`startLocalDynamoWithStream`), or a proxy in front of a dynalite elsewhere
+ * (`startChangeFeed`). Records are not kept: a record nobody could take is lost, as one past its age
+ * on AWS.
  */
 export interface ChangeStreamOptions {
   /** Tables whose writes become records (the orders table); more with `watch`. */
@@ -75,7 +75,7 @@ export interface ChangeStream {
    */
   hold(): void;
   release(): void;
-  /** Resolves once every record emitted so far was handled or given up on. */
+  /** Resolves once every record emitted so far was handled or given up on (while held: after `release`). */
   settled(): Promise<void>;
   readonly stats: { emitted: number; invocations: number; retried: number; failed: number };
   close(): Promise<void>;
@@ -153,7 +153,9 @@ function createChangeStream(
     stats.emitted += 1;
     const lane = lanes[hash(JSON.stringify(keys)) % lanes.length];
     lane?.queue.push(record);
-    if (lane) void run(lane);
+    // Handed out on a later turn: the write that made the record is answered first, and records
+    // written together share a batch.
+    if (lane) setImmediate(() => void run(lane));
   };
 
   async function run(lane: { queue: StreamRecord[]; busy: boolean }) {
@@ -300,9 +302,10 @@ export async function startChangeFeed(options: ChangeFeedOptions): Promise<Chang
 
 /**
  * dynalite with its own stream, as `npm start` and the benchmarks run it: dynalite's engine reports
- * each write it stores (`dynaliteWrites.ts`), so clients reach dynalite directly, a write costs the
- * writer nothing more (as on AWS), and every write to a watched table is seen, whichever client,
- * port or operation (BatchWriteItem included) made it.
+ * each item write it stores (`dynaliteWrites.ts`), so clients reach dynalite directly (no hop; the
+ * stream adds one in-memory read per write inside dynalite, and hands records out after the answer),
+ * and every write to a watched table is seen, whichever client, port or operation (BatchWriteItem
+ * included) made it.
  */
 export async function startLocalDynamoWithStream(
   options: ChangeStreamOptions & { port?: number; host?: string } = {},

@@ -37,10 +37,11 @@ const require = createRequire(import.meta.url);
 
 /**
  * dynalite that reports every item write its engine stores, whichever client, port or operation made
- * it (PutItem, UpdateItem, DeleteItem, BatchWriteItem): what DynamoDB Streams sees on AWS, at no cost
- * to the writer. Every write action of dynalite 4 reads the item, then puts or deletes it under the
- * item's lock; the report is made once the put or delete is stored and before dynalite answers, so
- * reports follow the order of the writes and precede their answers.
+ * it (PutItem, UpdateItem, DeleteItem, BatchWriteItem): what DynamoDB Streams sees on AWS. Every item
+ * write action of dynalite 4 reads the item, then puts or deletes it under the item's lock; the hook
+ * reads the item before too (one in-memory read), and reports once the put or delete is stored and
+ * before dynalite answers, so reports follow the order of the writes and precede their answers.
+ * Deleting a table removes its items without a report, as on AWS (a stream emits no REMOVE for it).
  */
 export function createWatchedDynalite(
   options: Record<string, unknown>,
@@ -86,7 +87,17 @@ function watchItemWrites(store: Store, onWrite: (write: ItemWrite) => void): voi
   ) => {
     const item = newImage ?? oldImage;
     if (!item) return;
-    onWrite({ table, keys: Object.fromEntries(names.map((name) => [name, item[name]])), oldImage, newImage });
+    try {
+      onWrite({
+        table,
+        keys: Object.fromEntries(names.map((name) => [name, item[name]])),
+        oldImage,
+        newImage,
+      });
+    } catch (error) {
+      // The write is stored: a failing listener must not keep it from being answered (or hold its lock).
+      console.error('[dynalite writes] listener failed:', error);
+    }
   };
   const getItemDb = store.getItemDb;
   store.getItemDb = (table) => {

@@ -49,7 +49,7 @@ export async function startLocalDynamo(
   };
 }
 
-/** dynalite on a Unix socket of its own (for a proxy in front of it: `changeFeed.ts`). */
+/** dynalite on a Unix socket of its own (for a proxy in front of it: the chaos run's fault proxy test). */
 export async function startDynaliteOnSocket(): Promise<{ socketPath: string; close(): Promise<void> }> {
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   const socketPath = join(tmpdir(), `dynalite-${process.pid}-${randomBytes(4).toString('hex')}.sock`);

@@ -1,7 +1,7 @@
 /**
  * The services a verification calls, in one child process of the benchmark: dynalite (tables from
  * serverless.yml) with the orders table's stream (`local/changeFeed.ts`: dynalite's engine reports
- * its writes, as DynamoDB Streams sees them, at no cost to the writer), the Iamport sandbox, and a
+ * its writes, as DynamoDB Streams sees them; the writer reaches dynalite directly), the Iamport sandbox, and a
  * merchant webhook receiver that records order events. The stream's consumer (the delivery function)
  * runs in a child of its own and is invoked over HTTP, as Lambda's event source mapping would.
  * Every request each of them receives is COUNTED here, on the server side: DynamoDB requests by

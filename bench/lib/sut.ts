@@ -77,6 +77,8 @@ async function useConsumer(infra: Infra): Promise<{ delivery: Delivery; release:
       await infra.call('consumeWith', child.info.url);
       return child;
     });
+    // A consumer that failed to start is not kept for the next server to reuse.
+    delivery.catch(() => consumers.delete(infra));
     entry = { delivery, users: 0 };
     consumers.set(infra, entry);
   }
@@ -128,6 +130,8 @@ export async function startSut(
     stop: async () => {
       streams.delete(sut.info.url);
       await sut.stop();
+      // A run that failed while the stream was held must not leave its records waiting forever.
+      await infra.call('hold', false);
       await consumer.release();
     },
   };

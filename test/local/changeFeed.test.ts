@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as v from 'valibot';
 import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
@@ -15,7 +15,8 @@ import { uniqueMerchantUid } from '../helpers/stack';
 
 /**
  * The local stream (DynamoDB Streams' stand-in) from both its sources: the proxy in front of the test
- * run's dynalite, and a dynalite of its own whose engine reports its writes. The same records, the
+ * run's dynalite, and a dynalite of its own whose engine reports its writes. Records of the same shape
+ * (the engine names a put over an existing item MODIFY, as DynamoDB does; the proxy cannot tell), the
  * same filter, Lambda's stream semantics (order per key, retry from the reported record, bisect on
  * error, give up after the retries, held while its consumer is elsewhere).
  */
@@ -206,5 +207,32 @@ describe.each<Source>(['proxy', 'engine'])('local stream, seen through the %s', 
     feed.release();
     await done;
     expect(handled).toEqual([1, 2]);
+  });
+});
+
+describe('local stream from dynalite’s engine', () => {
+  it('names each change as DynamoDB does and sees a BatchWriteItem, which the proxy cannot', async () => {
+    const { feed, doc } = await start('engine');
+    const seen: StreamRecord[] = [];
+    feed.start(async (event) => {
+      seen.push(...event.Records);
+      return { batchItemFailures: [] };
+    });
+    const merchantUid = uniqueMerchantUid('engine');
+    await doc.send(new PutCommand({ TableName: table, Item: waiting(merchantUid, 1) }));
+    // A put over an item that exists is a MODIFY on AWS.
+    await doc.send(new PutCommand({ TableName: table, Item: waiting(merchantUid, 2) }));
+    await doc.send(
+      new BatchWriteCommand({
+        RequestItems: { [table]: [{ PutRequest: { Item: waiting(merchantUid, 3) } }] },
+      }),
+    );
+    await feed.settled();
+
+    expect(seen.map((record) => [record.eventName, versionOf(record)])).toEqual([
+      ['INSERT', 1],
+      ['MODIFY', 2],
+      ['MODIFY', 3],
+    ]);
   });
 });
