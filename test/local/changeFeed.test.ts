@@ -69,6 +69,16 @@ async function start(
   return { feed, doc };
 }
 
+/** Starts `feed` with a handler that takes every record; the records it took so far. */
+function collect(feed: ChangeStream): StreamRecord[] {
+  const seen: StreamRecord[] = [];
+  feed.start(async (event) => {
+    seen.push(...event.Records);
+    return { batchItemFailures: [] };
+  });
+  return seen;
+}
+
 /** An order item with an event waiting (the outbox index key the stream's filter looks for). */
 const waiting = (merchantUid: string, version: number) => ({
   merchant_uid: merchantUid,
@@ -79,11 +89,7 @@ const waiting = (merchantUid: string, version: number) => ({
 describe.each<Source>(['proxy', 'engine'])('local stream, seen through the %s', (source) => {
   it('turns a write into a stream record of DynamoDB’s shape, and answers the caller unchanged', async () => {
     const { feed, doc } = await start(source);
-    const seen: StreamRecord[] = [];
-    feed.start(async (event) => {
-      seen.push(...event.Records);
-      return { batchItemFailures: [] };
-    });
+    const seen = collect(feed);
     const merchantUid = uniqueMerchantUid('feed');
     await doc.send(new PutCommand({ TableName: table, Item: waiting(merchantUid, 1) }));
 
@@ -213,11 +219,7 @@ describe.each<Source>(['proxy', 'engine'])('local stream, seen through the %s', 
 describe('local stream from dynalite’s engine', () => {
   it('names each change as DynamoDB does and sees a BatchWriteItem, which the proxy cannot', async () => {
     const { feed, doc } = await start('engine');
-    const seen: StreamRecord[] = [];
-    feed.start(async (event) => {
-      seen.push(...event.Records);
-      return { batchItemFailures: [] };
-    });
+    const seen = collect(feed);
     const merchantUid = uniqueMerchantUid('engine');
     await doc.send(new PutCommand({ TableName: table, Item: waiting(merchantUid, 1) }));
     // A put over an item that exists is a MODIFY on AWS.
