@@ -105,25 +105,27 @@ function watchItemWrites(store: Store, onWrite: (write: ItemWrite) => void): voi
     if (watched.has(itemDb)) return itemDb;
     watched.add(itemDb);
     const { get, put, del } = itemDb;
-    const before = (
+    /** Reads the item, makes the write, and reports it once it is stored. */
+    const reported = (
       key: string,
+      newImage: Record<string, unknown> | undefined,
+      write: (done: Callback) => void,
       callback: Callback,
-      next: (old: Record<string, unknown> | undefined) => void,
-    ) => withKeyNames(table, () => get.call(itemDb, key, (_notFound, old) => next(asItem(old))), callback);
+    ) =>
+      withKeyNames(
+        table,
+        (names) =>
+          get.call(itemDb, key, (_notFound, old) =>
+            write((error) => {
+              if (!error) report(table, names, asItem(old), newImage);
+              callback(error);
+            }),
+          ),
+        callback,
+      );
     itemDb.put = (key, value, callback) =>
-      before(key, callback, (old) =>
-        put.call(itemDb, key, value, (error) => {
-          if (!error) report(table, keyNames.get(table) ?? [], old, asItem(value));
-          callback(error);
-        }),
-      );
-    itemDb.del = (key, callback) =>
-      before(key, callback, (old) =>
-        del.call(itemDb, key, (error) => {
-          if (!error) report(table, keyNames.get(table) ?? [], old, undefined);
-          callback(error);
-        }),
-      );
+      reported(key, asItem(value), (done) => put.call(itemDb, key, value, done), callback);
+    itemDb.del = (key, callback) => reported(key, undefined, (done) => del.call(itemDb, key, done), callback);
     return itemDb;
   };
 }

@@ -5,7 +5,7 @@ export const DELIVERY_FUNCTION = 'deliverEvents';
 
 /** The delivery function in a process of its own (`deliveryMain.ts`), the stream's consumer. */
 export interface DeliveryInfo {
-  /** Its Lambda invoke API: `POST {url}/2015-03-31/functions/deliverEvents/invocations`. */
+  /** Its Lambda Invoke API: `POST {url}{invocationsPath('deliverEvents')}` (`local/lambdaInvoke.ts`). */
   url: string;
 }
 

@@ -8,10 +8,11 @@ import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { handler } from '../../functions/deliverEvents/handler';
+import { invocationsPath } from '../../local/lambdaInvoke';
 import { serveChild } from './child';
 import { DELIVERY_FUNCTION, type DeliveryInfo } from './delivery';
 
-const path = `/2015-03-31/functions/${DELIVERY_FUNCTION}/invocations`;
+const path = invocationsPath(DELIVERY_FUNCTION);
 const server = createServer((req, res) => {
   const chunks: Buffer[] = [];
   req.on('data', (chunk: Buffer) => chunks.push(chunk));

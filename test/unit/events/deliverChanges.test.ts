@@ -12,18 +12,19 @@ const paid: TransitionWrite = {
   patch: { imp_uid: 'imp_1', pay_method: 'card' },
 };
 
-/** A pending order with events on, paid once: its change waits in the store's stream. */
-async function paidOrder() {
-  const orders = new MemoryOrderStore(anOrder());
+/** Pending orders with events on, each paid once: their changes wait in the store's stream. */
+async function paidOrders(...merchantUids: string[]) {
+  const ids = merchantUids.length > 0 ? merchantUids : [MERCHANT_UID];
+  const orders = new MemoryOrderStore(...ids.map((merchantUid) => anOrder({ merchant_uid: merchantUid })));
   const events = memoryEvents(orders);
-  await orders.transition(orders.stored(MERCHANT_UID), paid, FIXED_NOW);
+  for (const merchantUid of ids) await orders.transition(orders.stored(merchantUid), paid, FIXED_NOW);
   const handler = createDeliverEvents({ ...events.dispatch, orders }, createLogger('test'));
   return { orders, ...events, handler };
 }
 
 describe('Function: deliverEvents (the stream consumer)', () => {
   it('sends a transition’s event after it was written, once, and empties the outbox', async () => {
-    const { orders, target, deliver } = await paidOrder();
+    const { orders, target, deliver } = await paidOrders();
     expect(target.received).toEqual([]);
 
     await deliver();
@@ -36,7 +37,7 @@ describe('Function: deliverEvents (the stream consumer)', () => {
   });
 
   it('reads the order as it is now: a stale record of a delivered event sends nothing again', async () => {
-    const { orders, target, handler } = await paidOrder();
+    const { orders, target, handler } = await paidOrders();
     const records = orders.takeChanges();
     const stale = records.at(-1);
 
@@ -61,11 +62,7 @@ describe('Function: deliverEvents (the stream consumer)', () => {
 
   it('reads the orders of a batch in one request, not one per record', async () => {
     const second = 'order_1002';
-    const orders = new MemoryOrderStore(anOrder(), anOrder({ merchant_uid: second }));
-    const { dispatch, target } = memoryEvents(orders);
-    for (const merchantUid of [MERCHANT_UID, second])
-      await orders.transition(orders.stored(merchantUid), paid, FIXED_NOW);
-    const handler = createDeliverEvents({ ...dispatch, orders }, createLogger('test'));
+    const { orders, target, handler } = await paidOrders(MERCHANT_UID, second);
     const before = { get: orders.calls.get, getMany: orders.calls.getMany };
 
     expect(await handler({ Records: orders.takeChanges() })).toEqual({ batchItemFailures: [] });
@@ -79,10 +76,7 @@ describe('Function: deliverEvents (the stream consumer)', () => {
 
   it('reads one by one when the batch read fails: an unreadable order fails at its own record', async () => {
     const broken = 'order_1002';
-    const orders = new MemoryOrderStore(anOrder(), anOrder({ merchant_uid: broken }));
-    const { dispatch, target } = memoryEvents(orders);
-    for (const merchantUid of [MERCHANT_UID, broken])
-      await orders.transition(orders.stored(merchantUid), paid, FIXED_NOW);
+    const { orders, dispatch, target } = await paidOrders(MERCHANT_UID, broken);
     const unreadable = new Error('not a valid order item');
     const reading = {
       getMany: async () => {
@@ -113,7 +107,7 @@ describe('Function: deliverEvents (the stream consumer)', () => {
   });
 
   it('reports the first refused record for the stream to retry, and writes nothing down', async () => {
-    const { orders, target, handler } = await paidOrder();
+    const { orders, target, handler } = await paidOrders();
     await orders.transition(
       orders.stored(MERCHANT_UID),
       { to: 'partially_cancelled', source: 'webhook', patch: { imp_uid: 'imp_1', cancel_amount: 1 } },
@@ -160,7 +154,7 @@ describe('Function: deliverEvents (the stream consumer)', () => {
   });
 
   it('leaves an event the sweeper took over (its backoff written) to the sweeper', async () => {
-    const { orders, target, deliver, dispatch } = await paidOrder();
+    const { orders, target, deliver, dispatch } = await paidOrders();
     orders.takeChanges();
     await dispatch.outbox.postpone(MERCHANT_UID, 'v2', { deliveredTo: [], attempts: 1, nextAttemptAt: 0 });
 
@@ -171,7 +165,7 @@ describe('Function: deliverEvents (the stream consumer)', () => {
   });
 
   it('skips a record that is not a change of an order item (retrying cannot mend it)', async () => {
-    const { orders, target, handler } = await paidOrder();
+    const { orders, target, handler } = await paidOrders();
 
     const response = await handler({ Records: [{ eventName: 'MODIFY' }, ...orders.takeChanges()] });
 
