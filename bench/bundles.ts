@@ -20,8 +20,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import { type BuildOptions, build, type Metafile } from 'esbuild';
-import { parse } from 'yaml';
+import { build, type Metafile } from 'esbuild';
+import { type EsbuildDeployment, readEsbuildDeployment } from '../local/esbuildDeployment';
 import { projectRoot } from './lib/child';
 import { fmt, kib, median, ratio, times, withRange } from './lib/stats';
 import { functionEnv } from './lib/sut';
@@ -56,57 +56,6 @@ const TARGET_RATIO = 1.2;
  */
 const SMALL_FLOOR_ROUNDS = 3;
 const SMALL_FLOORS = new Set(['getOrder', 'sweeper', 'deliverEvents']);
-
-/** serverless-esbuild's own options in `custom.esbuild`; everything else there is passed to esbuild. */
-const PLUGIN_OPTIONS = new Set([
-  'outputWorkFolder',
-  'outputBuildFolder',
-  'outputFileExtension',
-  'exclude',
-  'packager',
-  'packagerOptions',
-  'installExtraArgs',
-  'keepOutputDirectory',
-  'nativeZip',
-  'zipConcurrency',
-  'concurrency',
-  'watch',
-  'skipBuild',
-  'skipRebuild',
-  'skipBuildExcludeFns',
-  'stripEntryResolveExtensions',
-  'disposeContext',
-  'nodeExternals',
-  'config',
-]);
-
-interface Deployment {
-  /** Function name → its handler's source file, relative to the project. */
-  functions: Record<string, string>;
-  esbuild: BuildOptions;
-  /** serverless-esbuild's `outputFileExtension` (`.mjs`): the extension of every file it writes. */
-  extension: string;
-}
-
-/** The functions and esbuild options of serverless.yml, as the plugin reads them. */
-async function readDeployment(): Promise<Deployment> {
-  const text = await readFile(join(projectRoot, 'serverless.yml'), 'utf8');
-  // CloudFormation tags (!Ref, !GetAtt) are not needed here: `silent` reads them as plain values.
-  const doc = parse(text, { logLevel: 'silent' }) as {
-    functions: Record<string, { handler: string }>;
-    custom: { esbuild: Record<string, unknown> & { outputFileExtension?: string } };
-  };
-  const functions = Object.fromEntries(
-    Object.entries(doc.functions).map(([name, { handler }]) => [
-      name,
-      `${handler.slice(0, handler.lastIndexOf('.'))}.ts`,
-    ]),
-  );
-  const esbuild = Object.fromEntries(
-    Object.entries(doc.custom.esbuild).filter(([key]) => !PLUGIN_OPTIONS.has(key)),
-  ) as BuildOptions;
-  return { functions, esbuild, extension: doc.custom.esbuild.outputFileExtension ?? '.js' };
-}
 
 interface Built {
   /** The entry file, which the runtime imports. */
@@ -143,7 +92,7 @@ export const bundles: Benchmark = {
     const samples = context.quick ? 3 : 21;
     const out = await mkdtemp(join(tmpdir(), 'iamport-bench-bundles-'));
     try {
-      const deployment = await readDeployment();
+      const deployment = await readEsbuildDeployment();
       const functions = Object.keys(deployment.functions);
       const unmatched = functions.filter((name) => !(name in BARE_FOR));
       if (unmatched.length > 0) throw new Error(`bench/bundles.ts: no floor for ${unmatched.join(', ')}`);
@@ -417,7 +366,7 @@ function initEnv(): NodeJS.ProcessEnv {
 }
 
 /** Builds one entry as serverless-esbuild does: into a folder of its own, chunks beside it. */
-async function bundle(entry: string, outdir: string, deployment: Deployment): Promise<Built> {
+async function bundle(entry: string, outdir: string, deployment: EsbuildDeployment): Promise<Built> {
   const result = await build({
     ...deployment.esbuild,
     entryPoints: [entry],
