@@ -1,6 +1,6 @@
 import { loadConfig } from '../../shared/config';
 import { createLogger } from '../../shared/logger';
-import { createDispatchPorts } from '../../shared/runtime/events';
+import { createDispatchPorts } from '../../shared/runtime/dispatchPorts';
 import { createRetryQueueFromConfig } from '../../shared/runtime/queue';
 import { createSweeper } from './sweeper';
 
