@@ -10,7 +10,7 @@ const MIDDY_CORE = /[\\/]node_modules[\\/]@middy[\\/]core[\\/]/;
 const lazyWebStreamsForMiddy = {
   name: 'lazy-web-streams-for-middy',
   setup(build) {
-    build.onResolve({ filter: /^node:stream\/web$/ }, (args) =>
+    build.onResolve({ filter: /^(node:)?stream\/web$/ }, (args) =>
       MIDDY_CORE.test(args.importer) ? { path: LAZY_READABLE_STREAM } : undefined,
     );
   },

@@ -13,11 +13,16 @@
 const real = (): typeof globalThis.ReadableStream => globalThis.ReadableStream;
 
 export const ReadableStream: typeof globalThis.ReadableStream = new Proxy(
-  // A function target, so that the proxy can be called with `new` and used with `instanceof`.
+  // A plain function as the target, so that the proxy can be called with `new` and used with
+  // `instanceof`. Not the class itself (that would load it) and not a class: a proxy may answer
+  // `get('prototype')` with the real prototype only because this function's own `prototype` is
+  // writable; a class's is not, and the proxy would throw.
   function ReadableStream() {} as unknown as typeof globalThis.ReadableStream,
   {
     get: (_target, key) => Reflect.get(real(), key),
     has: (_target, key) => Reflect.has(real(), key),
+    // Called without `new`, the real class throws its own TypeError.
+    apply: (_target, self, args) => Reflect.apply(real(), self, args),
     construct: (_target, args, newTarget) =>
       Reflect.construct(real(), args, newTarget === ReadableStream ? real() : newTarget),
   },

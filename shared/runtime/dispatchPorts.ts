@@ -12,7 +12,7 @@ import { createDispatchDeps, EVENT_SOURCE, recordsEvents } from './events';
  * The targets configured for this stage (EventBridge bus, signed merchant webhook, local log).
  * The EventBridge client is imported with this module: every stage serverless.yml deploys has its bus,
  * and a client imported on demand at a cold start is a second round of module loading after the
- * handler's own (4-7 % of the delivery function's init, docs/decisions.md, "Cold start"). undici and
+ * handler's own (3-7 % of the delivery function's init, docs/decisions.md, "Cold start"). undici and
  * the key reader are imported only for a webhook, which a stage may not have.
  */
 export async function createEventTargetsFromConfig(

@@ -8,12 +8,16 @@ const DEMO_SECRET = 'ekKoeW8RyKuT0zgaZsUtXXTLQ4AhPFW3ZGseDA6bkA5lamv9OqDMnxyeB9w
 
 let template: CfnTemplate;
 let text: string;
+let getOrderFiles: Record<string, Uint8Array>;
 
 beforeAll(async () => {
-  ({ template, text } = await packageTemplate('prod', {
-    RESULT_PAGE_URL: 'https://shop.test.kr/payments/result',
-    ALLOWED_ORIGINS: 'https://shop.test.kr',
-  }));
+  let artifacts: Record<string, Record<string, Uint8Array>>;
+  ({ template, text, artifacts } = await packageTemplate(
+    'prod',
+    { RESULT_PAGE_URL: 'https://shop.test.kr/payments/result', ALLOWED_ORIGINS: 'https://shop.test.kr' },
+    ['getOrder'],
+  ));
+  getOrderFiles = artifacts.getOrder ?? {};
 }, 120_000);
 
 function routes() {
@@ -104,6 +108,17 @@ describe('serverless package (prod)', () => {
     expect(policies).toContain('ssm:GetParameters');
     expect(policies).toContain('parameter/iamport-verify/prod/iamport-api-secret');
     expect(policies).not.toMatch(/"ssm:\*"|"Action":"\*"/);
+  });
+});
+
+describe('serverless package (prod): the bundles as shipped', () => {
+  it('builds with custom.esbuild.plugins: getOrder ships @middy/core without node:stream/web', () => {
+    const code = Object.entries(getOrderFiles).filter(([path]) => path.endsWith('.mjs'));
+    const text = code.map(([, bytes]) => new TextDecoder().decode(bytes));
+    expect(code.length).toBeGreaterThan(0);
+    // middy is in the package (its timeout message is its own), but its web streams import is not.
+    expect(text.some((file) => file.includes('@middy/core'))).toBe(true);
+    expect(code.filter((_, i) => text[i]?.includes('node:stream/web')).map(([path]) => path)).toEqual([]);
   });
 });
 

@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { unzipSync } from 'fflate';
 import { projectRoot, serverlessBin } from '../../local/serverlessConfig';
 
 export interface CfnResource {
@@ -13,11 +14,15 @@ export interface CfnTemplate {
   Resources: Record<string, CfnResource>;
 }
 
-/** Runs `serverless package` offline for a stage, as a deployment would, and returns the template. */
+/**
+ * Runs `serverless package` offline for a stage, as a deployment would, and returns the template and
+ * the files of the functions' artifacts asked for (`getOrder` → its zip's files by path).
+ */
 export async function packageTemplate(
   stage: string,
   env: NodeJS.ProcessEnv = {},
-): Promise<{ template: CfnTemplate; text: string }> {
+  artifacts: readonly string[] = [],
+): Promise<{ template: CfnTemplate; text: string; artifacts: Record<string, Record<string, Uint8Array>> }> {
   const dir = await mkdtemp(join(tmpdir(), 'sls-package-'));
   try {
     const childEnv: NodeJS.ProcessEnv = {
@@ -38,7 +43,10 @@ export async function packageTemplate(
       throw new Error(`serverless package --stage ${stage} failed:\n${stdout}\n${stderr}`);
     }
     const text = await readFile(join(dir, 'cloudformation-template-update-stack.json'), 'utf8');
-    return { template: JSON.parse(text) as CfnTemplate, text };
+    const files = await Promise.all(
+      artifacts.map(async (name) => [name, unzipSync(await readFile(join(dir, `${name}.zip`)))] as const),
+    );
+    return { template: JSON.parse(text) as CfnTemplate, text, artifacts: Object.fromEntries(files) };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

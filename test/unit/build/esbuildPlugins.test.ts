@@ -27,6 +27,11 @@ describe('the lazy ReadableStream stand-in', () => {
     expect(chunks).toEqual(['x', 'y']);
   });
 
+  it('throws as the real class does when called without new', () => {
+    const call = LazyReadableStream as unknown as () => unknown;
+    expect(() => call()).toThrow(TypeError);
+  });
+
   it('lets a class extend it', () => {
     class Counted extends LazyReadableStream<number> {}
     const counted = new Counted();
