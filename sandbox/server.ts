@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { answerApiCall, type IncomingCall, logApiCall, runRoute, toReply, unknownRoute } from './apiCall';
@@ -109,6 +110,9 @@ export function serve(
   fallback: (error: unknown) => Reply,
   closing: AbortController,
 ): SandboxServer {
+  // Every call held by a delay fault waits on this one signal (and lets go when its wait ends): under
+  // load, many more than Node's default of 10 at once, which is no leak.
+  setMaxListeners(Number.POSITIVE_INFINITY, closing.signal);
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => send(res, fallback(error)));
   });

@@ -83,6 +83,25 @@ describe('the request log covers the V2 API', () => {
     expect((await control(sandbox, 'GET', '/__sandbox/requests?api=v3')).status).toBe(400);
   });
 
+  it('holds many calls at once on its one closing signal, without a listener-leak warning', async () => {
+    await createV2Payment(sandbox, { paymentId: 'pay_many', amount: 1000 });
+    await control(sandbox, 'POST', '/__sandbox/faults', { rate: 1, delay_ms: 100 });
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      // More than Node's default of 10 listeners on one signal.
+      const answers = await Promise.all(
+        Array.from({ length: 15 }, () => v2Call(sandbox, 'GET', '/payments/pay_many')),
+      );
+      expect(answers.map((answer) => answer.status)).toEqual(Array(15).fill(200));
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings.map((warning) => warning.name)).not.toContain('MaxListenersExceededWarning');
+  });
+
   it('logs a V2 call held by a delay whose client left, with the status it was answered', async () => {
     await createV2Payment(sandbox, { paymentId: 'pay_left', amount: 1000 });
     await control(sandbox, 'POST', '/__sandbox/faults', { rate: 1, delay_ms: 600 });
