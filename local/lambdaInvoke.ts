@@ -1,12 +1,12 @@
-/**
- * Invokes a function through serverless-offline's Lambda API, exactly as AWS would for a queue or a
- * schedule: the same handler code, in serverless-offline's worker, with the deployed environment.
- */
 /** Lambda's Invoke API path for `functionName` (what serverless-offline serves, and the benchmarks' consumer). */
 export function invocationsPath(functionName: string): string {
   return `/2015-03-31/functions/${functionName}/invocations`;
 }
 
+/**
+ * Invokes a function through serverless-offline's Lambda API, exactly as AWS would for a queue or a
+ * schedule: the same handler code, in serverless-offline's worker, with the deployed environment.
+ */
 export function lambdaInvoker(lambdaUrl: string, functionName: string) {
   return async function invoke(payload: unknown): Promise<unknown> {
     const response = await fetch(`${lambdaUrl}${invocationsPath(functionName)}`, {

@@ -32,6 +32,38 @@ export async function serveHandler(handler: LambdaHttpHandler): Promise<{ url: s
     }
   });
   server.keepAliveTimeout = 60_000;
+  return listening(server);
+}
+
+/**
+ * Serves a handler that no HTTP route invokes (a stream's consumer) over Lambda's Invoke API at `path`
+ * (`invocationsPath`, `local/lambdaInvoke.ts`): the event is the JSON body, the answer the handler's
+ * result; a handler that threw answers as Lambda does, 200 with `X-Amz-Function-Error`.
+ */
+export async function serveInvocations<Event>(
+  path: string,
+  // The handler validates what it reads of the event, as a deployed one must.
+  handler: (event: Event) => Promise<unknown>,
+): Promise<{ url: string; server: Server }> {
+  const server = createServer(async (req, res) => {
+    const body = await readAll(req);
+    if (req.method !== 'POST' || req.url !== path) {
+      res.writeHead(404).end();
+      return;
+    }
+    const json = { 'content-type': 'application/json' };
+    try {
+      res.writeHead(200, json).end(JSON.stringify(await handler(JSON.parse(body) as Event)));
+    } catch (error) {
+      res
+        .writeHead(200, { ...json, 'x-amz-function-error': 'Unhandled' })
+        .end(JSON.stringify({ errorMessage: error instanceof Error ? error.message : String(error) }));
+    }
+  });
+  return listening(server);
+}
+
+async function listening(server: Server): Promise<{ url: string; server: Server }> {
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
