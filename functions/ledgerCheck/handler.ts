@@ -1,4 +1,3 @@
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { loadConfig } from '../../shared/config';
 import { createDynamoCheckpointStore } from '../../shared/ledger/checkpoint';
 import { loadLedgerConfig } from '../../shared/ledger/config';
@@ -7,6 +6,7 @@ import { createLogger } from '../../shared/logger';
 import { verifyPayment } from '../../shared/payments/verifyPayment';
 import { createPorts } from '../../shared/runtime/deps';
 import { documentClient } from '../../shared/runtime/dynamo';
+import { eventBridgeClient } from '../../shared/runtime/eventBridge';
 import { EVENT_SOURCE } from '../../shared/runtime/events';
 import { verifyDeps, verifyPorts } from '../../shared/runtime/flows';
 import { createLedgerCheckHandler } from './ledgerCheck';
@@ -30,6 +30,6 @@ export const handler = createLedgerCheckHandler(
   ledger.settings,
   logger,
   config.events.busName
-    ? eventBridgeFindings(new EventBridgeClient({}), config.events.busName, EVENT_SOURCE)
+    ? eventBridgeFindings(eventBridgeClient(config), config.events.busName, EVENT_SOURCE)
     : undefined,
 );

@@ -23,6 +23,8 @@ export function createSweeper(deps: SweeperDeps, logger: Logger, now: () => Date
     if (checks.found > 0 || events.orders > 0) logger.info('sweep', { checks, events });
     // A failed enqueue keeps its lease and comes back next time; an error makes the alarm see it now.
     if (checks.failed > 0) throw new Error(`sweeper could not queue ${checks.failed} checks`);
+    // Every other order was swept; the errors alarm sees the ones left (logged one by one by onError).
+    if (events.failed > 0) throw new Error(`sweeper could not sweep the events of ${events.failed} orders`);
     return { checks, events };
   };
 }

@@ -54,8 +54,33 @@ export function isHeld(order: Order, entry: OutboxEntry): boolean {
 }
 
 /**
+ * How long the stream may keep retrying a record (serverless.yml `maximumRecordAgeInSeconds` of the
+ * delivery function's stream, checked equal by test/deploy): past it the record goes to the
+ * on-failure queue and the event is the sweeper's.
+ */
+export const STREAM_MAX_RECORD_AGE_SECONDS = 300;
+
+/** Events younger than this are the stream's (twice its whole retry window): the sweeper leaves them. */
+export const OUTBOX_GRACE_SECONDS = 2 * STREAM_MAX_RECORD_AGE_SECONDS;
+
+/**
+ * Whether `entry` is `mode`'s to send now: the stream sends what nobody has tried yet and leaves what
+ * the sweeper took over (`attempts > 0`); the sweeper sends what is past its backoff, and leaves an
+ * untried event to the stream until the stream's whole retry window is over (one sender at a time).
+ */
+function isTurnOf(mode: DispatchMode, entry: OutboxEntry, nowSeconds: number): boolean {
+  if (mode === 'stream') return entry.attempts === 0;
+  if (entry.attempts > 0) return entry.next_attempt_at <= nowSeconds;
+  const occurredAt = Date.parse(entry.occurred_at) / 1000;
+  // An unreadable time is no reason to wait: the safety net sends it.
+  return !(occurredAt > nowSeconds - OUTBOX_GRACE_SECONDS);
+}
+
+/**
  * Sends the order's waiting events to every target that has not taken them yet, in version order,
  * then removes each fully delivered one (one conditional write; with the index key when it was the last).
+ * One order's events never overtake each other: the first that cannot go now (held for its refund, not
+ * this sender's turn, refused) holds back every later one, which goes with it.
  */
 export async function dispatchOutbox(
   deps: DispatchDeps,
@@ -66,11 +91,11 @@ export async function dispatchOutbox(
   const nowSeconds = Math.floor(now.getTime() / 1000);
   const entries = Object.entries(order.outbox ?? {}).sort(([, a], [, b]) => a.version - b.version);
   const result: DispatchResult = { delivered: 0, waiting: 0, failed: 0 };
-  for (const [key, entry] of entries) {
-    const notYet = mode === 'stream' ? entry.attempts > 0 : entry.next_attempt_at > nowSeconds;
-    if (notYet || isHeld(order, entry)) {
-      result.waiting += 1;
-      continue;
+  for (const [index, [key, entry]] of entries.entries()) {
+    const behind = entries.length - index;
+    if (!isTurnOf(mode, entry, nowSeconds) || isHeld(order, entry)) {
+      result.waiting += behind;
+      break;
     }
     const event = buildEvent(order, entry);
     const deliveredTo = [...entry.delivered_to];
@@ -84,12 +109,11 @@ export async function dispatchOutbox(
       }
     }
     if (deps.targets.every((target) => deliveredTo.includes(target.name))) {
-      // DynamoDB write: the event leaves the outbox (and, when nothing else waits, the index too).
-      const last = result.waiting === 0 && entries.length - result.delivered === 1;
-      await deps.outbox.remove(order.merchant_uid, key, last);
+      // DynamoDB write: the event leaves the outbox (and, when it was the last, the index too).
+      await deps.outbox.remove(order.merchant_uid, key, behind === 1);
       result.delivered += 1;
     } else if (mode === 'stream') {
-      // Later events wait behind it: the stream retries this record, in order.
+      // The stream retries this record, in order; nothing is written (it would be a change of its own).
       result.failed += 1;
       break;
     } else {
@@ -99,7 +123,8 @@ export async function dispatchOutbox(
         attempts,
         nextAttemptAt: nowSeconds + nextAttemptDelaySeconds(attempts),
       });
-      result.waiting += 1;
+      result.waiting += behind;
+      break;
     }
   }
   return result;

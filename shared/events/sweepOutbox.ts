@@ -1,20 +1,12 @@
 import type { OrderStore } from '../orders/store';
-import { type DispatchDeps, dispatchOutbox } from './dispatchOutbox';
-
-/**
- * How long the stream may keep retrying a record (serverless.yml `maximumRecordAgeInSeconds` of the
- * delivery function's stream, checked equal by test/deploy): past it the record goes to the
- * on-failure queue and the event is the sweeper's.
- */
-export const STREAM_MAX_RECORD_AGE_SECONDS = 300;
-
-/** Events younger than this are the stream's (twice its whole retry window): the sweeper leaves them. */
-export const OUTBOX_GRACE_SECONDS = 2 * STREAM_MAX_RECORD_AGE_SECONDS;
+import { type DispatchDeps, dispatchOutbox, OUTBOX_GRACE_SECONDS } from './dispatchOutbox';
 
 export interface OutboxSweepResult {
   orders: number;
   delivered: number;
   waiting: number;
+  /** Orders that could not be read or written: left as they were, for the next sweep (and the alarm). */
+  failed: number;
 }
 
 /**
@@ -29,15 +21,22 @@ export async function sweepOutbox(
 ): Promise<OutboxSweepResult> {
   const before = Math.floor(now.getTime() / 1000) - OUTBOX_GRACE_SECONDS;
   const merchantUids = await deps.outbox.findWaiting(before, limit);
-  const result: OutboxSweepResult = { orders: merchantUids.length, delivered: 0, waiting: 0 };
+  const result: OutboxSweepResult = { orders: merchantUids.length, delivered: 0, waiting: 0, failed: 0 };
   for (const merchantUid of merchantUids) {
-    const order = await deps.orders.get(merchantUid);
-    if (!order) continue;
-    const sent = await dispatchOutbox({ ...deps, now: () => now }, order, 'sweep');
-    result.delivered += sent.delivered;
-    result.waiting += sent.waiting;
-    // Everything went out (or nothing was left): leave the index so the next sweep skips this order.
-    if (sent.waiting === 0) await deps.outbox.clearIfEmpty(merchantUid);
+    // One order that cannot be read (an item the merchant's systems wrote badly) or written must not
+    // keep the orders after it from being swept: it is the oldest, so it would come first every time.
+    try {
+      const order = await deps.orders.get(merchantUid);
+      if (!order) continue;
+      const sent = await dispatchOutbox({ ...deps, now: () => now }, order, 'sweep');
+      result.delivered += sent.delivered;
+      result.waiting += sent.waiting;
+      // Everything went out (or nothing was left): leave the index so the next sweep skips this order.
+      if (sent.waiting === 0) await deps.outbox.clearIfEmpty(merchantUid);
+    } catch (error) {
+      result.failed += 1;
+      deps.onError?.(error);
+    }
   }
   return result;
 }

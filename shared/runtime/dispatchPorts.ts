@@ -16,12 +16,12 @@ import { createDispatchDeps, EVENT_SOURCE, recordsEvents } from './events';
  * the key reader are imported only for a webhook, which a stage may not have.
  */
 export async function createEventTargetsFromConfig(
-  config: Pick<Config, 'events'>,
+  config: Pick<Config, 'events' | 'awsRequestTimeoutMs'>,
   logger: Logger,
 ): Promise<EventTarget[]> {
   const targets: EventTarget[] = [];
   if (config.events.busName) {
-    targets.push(eventBridgeTargetFor(config.events.busName, EVENT_SOURCE));
+    targets.push(eventBridgeTargetFor(config, config.events.busName, EVENT_SOURCE));
   }
   if (config.events.webhook) {
     const [{ createWebhookTarget }, { resolveSecrets }] = await Promise.all([

@@ -29,9 +29,13 @@ import {
   startSandbox,
 } from '../../sandbox/index';
 import { loadConfig } from '../../shared/config';
-import { type DispatchDeps, OUTBOX_MAX_BACKOFF_SECONDS } from '../../shared/events/dispatchOutbox';
+import {
+  type DispatchDeps,
+  OUTBOX_GRACE_SECONDS,
+  OUTBOX_MAX_BACKOFF_SECONDS,
+} from '../../shared/events/dispatchOutbox';
 import { createEventBridgeTarget } from '../../shared/events/eventBridgeTarget';
-import { OUTBOX_GRACE_SECONDS, sweepOutbox } from '../../shared/events/sweepOutbox';
+import { sweepOutbox } from '../../shared/events/sweepOutbox';
 import { createWebhookTarget } from '../../shared/events/webhookTarget';
 import { createIamportClient, type IamportClient } from '../../shared/iamport';
 import type { LedgerRun } from '../../shared/ledger/checkLedger';

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { UNDELIVERED_EVENT_FILTER } from '../../shared/events/changes';
-import { OUTBOX_GRACE_SECONDS, STREAM_MAX_RECORD_AGE_SECONDS } from '../../shared/events/sweepOutbox';
+import { OUTBOX_GRACE_SECONDS, STREAM_MAX_RECORD_AGE_SECONDS } from '../../shared/events/dispatchOutbox';
 import { type CfnTemplate, packageTemplate, resourcesOfType } from '../helpers/serverlessTemplate';
 
 /** Iamport's public demo secret: if any secret value reached the template, this one would. */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startDynamoAnswersProxy } from '../../local/dynamoAnswers';
-import type { DispatchDeps } from '../../shared/events/dispatchOutbox';
-import { OUTBOX_GRACE_SECONDS, sweepOutbox } from '../../shared/events/sweepOutbox';
+import { type DispatchDeps, OUTBOX_GRACE_SECONDS } from '../../shared/events/dispatchOutbox';
+import { sweepOutbox } from '../../shared/events/sweepOutbox';
 import type { OrderStore } from '../../shared/orders/store';
 import type { Order } from '../../shared/orders/types';
 import { type VerifyDeps, verifyPayment } from '../../shared/payments/verifyPayment';

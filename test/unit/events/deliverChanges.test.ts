@@ -22,6 +22,19 @@ async function paidOrders(...merchantUids: string[]) {
   return { orders, ...events, handler };
 }
 
+/** A tampered payment's forgery transition, its refund claimed (requested) in the same write. */
+async function forgeryAwaitingRefund() {
+  const orders = new MemoryOrderStore(anOrder());
+  const events = memoryEvents(orders);
+  const claim = aRefund({ imp_uid: 'imp_1', amount: 100 });
+  const forgery = await orders.transition(
+    orders.stored(MERCHANT_UID),
+    { to: 'forgery', source: 'complete', patch: { imp_uid: 'imp_1' }, refund: claim },
+    FIXED_NOW,
+  );
+  return { orders, ...events, claim, forgery };
+}
+
 describe('Function: deliverEvents (the stream consumer)', () => {
   it('sends a transition’s event after it was written, once, and empties the outbox', async () => {
     const { orders, target, deliver } = await paidOrders();
@@ -131,14 +144,7 @@ describe('Function: deliverEvents (the stream consumer)', () => {
   });
 
   it('holds an event while its attempt’s refund is requested; the write that settles it sends it', async () => {
-    const orders = new MemoryOrderStore(anOrder());
-    const { target, deliver } = memoryEvents(orders);
-    const claim = aRefund({ imp_uid: 'imp_1', amount: 100 });
-    const forgery = await orders.transition(
-      orders.stored(MERCHANT_UID),
-      { to: 'forgery', source: 'complete', patch: { imp_uid: 'imp_1' }, refund: claim },
-      FIXED_NOW,
-    );
+    const { orders, target, deliver, claim, forgery } = await forgeryAwaitingRefund();
 
     await deliver();
     expect(target.received).toEqual([]);
@@ -151,6 +157,27 @@ describe('Function: deliverEvents (the stream consumer)', () => {
         refund: expect.objectContaining({ status: 'done', cancellation_id: 'c_1' }),
       }),
     ]);
+  });
+
+  it('an event held for its refund holds back a later transition’s event until the refund settles', async () => {
+    const { orders, target, deliver, claim } = await forgeryAwaitingRefund();
+    // An honest payment follows the tampered one while the tampered one's refund is still being made.
+    await orders.transition(
+      orders.stored(MERCHANT_UID),
+      { ...paid, patch: { imp_uid: 'imp_2', pay_method: 'card' } },
+      FIXED_NOW,
+    );
+
+    await deliver();
+    expect(target.received).toEqual([]);
+
+    await orders.saveRefund(
+      orders.stored(MERCHANT_UID),
+      { ...claim, status: 'done', cancellation_id: 'c_1' },
+      FIXED_NOW,
+    );
+    await deliver();
+    expect(target.of(MERCHANT_UID).map((event) => event.type)).toEqual(['order.forgery', 'order.paid']);
   });
 
   it('leaves an event the sweeper took over (its backoff written) to the sweeper', async () => {
