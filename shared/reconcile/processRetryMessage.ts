@@ -42,10 +42,15 @@ export async function processRetryMessage(
   // DynamoDB read: a check for an order that is already final costs no Iamport call.
   const order = await deps.orders.get(merchantUid);
   if (!order) return { kind: 'done', outcome: 'no_order' };
-  if (!awaitsResult(order.status)) return finishOpenRefunds(deps, message, order, source, now);
+  // A notice or a return we could not verify (PortOne unreachable) may be the news that moves a final
+  // order (a cancellation made in the console: V2 notices name only the order): it is verified again,
+  // whatever the order says now. Only our own checks stop at a final order.
+  if (!awaitsResult(order.status) && message.reason !== 'iamport_unavailable')
+    return finishOpenRefunds(deps, message, order, source, now);
   // The order says which API holds its payment: a V2 order is looked up by its paymentId at V2.
   const outcome = await verifyPayment(deps, { api: apiOf(order), merchantUid, source });
   if (outcome.kind === 'retry_later') return retryLater(deps, message);
+  if (!awaitsResult(order.status)) return { kind: 'done', outcome: outcome.kind, ...statusOf(outcome) };
   return settleAwaitingOrder(deps, merchantUid, message.attempt, source, now);
 }
 

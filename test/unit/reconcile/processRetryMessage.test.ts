@@ -58,6 +58,42 @@ describe('Function: processRetryMessage (open refunds)', () => {
   });
 });
 
+describe('Function: processRetryMessage (notices PortOne was down for)', () => {
+  it('verifies a final order again: the notice may be a cancellation made in the console', async () => {
+    const { orders, iamport, deps } = setup();
+    await orders.create({ merchant_uid: 'o1', amount: 100, currency: 'KRW' }, new Date(), 1);
+    await processRetryMessage(deps, { merchant_uid: 'o1', reason: 'sweep', attempt: 1 });
+    expect(orders.stored('o1').status).toBe('paid');
+    // The merchant refunds in the console; its notice came while Iamport could not be reached.
+    iamport.cancelFromConsole('imp_1');
+
+    const result = await processRetryMessage(deps, {
+      merchant_uid: 'o1',
+      reason: 'iamport_unavailable',
+      attempt: 1,
+    });
+
+    expect(result).toMatchObject({ kind: 'done', outcome: 'decided', status: 'cancelled' });
+    expect(orders.stored('o1').status).toBe('cancelled');
+  });
+
+  it('retries it while Iamport is still down', async () => {
+    const { orders, queue, iamport, deps } = setup();
+    await orders.create({ merchant_uid: 'o1', amount: 100, currency: 'KRW' }, new Date(), 1);
+    await processRetryMessage(deps, { merchant_uid: 'o1', reason: 'sweep', attempt: 1 });
+    iamport.failNext('findAllPayments', 10).failNext('findPayment', 10).failNext('getPayment', 10);
+
+    const result = await processRetryMessage(deps, {
+      merchant_uid: 'o1',
+      reason: 'iamport_unavailable',
+      attempt: 1,
+    });
+
+    expect(result).toMatchObject({ kind: 'retry_scheduled', attempt: 2 });
+    expect(queue.sent.at(-1)?.message).toMatchObject({ merchant_uid: 'o1', reason: 'iamport_unavailable' });
+  });
+});
+
 describe('Function: processRetryMessage (speculative work)', () => {
   const junk = { imp_uid: 'imp_9123', reason: 'iamport_unavailable', speculative: true } as const;
 
