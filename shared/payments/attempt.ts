@@ -46,6 +46,11 @@ export interface Attempt {
   test: boolean;
   /** The id of the provider's latest cancellation of this attempt, if any. */
   lastCancellationId?: string;
+  /**
+   * A cancellation the PG accepted and has not finished (V2 `REQUESTED`): money on its way back that
+   * the balance does not show yet. No refund of ours is made again while it lasts.
+   */
+  cancelPending?: true;
 }
 
 /** What is still held on an attempt: what a refund must return. */

@@ -67,7 +67,7 @@ export function matchesOrder(order: Order, payment: Attempt): boolean {
 function decidePaid(order: Order, payment: Attempt, options: DecideOptions): Decision {
   const balance = balanceOf(payment);
   const earlier = order.refunds.find((refund) => attemptIdOf(refund) === payment.id);
-  if (earlier) return decideEarlierRefund(earlier, balance, options);
+  if (earlier) return decideEarlierRefund(earlier, payment, options);
 
   const matches = matchesOrder(order, payment);
   if (matches && canTransition(order.status, 'paid')) return transition('paid', payment);
@@ -84,10 +84,14 @@ function decidePaid(order: Order, payment: Attempt, options: DecideOptions): Dec
   return { kind: 'refund', refund: plan(payment, balance, matches ? 'duplicate_payment' : 'forgery') };
 }
 
-function decideEarlierRefund(earlier: Refund, balance: number, options: DecideOptions): Decision {
+function decideEarlierRefund(earlier: Refund, payment: Attempt, options: DecideOptions): Decision {
+  const balance = balanceOf(payment);
   if (earlier.status !== 'requested' || balance <= 0) {
     return { kind: 'unchanged', reason: `refund already ${earlier.status}` };
   }
+  // The PG is still returning money (V2 REQUESTED, ours or the console's): a cancel now would ask
+  // for it again once PortOne's idempotency key (3 h) lapsed. Its notice, or a later check, settles it.
+  if (payment.cancelPending) return { kind: 'unchanged', reason: 'a cancellation is still being made' };
   const age = options.now.getTime() - Date.parse(earlier.requested_at);
   if (age < options.refundLeaseMs) return { kind: 'unchanged', reason: 'refund in progress elsewhere' };
   // The verification that claimed it died or lost Iamport midway; the checksum makes a retry safe.
@@ -122,7 +126,7 @@ function decideCancelled(order: Order, payment: Attempt, options: DecideOptions)
   if (ours) {
     if (ours.status === 'done') return { kind: 'unchanged', reason: 'refund already recorded' };
     // Only a full cancel settles our refund: a partial one (the console, meanwhile) leaves money owed.
-    if (balance > 0) return decideEarlierRefund(ours, balance, options);
+    if (balance > 0) return decideEarlierRefund(ours, payment, options);
     return {
       kind: 'refund_settled',
       ...attemptRef(payment.api, payment.id),

@@ -36,6 +36,9 @@ export function attemptFromPortOne(payment: Payment): Attempt {
     // (READY, FAILED) decides nothing that a test channel could abuse.
     test: payment.channel !== undefined && payment.channel.type !== 'LIVE',
     ...(lastCancellation ? { lastCancellationId: lastCancellation } : {}),
+    ...(payment.cancellations?.some((cancellation) => cancellation.status === 'REQUESTED')
+      ? { cancelPending: true }
+      : {}),
   };
 }
 

@@ -166,6 +166,14 @@ describe('Function: decide', () => {
       });
     });
 
+    it('is not made again while a cancellation is still being made (V2 REQUESTED), however stale', () => {
+      const attempt = { ...attemptFromIamport(aPayment({ amount: 100 })), cancelPending: true as const };
+
+      const decision = decide(forged(ago(4 * 3_600_000)), attempt, options);
+
+      expect(decision).toEqual({ kind: 'unchanged', reason: 'a cancellation is still being made' });
+    });
+
     it('is made again at once after a released claim (requested_at = epoch)', () => {
       const decision = decideV1(forged(new Date(0).toISOString()), aPayment({ amount: 100 }), options);
 

@@ -45,6 +45,17 @@ describe('Function: attemptFromPortOne (the V2 adapter)', () => {
     });
   });
 
+  it('marks a cancellation the PG has not finished (REQUESTED) as pending, and only that one', () => {
+    const requested = cancellationJson({ status: 'REQUESTED', cancelledAt: undefined });
+    const pending = attemptFromPortOne(v.parse(paymentSchema, paymentJson({ cancellations: [requested] })));
+    const done = attemptFromPortOne(
+      v.parse(paymentSchema, paymentJson({ cancellations: [cancellationJson()] })),
+    );
+
+    expect(pending.cancelPending).toBe(true);
+    expect(done.cancelPending).toBeUndefined();
+  });
+
   it('reads any channel but LIVE as a test payment, refused where the stage refuses them', () => {
     const test = attemptFromPortOne(
       v.parse(
