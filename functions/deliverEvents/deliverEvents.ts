@@ -1,5 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { DynamoDBBatchResponse } from 'aws-lambda';
+import type { Context, DynamoDBBatchResponse } from 'aws-lambda';
 import { type ChangeDeliveryDeps, deliverChanges } from '../../shared/events/deliverChanges';
 
 /**
@@ -10,12 +10,14 @@ import { type ChangeDeliveryDeps, deliverChanges } from '../../shared/events/del
  */
 export function createDeliverEvents(deps: Omit<ChangeDeliveryDeps, 'onMalformed'>, logger: Logger) {
   // A DynamoDBStreamEvent; each record is validated where it is read (shared/events/changes.ts).
-  return async function deliverEvents(event: {
-    Records: readonly unknown[];
-  }): Promise<DynamoDBBatchResponse> {
+  return async function deliverEvents(
+    event: { Records: readonly unknown[] },
+    context?: Pick<Context, 'getRemainingTimeInMillis'>,
+  ): Promise<DynamoDBBatchResponse> {
     const response = await deliverChanges(
       {
         ...deps,
+        ...(context ? { timeLeftMs: () => context.getRemainingTimeInMillis() } : {}),
         onMalformed: (error) =>
           logger.error('not a change of an order item; skipped', {
             error: error instanceof Error ? error.message : String(error),

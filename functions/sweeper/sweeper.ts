@@ -1,4 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Context } from 'aws-lambda';
 import type { DispatchDeps } from '../../shared/events/dispatchOutbox';
 import { type OutboxSweepResult, sweepOutbox } from '../../shared/events/sweepOutbox';
 import type { OrderStore } from '../../shared/orders/store';
@@ -16,10 +17,20 @@ export interface SweeperDeps extends SweepDeps {
  * stream's retry window (OUTBOX_GRACE_SECONDS).
  */
 export function createSweeper(deps: SweeperDeps, logger: Logger, now: () => Date = () => new Date()) {
-  return async function sweeper(): Promise<{ checks: SweepResult; events: OutboxSweepResult }> {
+  return async function sweeper(
+    _event?: unknown,
+    context?: Pick<Context, 'getRemainingTimeInMillis'>,
+  ): Promise<{ checks: SweepResult; events: OutboxSweepResult }> {
     const at = now();
     const checks = await sweepDueChecks(deps, at);
-    const events = await sweepOutbox({ ...deps.events, orders: deps.orders }, at);
+    const events = await sweepOutbox(
+      {
+        ...deps.events,
+        orders: deps.orders,
+        ...(context ? { timeLeftMs: () => context.getRemainingTimeInMillis() } : {}),
+      },
+      at,
+    );
     if (checks.found > 0 || events.orders > 0) logger.info('sweep', { checks, events });
     // A failed enqueue keeps its lease and comes back next time; an error makes the alarm see it now.
     if (checks.failed > 0) throw new Error(`sweeper could not queue ${checks.failed} checks`);

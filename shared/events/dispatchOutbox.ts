@@ -12,6 +12,19 @@ export interface DispatchDeps {
   onError?: (error: unknown, entry?: OutboxEntry) => void;
 }
 
+/**
+ * What sending one order's events may take at worst: a webhook's two 3 s tries, its backoff and a
+ * `Retry-After` of up to 2 s, then the removal write. A loop over orders (the delivery function, the
+ * sweeper) starts the next one only with this much of its invocation left: an invocation Lambda ends
+ * mid-send has sent events it never removed, and fails its whole batch instead of one record.
+ */
+export const ORDER_SEND_RESERVE_MS = 10_000;
+
+/** Whether a loop over orders has time for one more (always, where nobody counts the time). */
+export function hasTimeForAnOrder(timeLeftMs: (() => number) | undefined): boolean {
+  return timeLeftMs === undefined || timeLeftMs() >= ORDER_SEND_RESERVE_MS;
+}
+
 /** The safety net's longest wait between two tries of one event. */
 export const OUTBOX_MAX_BACKOFF_SECONDS = 6 * 3600;
 

@@ -1,5 +1,5 @@
 import type { OrderStore } from '../orders/store';
-import { type DispatchDeps, dispatchOutbox, OUTBOX_GRACE_SECONDS } from './dispatchOutbox';
+import { type DispatchDeps, dispatchOutbox, hasTimeForAnOrder, OUTBOX_GRACE_SECONDS } from './dispatchOutbox';
 
 export interface OutboxSweepResult {
   orders: number;
@@ -15,7 +15,7 @@ export interface OutboxSweepResult {
  * not run), with backoff. Found through the sparse `outbox-pending` index, never a scan.
  */
 export async function sweepOutbox(
-  deps: DispatchDeps & { orders: Pick<OrderStore, 'get'> },
+  deps: DispatchDeps & { orders: Pick<OrderStore, 'get'>; timeLeftMs?: () => number },
   now: Date = new Date(),
   limit = 200,
 ): Promise<OutboxSweepResult> {
@@ -23,6 +23,8 @@ export async function sweepOutbox(
   const merchantUids = await deps.outbox.findWaiting(before, limit);
   const result: OutboxSweepResult = { orders: merchantUids.length, delivered: 0, waiting: 0, failed: 0 };
   for (const merchantUid of merchantUids) {
+    // The orders left over are still in the index: the next sweep finds them first.
+    if (!hasTimeForAnOrder(deps.timeLeftMs)) break;
     // One order that cannot be read (an item the merchant's systems wrote badly) or written must not
     // keep the orders after it from being swept: it is the oldest, so it would come first every time.
     try {

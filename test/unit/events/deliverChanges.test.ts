@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createDeliverEvents } from '../../../functions/deliverEvents/deliverEvents';
+import { ORDER_SEND_RESERVE_MS } from '../../../shared/events/dispatchOutbox';
 import { createLogger } from '../../../shared/logger';
 import type { TransitionWrite } from '../../../shared/orders/store';
 import { memoryEvents } from '../../helpers/fakeEvents';
@@ -117,6 +118,28 @@ describe('Function: deliverEvents (the stream consumer)', () => {
     });
     expect(target.received.map((event) => event.merchant_uid)).toEqual([MERCHANT_UID]);
     expect(errors).toEqual([unreadable]);
+  });
+
+  it('stops before an order it has no time left for: that record and the later ones are retried', async () => {
+    const { orders, target, handler } = await paidOrders('order_a', 'order_b');
+    const records = orders.takeChanges();
+    // Time for the first order only, as Lambda's context counts it down.
+    const left = [ORDER_SEND_RESERVE_MS + 5_000, ORDER_SEND_RESERVE_MS - 1];
+    const context = { getRemainingTimeInMillis: () => left.shift() ?? 0 };
+
+    const response = await handler({ Records: records }, context);
+
+    const ofB = records.filter((record) => JSON.stringify(record).includes('order_b'));
+    const firstOfB = ofB.find((record) => JSON.stringify(record).includes('outbox_bucket')) as {
+      dynamodb: { SequenceNumber: string };
+    };
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: firstOfB.dynamodb.SequenceNumber }] });
+    expect(target.received.map((event) => event.merchant_uid)).toEqual(['order_a']);
+    // Retried with time enough, the rest goes out.
+    expect(await handler({ Records: records }, { getRemainingTimeInMillis: () => 30_000 })).toEqual({
+      batchItemFailures: [],
+    });
+    expect(target.received.map((event) => event.merchant_uid)).toEqual(['order_a', 'order_b']);
   });
 
   it('reports the first refused record for the stream to retry, and writes nothing down', async () => {

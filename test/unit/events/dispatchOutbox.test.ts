@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { dispatchOutbox, OUTBOX_GRACE_SECONDS } from '../../../shared/events/dispatchOutbox';
+import {
+  dispatchOutbox,
+  ORDER_SEND_RESERVE_MS,
+  OUTBOX_GRACE_SECONDS,
+} from '../../../shared/events/dispatchOutbox';
 import { sweepOutbox } from '../../../shared/events/sweepOutbox';
 import type { TransitionWrite } from '../../../shared/orders/store';
 import { memoryEvents } from '../../helpers/fakeEvents';
@@ -108,5 +112,18 @@ describe('sweepOutbox', () => {
     expect(swept).toEqual({ orders: 2, delivered: 2, waiting: 0, failed: 1 });
     expect(errors).toEqual([broken]);
     expect(target.of(MERCHANT_UID).map((event) => event.version)).toEqual([2, 3]);
+  });
+
+  it('starts no order it has no time left for: they stay in the index for the next sweep', async () => {
+    const { orders, target, dispatch } = await twoWaiting();
+    const at = later(OUTBOX_GRACE_SECONDS + 1);
+
+    const swept = await sweepOutbox({ ...dispatch, orders, timeLeftMs: () => ORDER_SEND_RESERVE_MS - 1 }, at);
+
+    expect(swept).toMatchObject({ orders: 1, delivered: 0, failed: 0 });
+    expect(target.received).toEqual([]);
+    expect(await sweepOutbox({ ...dispatch, orders, timeLeftMs: () => 60_000 }, at)).toMatchObject({
+      delivered: 2,
+    });
   });
 });
