@@ -51,6 +51,10 @@ export async function processRetryMessage(
   const outcome = await verifyPayment(deps, { api: apiOf(order), merchantUid, source });
   if (outcome.kind === 'retry_later') return retryLater(deps, message);
   if (!awaitsResult(order.status)) return { kind: 'done', outcome: outcome.kind, ...statusOf(outcome) };
+  // An order with its lost-result check scheduled keeps that one chain of checks: a notice queued in an
+  // outage is not another (each would poll until the order is final), nor may it push the check later.
+  if (message.reason === 'iamport_unavailable' && order.check_due_at !== undefined)
+    return { kind: 'done', outcome: outcome.kind, ...statusOf(outcome) };
   return settleAwaitingOrder(deps, merchantUid, message.attempt, source, now);
 }
 

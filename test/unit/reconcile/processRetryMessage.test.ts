@@ -77,6 +77,23 @@ describe('Function: processRetryMessage (notices PortOne was down for)', () => {
     expect(orders.stored('o1').status).toBe('cancelled');
   });
 
+  it('leaves an order that still awaits its result to its own chain of checks', async () => {
+    const { orders, queue, iamport, deps } = setup();
+    iamport.add(aPayment({ imp_uid: 'imp_2', merchant_uid: 'o2', amount: 100, status: 'ready' }));
+    const dueAt = Math.floor(Date.now() / 1000) + 300;
+    await orders.create({ merchant_uid: 'o2', amount: 100, currency: 'KRW' }, new Date(), dueAt);
+
+    const result = await processRetryMessage(deps, {
+      merchant_uid: 'o2',
+      reason: 'iamport_unavailable',
+      attempt: 3,
+    });
+
+    expect(result).toMatchObject({ kind: 'done' });
+    expect(queue.sent).toEqual([]);
+    expect(orders.stored('o2').check_due_at).toBe(dueAt);
+  });
+
   it('retries it while Iamport is still down', async () => {
     const { orders, queue, iamport, deps } = setup();
     await orders.create({ merchant_uid: 'o1', amount: 100, currency: 'KRW' }, new Date(), 1);
