@@ -101,6 +101,11 @@ async function cancelOnce(iamport: IamportApi, request: CancelRequest): Promise<
       return { kind: 'already_cancelled' };
     }
     if (error instanceof IamportRefusedError) return { kind: 'refused', message: error.iamportMessage };
+    // No payment by that id, or an id no request could carry: no retry mends it; a person must look
+    // (a refund's failure is recorded), rather than the claim staying open behind a 500.
+    if (error instanceof IamportNotFoundError || error instanceof IamportInvalidRequestError) {
+      return { kind: 'refused', message: error.message };
+    }
     throw error;
   }
 }

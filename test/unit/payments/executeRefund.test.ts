@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { IamportUnavailableError } from '../../../shared/iamport/errors';
+import { IamportInvalidRequestError, IamportUnavailableError } from '../../../shared/iamport/errors';
 import type { Order } from '../../../shared/orders/types';
 import type { RefundPlan } from '../../../shared/payments/decide';
 import { executeRefund } from '../../../shared/payments/executeRefund';
@@ -111,6 +111,21 @@ describe('Function: executeRefund', () => {
         completed_at: FIXED_NOW.toISOString(),
         message: IAMPORT_MESSAGES.checksumMismatch,
       },
+    ]);
+  });
+
+  it('records a cancel of an id Iamport cannot take as failed, not as an error', async () => {
+    const { iamport, deps } = setup();
+    iamport.failNext('cancelPayment', 1, { error: () => new IamportInvalidRequestError('imp_uid refused') });
+
+    const order = await executeRefund(deps, claimed, plan);
+
+    expect(order.refunds).toEqual([
+      expect.objectContaining({
+        status: 'failed',
+        message: 'imp_uid refused',
+        completed_at: FIXED_NOW.toISOString(),
+      }),
     ]);
   });
 
