@@ -3,14 +3,12 @@ import type { OrderStore } from '../orders/store';
 import type { Order } from '../orders/types';
 import { failedPaths } from '../validation';
 import { changeRecordSchema, matchesFilter, UNDELIVERED_EVENT_FILTER } from './changes';
-import { type DispatchDeps, dispatchOutbox, hasTimeForAnOrder } from './dispatchOutbox';
+import { type DispatchDeps, dispatchOutbox } from './dispatchOutbox';
 
 export interface ChangeDeliveryDeps extends DispatchDeps {
   orders: Pick<OrderStore, 'get' | 'getMany'>;
   /** A record that is not a change of an order item (it is skipped: retrying cannot mend it). */
   onMalformed?: (error: unknown) => void;
-  /** What is left of the invocation (Lambda's `getRemainingTimeInMillis`). */
-  timeLeftMs?: () => number;
 }
 
 /** Lambda's partial batch answer for a stream: the first record to retry, the ones after it with it. */
@@ -27,7 +25,7 @@ export interface ChangeBatchResponse {
  * later, as a read per record would.
  * The first record that fails (a target refused, DynamoDB failed) ends the batch: it and every record
  * after it are retried by the stream, so one order's events never overtake each other. So does the
- * first one there is no time left for (ORDER_SEND_RESERVE_MS).
+ * first event there is no time left for (SEND_RESERVE_MS).
  */
 export async function deliverChanges(
   deps: ChangeDeliveryDeps,
@@ -58,8 +56,6 @@ export async function deliverChanges(
   for (const { merchantUid, sequenceNumber } of changes) {
     // One dispatch per order and batch: its later records show what the read already saw or less.
     if (done.has(merchantUid)) continue;
-    // Out of time: this record and the ones after it are the stream's to retry, in order.
-    if (!hasTimeForAnOrder(deps.timeLeftMs)) return failedAt(sequenceNumber);
     try {
       const order = orders ? orders.get(merchantUid) : await deps.orders.get(merchantUid);
       const sent = order ? await dispatchOutbox(deps, order, 'stream') : undefined;

@@ -10,19 +10,22 @@ export interface DispatchDeps {
   now?: () => Date;
   /** A target refused `entry`, or (without one) the outbox bookkeeping failed. */
   onError?: (error: unknown, entry?: OutboxEntry) => void;
+  /** What is left of the invocation (Lambda's `getRemainingTimeInMillis`). */
+  timeLeftMs?: () => number;
 }
 
 /**
- * What sending one order's events may take at worst: a webhook's two 3 s tries, its backoff and a
- * `Retry-After` of up to 2 s, then the removal write. A loop over orders (the delivery function, the
- * sweeper) starts the next one only with this much of its invocation left: an invocation Lambda ends
- * mid-send has sent events it never removed, and fails its whole batch instead of one record.
+ * The invocation time a loop over events (the delivery function, the sweeper) keeps for the next
+ * event it starts: a webhook's worst case (two 3 s tries, backoff, a `Retry-After` of up to 2 s) or the
+ * bus's (three 3 s attempts), then the removal write. An invocation Lambda ends mid-send has sent events
+ * it never removed, and on the stream fails its whole batch instead of one record. Two targets slow at
+ * once can still outlast it; Lambda's timeout then fails the batch, which the stream retries as before.
  */
-export const ORDER_SEND_RESERVE_MS = 10_000;
+export const SEND_RESERVE_MS = 10_000;
 
-/** Whether a loop over orders has time for one more (always, where nobody counts the time). */
-export function hasTimeForAnOrder(timeLeftMs: (() => number) | undefined): boolean {
-  return timeLeftMs === undefined || timeLeftMs() >= ORDER_SEND_RESERVE_MS;
+/** Whether there is time to start sending one more event (always, where nobody counts the time). */
+export function hasTimeToSend(timeLeftMs: (() => number) | undefined): boolean {
+  return timeLeftMs === undefined || timeLeftMs() >= SEND_RESERVE_MS;
 }
 
 /** The safety net's longest wait between two tries of one event. */
@@ -49,21 +52,8 @@ export interface DispatchResult {
   delivered: number;
   /** Left for later: held for a refund, backed off, or the sweeper's. */
   waiting: number;
-  /** `stream` only: an event a target refused; the record must fail so the stream retries it. */
+  /** `stream` only: an event a target refused, or there was no time left to send it; the record must fail so the stream retries it. */
   failed: number;
-}
-
-/**
- * An event waits while the refund of its attempt is still being made (`requested`): a forgery event is
- * sent once its refund settled, so it carries the result. Settling writes the order again, and that
- * change sends it.
- */
-export function isHeld(order: Order, entry: OutboxEntry): boolean {
-  const attemptId = attemptIdOf(entry);
-  return (
-    attemptId !== undefined &&
-    order.refunds.some((refund) => attemptIdOf(refund) === attemptId && refund.status === 'requested')
-  );
 }
 
 /**
@@ -75,6 +65,20 @@ export const STREAM_MAX_RECORD_AGE_SECONDS = 300;
 
 /** Events younger than this are the stream's (twice its whole retry window): the sweeper leaves them. */
 export const OUTBOX_GRACE_SECONDS = 2 * STREAM_MAX_RECORD_AGE_SECONDS;
+
+/**
+ * An event waits while the refund of its attempt is still being made (`requested`), so that a forgery
+ * event carries the refund's result: settling writes the order again, and that change sends it. It waits
+ * no longer than the stream's window (OUTBOX_GRACE_SECONDS from the event): a refund the PG takes days
+ * to finish (V2 `REQUESTED`) must not hold back the order's later events that long. The sweeper then
+ * sends it as it stands (the refund `requested`), and the later events after it.
+ */
+export function isHeld(order: Order, entry: OutboxEntry, nowSeconds: number): boolean {
+  const attemptId = attemptIdOf(entry);
+  if (attemptId === undefined) return false;
+  if (!(Date.parse(entry.occurred_at) / 1000 > nowSeconds - OUTBOX_GRACE_SECONDS)) return false;
+  return order.refunds.some((refund) => attemptIdOf(refund) === attemptId && refund.status === 'requested');
+}
 
 /**
  * Whether `entry` is `mode`'s to send now: the stream sends what nobody has tried yet and leaves what
@@ -106,8 +110,14 @@ export async function dispatchOutbox(
   const result: DispatchResult = { delivered: 0, waiting: 0, failed: 0 };
   for (const [index, [key, entry]] of entries.entries()) {
     const behind = entries.length - index;
-    if (!isTurnOf(mode, entry, nowSeconds) || isHeld(order, entry)) {
+    if (!isTurnOf(mode, entry, nowSeconds) || isHeld(order, entry, nowSeconds)) {
       result.waiting += behind;
+      break;
+    }
+    if (!hasTimeToSend(deps.timeLeftMs)) {
+      // Out of time: the stream retries this record, in order; the sweeper's next run takes it up.
+      if (mode === 'stream') result.failed += 1;
+      else result.waiting += behind;
       break;
     }
     const event = buildEvent(order, entry);

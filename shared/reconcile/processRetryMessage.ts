@@ -50,7 +50,13 @@ export async function processRetryMessage(
   // The order says which API holds its payment: a V2 order is looked up by its paymentId at V2.
   const outcome = await verifyPayment(deps, { api: apiOf(order), merchantUid, source });
   if (outcome.kind === 'retry_later') return retryLater(deps, message);
-  if (!awaitsResult(order.status)) return { kind: 'done', outcome: outcome.kind, ...statusOf(outcome) };
+  if (!awaitsResult(order.status)) {
+    // Then as for any final order: a refund it claimed on another attempt (V1) is finished too.
+    const current = await deps.orders.get(merchantUid);
+    return current
+      ? finishOpenRefunds(deps, message, current, source, now)
+      : { kind: 'done', outcome: 'no_order' };
+  }
   // An order with its lost-result check scheduled keeps that one chain of checks: a notice queued in an
   // outage is not another (each would poll until the order is final), nor may it push the check later.
   if (message.reason === 'iamport_unavailable' && order.check_due_at !== undefined)

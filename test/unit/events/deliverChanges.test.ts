@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createDeliverEvents } from '../../../functions/deliverEvents/deliverEvents';
-import { ORDER_SEND_RESERVE_MS } from '../../../shared/events/dispatchOutbox';
+import { SEND_RESERVE_MS } from '../../../shared/events/dispatchOutbox';
 import { createLogger } from '../../../shared/logger';
 import type { TransitionWrite } from '../../../shared/orders/store';
 import { memoryEvents } from '../../helpers/fakeEvents';
@@ -23,7 +23,10 @@ async function paidOrders(...merchantUids: string[]) {
   return { orders, ...events, handler };
 }
 
-/** A tampered payment's forgery transition, its refund claimed (requested) in the same write. */
+/**
+ * A tampered payment's forgery transition, its refund claimed (requested) in the same write, just now:
+ * an event waits for its refund only within the stream's window, and the delivery reads the clock.
+ */
 async function forgeryAwaitingRefund() {
   const orders = new MemoryOrderStore(anOrder());
   const events = memoryEvents(orders);
@@ -31,7 +34,7 @@ async function forgeryAwaitingRefund() {
   const forgery = await orders.transition(
     orders.stored(MERCHANT_UID),
     { to: 'forgery', source: 'complete', patch: { imp_uid: 'imp_1' }, refund: claim },
-    FIXED_NOW,
+    new Date(),
   );
   return { orders, ...events, claim, forgery };
 }
@@ -124,7 +127,7 @@ describe('Function: deliverEvents (the stream consumer)', () => {
     const { orders, target, handler } = await paidOrders('order_a', 'order_b');
     const records = orders.takeChanges();
     // Time for the first order only, as Lambda's context counts it down.
-    const left = [ORDER_SEND_RESERVE_MS + 5_000, ORDER_SEND_RESERVE_MS - 1];
+    const left = [SEND_RESERVE_MS + 5_000, SEND_RESERVE_MS - 1];
     const context = { getRemainingTimeInMillis: () => left.shift() ?? 0 };
 
     const response = await handler({ Records: records }, context);

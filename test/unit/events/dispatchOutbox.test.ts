@@ -1,13 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import {
-  dispatchOutbox,
-  ORDER_SEND_RESERVE_MS,
-  OUTBOX_GRACE_SECONDS,
-} from '../../../shared/events/dispatchOutbox';
+import { dispatchOutbox, OUTBOX_GRACE_SECONDS, SEND_RESERVE_MS } from '../../../shared/events/dispatchOutbox';
 import { sweepOutbox } from '../../../shared/events/sweepOutbox';
 import type { TransitionWrite } from '../../../shared/orders/store';
 import { memoryEvents } from '../../helpers/fakeEvents';
-import { anOrder, FIXED_NOW, MemoryOrderStore } from '../../helpers/fakes';
+import { anOrder, aRefund, FIXED_NOW, MemoryOrderStore } from '../../helpers/fakes';
 
 const MERCHANT_UID = 'order_1001';
 const paid: TransitionWrite = {
@@ -88,6 +84,54 @@ describe('dispatchOutbox: one order’s events go out in version order', () => {
   });
 });
 
+describe('dispatchOutbox: time and holds', () => {
+  it('stops before an event it has no time left for; on the stream, the record fails for a retry', async () => {
+    const { orders, target, dispatch } = await twoWaiting();
+    const left = [SEND_RESERVE_MS, SEND_RESERVE_MS - 1];
+
+    const sent = await dispatchOutbox(
+      { ...dispatch, timeLeftMs: () => left.shift() ?? 0 },
+      orders.stored(MERCHANT_UID),
+      'stream',
+    );
+
+    expect(sent).toEqual({ delivered: 1, waiting: 0, failed: 1 });
+    expect(target.of(MERCHANT_UID).map((event) => event.version)).toEqual([2]);
+    expect(Object.keys(orders.stored(MERCHANT_UID).outbox ?? {})).toEqual(['v3']);
+  });
+
+  it('holds an event for its refund no longer than the stream’s window; the sweeper then sends it', async () => {
+    const orders = new MemoryOrderStore(anOrder({ merchant_uid: MERCHANT_UID }));
+    const { target, dispatch } = memoryEvents(orders);
+    await orders.transition(
+      orders.stored(MERCHANT_UID),
+      {
+        to: 'forgery',
+        source: 'complete',
+        patch: { imp_uid: 'imp_1' },
+        refund: aRefund({ imp_uid: 'imp_1', amount: 100 }),
+      },
+      FIXED_NOW,
+    );
+    await orders.transition(orders.stored(MERCHANT_UID), paid, FIXED_NOW);
+    const within = later(OUTBOX_GRACE_SECONDS - 1);
+    const past = later(OUTBOX_GRACE_SECONDS + 1);
+
+    const held = await dispatchOutbox(
+      { ...dispatch, now: () => within },
+      orders.stored(MERCHANT_UID),
+      'stream',
+    );
+    expect(held).toEqual({ delivered: 0, waiting: 2, failed: 0 });
+
+    // The refund is still being made (a PG that takes days): the events go as they stand, in order.
+    await dispatchOutbox({ ...dispatch, now: () => past }, orders.stored(MERCHANT_UID), 'sweep');
+    const [forgery, honest] = target.of(MERCHANT_UID);
+    expect([forgery?.type, honest?.type]).toEqual(['order.forgery', 'order.paid']);
+    expect(forgery?.refund).toMatchObject({ status: 'requested' });
+  });
+});
+
 describe('sweepOutbox', () => {
   it('an order it cannot read is counted and reported; the orders after it are still swept', async () => {
     const { orders, target, dispatch } = await twoWaiting();
@@ -109,7 +153,7 @@ describe('sweepOutbox', () => {
       later(OUTBOX_GRACE_SECONDS + 1),
     );
 
-    expect(swept).toEqual({ orders: 2, delivered: 2, waiting: 0, failed: 1 });
+    expect(swept).toEqual({ orders: 2, delivered: 2, waiting: 0, failed: 1, left: 0 });
     expect(errors).toEqual([broken]);
     expect(target.of(MERCHANT_UID).map((event) => event.version)).toEqual([2, 3]);
   });
@@ -118,9 +162,9 @@ describe('sweepOutbox', () => {
     const { orders, target, dispatch } = await twoWaiting();
     const at = later(OUTBOX_GRACE_SECONDS + 1);
 
-    const swept = await sweepOutbox({ ...dispatch, orders, timeLeftMs: () => ORDER_SEND_RESERVE_MS - 1 }, at);
+    const swept = await sweepOutbox({ ...dispatch, orders, timeLeftMs: () => SEND_RESERVE_MS - 1 }, at);
 
-    expect(swept).toMatchObject({ orders: 1, delivered: 0, failed: 0 });
+    expect(swept).toMatchObject({ orders: 1, delivered: 0, failed: 0, left: 1 });
     expect(target.received).toEqual([]);
     expect(await sweepOutbox({ ...dispatch, orders, timeLeftMs: () => 60_000 }, at)).toMatchObject({
       delivered: 2,

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { IamportInvalidRequestError, IamportUnavailableError } from '../../../shared/iamport/errors';
+import {
+  IamportInvalidRequestError,
+  IamportNotFoundError,
+  IamportUnavailableError,
+} from '../../../shared/iamport/errors';
 import type { Order } from '../../../shared/orders/types';
 import type { RefundPlan } from '../../../shared/payments/decide';
 import { executeRefund } from '../../../shared/payments/executeRefund';
@@ -114,9 +118,12 @@ describe('Function: executeRefund', () => {
     ]);
   });
 
-  it('records a cancel of an id Iamport cannot take as failed, not as an error', async () => {
+  it.each([
+    ['an id no request could carry', () => new IamportInvalidRequestError('imp_uid refused')],
+    ['no such payment', () => new IamportNotFoundError('imp_uid refused')],
+  ])('records a cancel Iamport answers with %s as failed, not as an error', async (_, error) => {
     const { iamport, deps } = setup();
-    iamport.failNext('cancelPayment', 1, { error: () => new IamportInvalidRequestError('imp_uid refused') });
+    iamport.failNext('cancelPayment', 1, { error });
 
     const order = await executeRefund(deps, claimed, plan);
 

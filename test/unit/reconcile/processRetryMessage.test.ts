@@ -73,7 +73,7 @@ describe('Function: processRetryMessage (notices PortOne was down for)', () => {
       attempt: 1,
     });
 
-    expect(result).toMatchObject({ kind: 'done', outcome: 'decided', status: 'cancelled' });
+    expect(result).toMatchObject({ kind: 'done', status: 'cancelled' });
     expect(orders.stored('o1').status).toBe('cancelled');
   });
 
