@@ -742,6 +742,13 @@ async function runWithStack(
         () =>
           `${who}: events ${receivedIds.join(', ') || 'none'}, expected ${expectedIds.join(', ') || 'none'}`,
       );
+      // At least once allows duplicates, never reordering: each event first arrives after the ones before it.
+      const firstVersions = [...new Set(received.map((event) => event.version))];
+      invariants.check(
+        `each order's events first reached the merchant in version order (${sink.name})`,
+        firstVersions.every((version, index) => index === 0 || version > (firstVersions[index - 1] ?? 0)),
+        () => `${who}: first receipts in the order of versions ${firstVersions.join(', ')}`,
+      );
       const last = received.find((event) => event.id === `${stored.merchant_uid}:${stored.version}`);
       invariants.check(
         `the last event tells the order's final status (${sink.name})`,
