@@ -122,7 +122,13 @@ export function envNumber(fallback: number, range: NumberRange) {
     (min === undefined || value >= min) &&
     (max === undefined || value <= max);
   return v.optional(
-    v.pipe(v.string(), v.transform(Number), v.check(inRange, `expected ${expected}`)),
+    // A blank value is a mistake, not 0 (which `Number('')` would make it).
+    v.pipe(
+      v.string(),
+      v.check((text) => text.trim() !== '', `expected ${expected}`),
+      v.transform(Number),
+      v.check(inRange, `expected ${expected}`),
+    ),
     String(fallback),
   );
 }

@@ -8,7 +8,8 @@ export function parseIdempotencyKey(header: string | string[] | undefined): stri
   const raw = Array.isArray(header) ? header[0] : header;
   if (raw === undefined) return null;
   const trimmed = raw.trim();
-  const key = /^".*"$/.test(trimmed) ? trimmed.slice(1, -1) : trimmed;
+  // An RFC 8941 string has its `"` and `\` escaped; the key is what they stand for.
+  const key = /^".*"$/.test(trimmed) ? trimmed.slice(1, -1).replace(/\\(["\\])/g, '$1') : trimmed;
   return /^[\x20-\x7e]{16,256}$/.test(key) ? key : 'invalid';
 }
 

@@ -6,10 +6,11 @@ import { V2Error, v2Messages } from './errors';
 import { cancelV2, preRegisterV2 } from './operations';
 import type { V2PaymentRecord } from './store';
 import {
+  filterStatusOf,
   type V2CancelPaymentResponse,
   type V2GetPaymentsResponse,
   type V2PreRegisterPaymentResponse,
-  v2Statuses,
+  v2FilterStatuses,
 } from './types';
 import { parseV2, v2Amount, v2Currency } from './validate';
 import { viewV2Payment } from './view';
@@ -46,7 +47,7 @@ const listSchema = z.looseObject({
       timestampType: z.enum(['CREATED_AT', 'STATUS_CHANGED_AT']).default('STATUS_CHANGED_AT'),
       from: z.iso.datetime({ offset: true }).optional(),
       until: z.iso.datetime({ offset: true }).optional(),
-      status: z.array(z.enum(v2Statuses)).optional(),
+      status: z.array(z.enum(v2FilterStatuses)).optional(),
       isTest: z.boolean().optional(),
     })
     .optional(),
@@ -105,7 +106,7 @@ export function v2ApiRoutes(state: SandboxState): Route[] {
             (r) =>
               at(r) >= from &&
               at(r) < until &&
-              (filter?.status === undefined || filter.status.includes(r.status)) &&
+              (filter?.status === undefined || filter.status.includes(filterStatusOf(r.status))) &&
               (filter?.isTest === undefined || filter.isTest === (r.channel === 'TEST')),
           )
           .sort((a, b) => at(b) - at(a) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

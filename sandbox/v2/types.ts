@@ -17,6 +17,19 @@ export const v2Statuses = [
 ] as const;
 export type V2Status = (typeof v2Statuses)[number];
 
+/**
+ * The listing's filter (`PaymentFilterInput.status`, the OpenAPI's `PaymentStatus`) names the pending
+ * status `PENDING`, where a payment's own `status` is `PAY_PENDING`.
+ */
+export type V2FilterStatus = Exclude<V2Status, 'PAY_PENDING'> | 'PENDING';
+
+/** A payment's status as the listing's filter names it. */
+export function filterStatusOf(status: V2Status): V2FilterStatus {
+  return status === 'PAY_PENDING' ? 'PENDING' : status;
+}
+
+export const v2FilterStatuses = v2Statuses.map(filterStatusOf) as [V2FilterStatus, ...V2FilterStatus[]];
+
 /** The currencies the sandbox takes; V2 amounts are integers in each currency's smallest unit. */
 export const v2Currencies = ['KRW', 'USD', 'JPY'] as const;
 export type V2Currency = (typeof v2Currencies)[number];

@@ -73,7 +73,8 @@ export const paymentPageSchema = v.object({
   total: count,
   previous: count,
   next: count,
-  list: v.array(paymentSchema),
+  /** Optional in Iamport's OpenAPI (`PagedPaymentAnnotation` requires only the counts): none is an empty page. */
+  list: v.optional(v.array(paymentSchema), []),
 });
 export type PaymentPage = v.InferOutput<typeof paymentPageSchema>;
 

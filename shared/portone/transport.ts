@@ -50,7 +50,7 @@ export function createTransport(options: TransportOptions): Send {
   return async function send<T>(request: PortOneRequest<T>): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json', authorization };
     if (request.body !== undefined) headers['content-type'] = 'application/json';
-    if (request.idempotencyKey !== undefined) headers['idempotency-key'] = request.idempotencyKey;
+    if (request.idempotencyKey !== undefined) headers['idempotency-key'] = sfString(request.idempotencyKey);
     const search = request.query === undefined ? '' : new URLSearchParams(request.query).toString();
 
     let answered: number | undefined;
@@ -80,4 +80,12 @@ export function createTransport(options: TransportOptions): Send {
     }
     return answerOf({ operation: request.operation, status: answered, text }, request.schema);
   };
+}
+
+/**
+ * An RFC 8941 string, as PortOne asks the `Idempotency-Key` to be sent ("RFC 8941에 따라 문자열을
+ * 쌍따옴표로 감싸세요", REST V2 overview): quoted, with `"` and `\` escaped. The key itself is unchanged.
+ */
+function sfString(value: string): string {
+  return `"${value.replace(/[\\"]/g, '\\$&')}"`;
 }

@@ -35,6 +35,11 @@ export const paymentStatuses = [
   'CANCELLED',
 ] as const;
 export type KnownPaymentStatus = (typeof paymentStatuses)[number];
+/**
+ * A status as the listing's filter names it (`PaymentFilterInput.status`, the OpenAPI's `PaymentStatus`):
+ * `PENDING` there is a payment whose own `status` is `PAY_PENDING`.
+ */
+export type PaymentFilterStatus = Exclude<KnownPaymentStatus, 'PAY_PENDING'> | 'PENDING';
 export type PaymentStatus = Open<KnownPaymentStatus>;
 
 /** `TEST` channels are the PG's sandbox: money never moves. Anything but `LIVE` must be read as test. */
@@ -200,7 +205,7 @@ export interface ListPaymentsRequest extends StoreOption {
   from: Date;
   until: Date;
   /** Missing = every status. */
-  status?: readonly KnownPaymentStatus[];
+  status?: readonly PaymentFilterStatus[];
   /** From 0. */
   pageNumber: number;
   /** At most 1000; `(pageNumber + 1) * pageSize` at most 60,000 (PortOne's bounds). */

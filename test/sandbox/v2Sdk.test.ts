@@ -180,4 +180,19 @@ describe('GET /payments through the SDK (the ledger check’s listing)', () => {
     });
     expect(before.items).toEqual([]);
   });
+
+  it('filters a payment whose status is PAY_PENDING by the filter’s own name for it, PENDING', async () => {
+    await createV2Payment(sandbox, { paymentId: 'sdk_list_pending', amount: 700, status: 'PAY_PENDING' });
+    const now = sandbox.state.clock.now();
+    const window = {
+      from: new Date(now - 60_000).toISOString(),
+      until: new Date(now + 60_000).toISOString(),
+    };
+
+    const pending = await client.getPayments({ filter: { ...window, status: ['PENDING'] } });
+
+    expect(pending.items.map((p: Payment) => ('id' in p ? [p.id, p.status] : undefined))).toEqual([
+      ['sdk_list_pending', 'PAY_PENDING'],
+    ]);
+  });
 });

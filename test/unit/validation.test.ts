@@ -109,6 +109,12 @@ describe('shared/validation', () => {
       }
     });
 
+    it('refuses blank text even where 0 is allowed: Number("") is 0, a blank setting is a mistake', () => {
+      const overlap = v.object({ M: envNumber(60, { min: 0 }) });
+      for (const text of ['', ' ', '\t']) expect(v.safeParse(overlap, { M: text }).success, text).toBe(false);
+      expect(v.parse(overlap, { M: '0' })).toEqual({ M: 0 });
+    });
+
     it('an exclusive bound refuses the bound itself', () => {
       const above = v.object({ H: envNumber(24, { above: 0 }) });
       expect(v.safeParse(above, { H: '0' }).success).toBe(false);

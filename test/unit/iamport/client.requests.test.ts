@@ -67,6 +67,15 @@ describe('IamportClient: requests', () => {
       ]);
     });
 
+    it('reads a page without `list` as an empty page (the OpenAPI requires only its counts)', async () => {
+      mock.replyToken();
+      replyAnyPath({ total: 0, previous: 0, next: 0 });
+
+      const page = await mock.client.findAllPayments('order_1', { status: 'paid' });
+
+      expect(page).toEqual({ total: 0, previous: 0, next: 0, list: [] });
+    });
+
     it.each([
       ['', 'getPayment'],
       ['   ', 'getPayment'],

@@ -157,7 +157,7 @@ describe('PortOneClient: requests on the wire', () => {
         headers: {
           authorization: `PortOne ${SECRET}`,
           'content-type': 'application/json',
-          'idempotency-key': IDEMPOTENCY_KEY,
+          'idempotency-key': `"${IDEMPOTENCY_KEY}"`,
         },
       });
       expect(JSON.parse(seen[0]?.body ?? '')).toEqual({
@@ -200,8 +200,8 @@ describe('PortOneClient: requests on the wire', () => {
       await rig.mock.client.cancelPayment(cancel);
 
       expect([...first, ...second].map((request) => request.headers['idempotency-key'])).toEqual([
-        IDEMPOTENCY_KEY,
-        IDEMPOTENCY_KEY,
+        `"${IDEMPOTENCY_KEY}"`,
+        `"${IDEMPOTENCY_KEY}"`,
       ]);
     });
 
@@ -253,8 +253,16 @@ describe('PortOneClient: requests on the wire', () => {
       await rig.mock.client.cancelPayment({ ...cancel, idempotencyKey: 'k'.repeat(16) });
       await rig.mock.client.cancelPayment({ ...cancel, idempotencyKey: 'k'.repeat(256) });
 
-      expect(short[0]?.headers['idempotency-key']).toBe('k'.repeat(16));
-      expect(long[0]?.headers['idempotency-key']).toBe('k'.repeat(256));
+      expect(short[0]?.headers['idempotency-key']).toBe(`"${'k'.repeat(16)}"`);
+      expect(long[0]?.headers['idempotency-key']).toBe(`"${'k'.repeat(256)}"`);
+    });
+
+    it('sends the key as an RFC 8941 string, as PortOne asks: quoted, its quote and backslash escaped', async () => {
+      const sent = rig.mock.replyAny(200, { cancellation: cancellationJson() });
+
+      await rig.mock.client.cancelPayment({ ...cancel, idempotencyKey: 'key-with-"quote"-and-\\' });
+
+      expect(sent[0]?.headers['idempotency-key']).toBe('"key-with-\\"quote\\"-and-\\\\"');
     });
   });
 

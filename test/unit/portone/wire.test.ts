@@ -111,7 +111,7 @@ describe('PortOneClient over real HTTP with its own Pool', () => {
     expect(request).toMatchObject({ method: 'POST', url: '/payments/ok/cancel' });
     expect(request?.headers).toMatchObject({
       authorization: `PortOne ${SECRET}`,
-      'idempotency-key': IDEMPOTENCY_KEY,
+      'idempotency-key': `"${IDEMPOTENCY_KEY}"`,
       'content-type': 'application/json',
     });
     expect(JSON.parse(request?.body ?? '')).toEqual({
