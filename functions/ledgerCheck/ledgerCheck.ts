@@ -31,7 +31,19 @@ export function createLedgerCheckHandler(
       const remaining = context?.getRemainingTimeInMillis() ?? 300_000;
       // What is left, shared among the APIs still to check.
       const budgetMs = Math.max(0, (remaining - RESERVE_MS) / (orderApis.length - index));
-      const run = await checkLedger(deps, { ...settings, budgetMs }, api);
+      const run = await checkLedger(
+        {
+          onError: (error, payment) =>
+            logger.warn('ledger check could not check a payment; deferred', {
+              api,
+              ...payment,
+              error: error instanceof Error ? error.message : String(error),
+            }),
+          ...deps,
+        },
+        { ...settings, budgetMs },
+        api,
+      );
       runs.push(run);
       await report(run, logger, publish);
     }

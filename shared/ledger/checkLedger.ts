@@ -35,6 +35,8 @@ export interface LedgerDeps {
   acceptSandboxPayments: boolean;
   refundLeaseMs: number;
   now: () => Date;
+  /** A payment whose check failed with an error of ours (an unreadable order, DynamoDB): deferred. */
+  onError?: (error: unknown, payment: { merchant_uid: string; attempt_id: string }) => void;
 }
 
 export type LedgerRun =
@@ -129,7 +131,13 @@ export async function checkLedger(
     const findings = structuredClone(checkpoint.findings);
     const deferred = [...(checkpoint.deferred ?? [])];
     for (const attempt of page.attempts) {
-      const later = await checkAttempt(deps, api, attempt, findings);
+      const later = await checkAttempt(deps, api, attempt, findings).catch((error: unknown) => {
+        // One payment that cannot be checked (an order item the merchant's systems wrote badly) must
+        // not stop the window at its page forever: it is tried again with the deferred ones, and
+        // counts as unsettled, for a person, once its tries run out.
+        deps.onError?.(error, { merchant_uid: attempt.orderId, attempt_id: attempt.id });
+        return 1;
+      });
       if (later !== undefined)
         deferred.push({ merchant_uid: attempt.orderId, attempt_id: attempt.id, tries: later });
     }
@@ -142,7 +150,7 @@ export async function checkLedger(
     api,
     state: 'interrupted',
     findings: checkpoint.findings,
-    reason: `${(checkpoint.deferred ?? []).length} payments wait for PortOne to answer`,
+    reason: `${(checkpoint.deferred ?? []).length} payments wait for another try (PortOne down, a refund not done, an error of ours)`,
   };
 }
 
@@ -162,12 +170,17 @@ async function retryDeferred(
 ): Promise<DeferredPayment[]> {
   const waiting: DeferredPayment[] = [];
   for (const payment of deferred) {
-    const outcome = await reverify(deps, api, payment.merchant_uid, payment.attempt_id);
     const finding = { merchant_uid: payment.merchant_uid, attempt_id: payment.attempt_id };
-    const later = laterReason(outcome, payment.attempt_id);
-    if (later === undefined) settle(outcome, finding, findings);
+    const checked = await reverify(deps, api, payment.merchant_uid, payment.attempt_id).then(
+      (outcome) => ({ outcome, later: laterReason(outcome, payment.attempt_id) }),
+      (error: unknown) => {
+        deps.onError?.(error, finding);
+        return { later: `error: ${error instanceof Error ? error.name : 'unknown'}` };
+      },
+    );
+    if (checked.later === undefined && 'outcome' in checked) settle(checked.outcome, finding, findings);
     else if (payment.tries + 1 < MAX_DEFERRED_TRIES) waiting.push({ ...payment, tries: payment.tries + 1 });
-    else note(findings.unsettled, { ...finding, reason: later });
+    else note(findings.unsettled, { ...finding, reason: checked.later ?? 'unsettled' });
   }
   return waiting;
 }

@@ -153,6 +153,43 @@ describe('ledger check, V1', () => {
     expect((await order(cancelled)).status).toBe('cancelled');
   });
 
+  it('goes on past a payment it cannot check (an unreadable order), deferring it, not the window', async () => {
+    const broken = await register(3_000);
+    await payInSandbox(stack.sandbox, { merchant_uid: broken, amount: 3_000 });
+    const lost = await register(14_000);
+    await payInSandbox(stack.sandbox, { merchant_uid: lost, amount: 14_000 });
+    const unreadable = new Error('not a valid order item');
+    const errors: unknown[] = [];
+    const deps = ledgerDeps();
+    const failing: LedgerDeps = {
+      ...deps,
+      orders: {
+        get: async (merchantUid) => {
+          if (merchantUid === broken) throw unreadable;
+          return deps.orders.get(merchantUid);
+        },
+      },
+      verify: async (request) => {
+        if (request.merchantUid === broken) throw unreadable;
+        return deps.verify(request);
+      },
+      onError: (error) => errors.push(error),
+    };
+
+    const first = await checkLedger(failing, settings, 'v1');
+
+    expect(first).toMatchObject({
+      state: 'interrupted',
+      reason: expect.stringContaining('1 payments wait for another try'),
+    });
+    expect((await order(lost)).status).toBe('paid');
+    expect(errors).toEqual([unreadable, unreadable]);
+    // Readable again, the deferred payment is checked and the window ends.
+    const second = await run('v1');
+    expect(second.state).toBe('finished');
+    expect((await order(broken)).status).toBe('paid');
+  });
+
   it('leaves a test-channel payment alone where the stage refuses them', async () => {
     const merchantUid = await register(14_000);
     await payInSandbox(stack.sandbox, { merchant_uid: merchantUid, amount: 14_000, sandbox: true });
