@@ -66,6 +66,11 @@ export const STREAM_MAX_RECORD_AGE_SECONDS = 300;
 /** Events younger than this are the stream's (twice its whole retry window): the sweeper leaves them. */
 export const OUTBOX_GRACE_SECONDS = 2 * STREAM_MAX_RECORD_AGE_SECONDS;
 
+/** Whether `entry` is still within the stream's window; an unreadable time is not (no reason to wait). */
+function inStreamWindow(entry: OutboxEntry, nowSeconds: number): boolean {
+  return Date.parse(entry.occurred_at) / 1000 > nowSeconds - OUTBOX_GRACE_SECONDS;
+}
+
 /**
  * An event waits while the refund of its attempt is still being made (`requested`), so that a forgery
  * event carries the refund's result: settling writes the order again, and that change sends it. It waits
@@ -76,7 +81,7 @@ export const OUTBOX_GRACE_SECONDS = 2 * STREAM_MAX_RECORD_AGE_SECONDS;
 export function isHeld(order: Order, entry: OutboxEntry, nowSeconds: number): boolean {
   const attemptId = attemptIdOf(entry);
   if (attemptId === undefined) return false;
-  if (!(Date.parse(entry.occurred_at) / 1000 > nowSeconds - OUTBOX_GRACE_SECONDS)) return false;
+  if (!inStreamWindow(entry, nowSeconds)) return false;
   return order.refunds.some((refund) => attemptIdOf(refund) === attemptId && refund.status === 'requested');
 }
 
@@ -88,9 +93,7 @@ export function isHeld(order: Order, entry: OutboxEntry, nowSeconds: number): bo
 function isTurnOf(mode: DispatchMode, entry: OutboxEntry, nowSeconds: number): boolean {
   if (mode === 'stream') return entry.attempts === 0;
   if (entry.attempts > 0) return entry.next_attempt_at <= nowSeconds;
-  const occurredAt = Date.parse(entry.occurred_at) / 1000;
-  // An unreadable time is no reason to wait: the safety net sends it.
-  return !(occurredAt > nowSeconds - OUTBOX_GRACE_SECONDS);
+  return !inStreamWindow(entry, nowSeconds);
 }
 
 /**

@@ -45,18 +45,16 @@ export async function processRetryMessage(
   // A notice or a return we could not verify (PortOne unreachable) may be the news that moves a final
   // order (a cancellation made in the console: V2 notices name only the order): it is verified again,
   // whatever the order says now. Only our own checks stop at a final order.
-  if (!awaitsResult(order.status) && message.reason !== 'iamport_unavailable')
+  const final = !awaitsResult(order.status);
+  if (final && message.reason !== 'iamport_unavailable')
     return finishOpenRefunds(deps, message, order, source, now);
   // The order says which API holds its payment: a V2 order is looked up by its paymentId at V2.
   const outcome = await verifyPayment(deps, { api: apiOf(order), merchantUid, source });
   if (outcome.kind === 'retry_later') return retryLater(deps, message);
-  if (!awaitsResult(order.status)) {
-    // Then as for any final order: a refund it claimed on another attempt (V1) is finished too.
-    const current = await deps.orders.get(merchantUid);
-    return current
-      ? finishOpenRefunds(deps, message, current, source, now)
-      : { kind: 'done', outcome: 'no_order' };
-  }
+  // Then as for any final order, on the order as the verification left it (nothing wrote it otherwise):
+  // a refund it claimed on another attempt (V1) is finished too.
+  if (final)
+    return finishOpenRefunds(deps, message, outcome.kind === 'decided' ? outcome.order : order, source, now);
   // An order with its lost-result check scheduled keeps that one chain of checks: a notice queued in an
   // outage is not another (each would poll until the order is final), nor may it push the check later.
   if (message.reason === 'iamport_unavailable' && order.check_due_at !== undefined)
